@@ -1,0 +1,266 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/** Platform-level role of a user: staff who run Gatehouse itself, not a tenant. */
+export const PLATFORM_ROLES = ["admin", "support"] as const;
+export type PlatformRole = (typeof PLATFORM_ROLES)[number];
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Stored lower-cased and trimmed; unique. */
+    email: text("email").notNull(),
+    name: text("name"),
+    passwordHash: text("password_hash"),
+    emailVerifiedAt: tz("email_verified_at"),
+    /** Set by an admin, or when the password is found on the blocklist. */
+    passwordChangeRequired: boolean("password_change_required").notNull().default(false),
+    /** Platform-defined profile properties (job title, accepted terms …). */
+    properties: jsonb("properties").$type<Record<string, unknown>>().notNull().default({}),
+    platformRole: text("platform_role").$type<PlatformRole>(),
+    disabledAt: tz("disabled_at"),
+    lastSignInAt: tz("last_sign_in_at"),
+    createdAt: createdAt(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("users_email_key").on(t.email),
+    check("users_email_lower", sql`${t.email} = lower(${t.email})`),
+    check("users_platform_role_valid", sql`${t.platformRole} is null or ${t.platformRole} in ('admin', 'support')`),
+  ],
+);
+
+/**
+ * Roles are platform-wide and ordered by `rank` (higher outranks lower). `key` is the stable
+ * identifier code refers to; `name` is what people see and may be renamed.
+ */
+export const roles = pgTable(
+  "roles",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    key: text("key").notNull(),
+    name: text("name").notNull(),
+    rank: integer("rank").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("roles_key_key").on(t.key),
+    uniqueIndex("roles_name_key").on(t.name),
+    uniqueIndex("roles_rank_key").on(t.rank),
+  ],
+);
+
+/** Permissions are identified by `feature::action`. */
+export const permissions = pgTable(
+  "permissions",
+  {
+    id: text("id").primaryKey(),
+    description: text("description").notNull().default(""),
+    deprecatedAt: tz("deprecated_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [check("permissions_id_format", sql`${t.id} ~ '^[a-z][a-z0-9_]*::[a-z][a-z0-9_]*$'`)],
+);
+
+/** A named set of role → permissions (a plan such as Free, Paid, Enterprise). */
+export const roleMappings = pgTable(
+  "role_mappings",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    createdAt: createdAt(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("role_mappings_name_key").on(t.name)],
+);
+
+export const roleMappingPermissions = pgTable(
+  "role_mapping_permissions",
+  {
+    mappingId: uuid("mapping_id")
+      .notNull()
+      .references(() => roleMappings.id, { onDelete: "cascade" }),
+    roleId: uuid("role_id")
+      .notNull()
+      .references(() => roles.id, { onDelete: "cascade" }),
+    permissionId: text("permission_id")
+      .notNull()
+      .references(() => permissions.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.mappingId, t.roleId, t.permissionId] }),
+    index("role_mapping_permissions_role_idx").on(t.roleId, t.mappingId),
+  ],
+);
+
+/** A tenant. `roleMappingId` is the org's subscription: every org is on exactly one mapping. */
+export const orgs = pgTable(
+  "orgs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    roleMappingId: uuid("role_mapping_id")
+      .notNull()
+      .references(() => roleMappings.id),
+    requireMfa: boolean("require_mfa").notNull().default(false),
+    /** Verified email domains whose users may join from the sign-in flow. */
+    autoJoinDomains: text("auto_join_domains").array().notNull().default(sql`'{}'::text[]`),
+    restrictToDomains: boolean("restrict_to_domains").notNull().default(false),
+    /** Audit retention in days; legal hold suspends retention. */
+    auditRetentionDays: integer("audit_retention_days").notNull().default(365),
+    legalHold: boolean("legal_hold").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("orgs_slug_key").on(t.slug),
+    index("orgs_role_mapping_idx").on(t.roleMappingId),
+    check("orgs_slug_format", sql`${t.slug} ~ '^[a-z0-9]([a-z0-9-]{0,46}[a-z0-9])?$'`),
+  ],
+);
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    roleId: uuid("role_id")
+      .notNull()
+      .references(() => roles.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId] }), index("memberships_user_idx").on(t.userId)],
+);
+
+/**
+ * One row per sign-in. The session token carries a random id; only its SHA-256 is stored.
+ * Checked on every request, so revocation takes effect at once.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    lastSeenAt: tz("last_seen_at").notNull().defaultNow(),
+    expiresAt: tz("expires_at").notNull(),
+    revokedAt: tz("revoked_at"),
+    revokedReason: text("revoked_reason"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const MAIL_STATUSES = ["pending", "sent", "failed"] as const;
+export type MailStatus = (typeof MAIL_STATUSES)[number];
+
+/** Outgoing mail. Delivered over SMTP when configured; listed in the dev mailbox otherwise. */
+export const mailOutbox = pgTable(
+  "mail_outbox",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").references(() => orgs.id, { onDelete: "set null" }),
+    to: text("to").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html"),
+    template: text("template").notNull(),
+    status: text("status").$type<MailStatus>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: tz("next_attempt_at").notNull().defaultNow(),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    sentAt: tz("sent_at"),
+  },
+  (t) => [
+    index("mail_outbox_pending_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("mail_outbox_to_idx").on(t.to, t.createdAt),
+  ],
+);
+
+/** Fixed-window counters shared by every app node. */
+export const rateLimitBuckets = pgTable("rate_limit_buckets", {
+  key: text("key").primaryKey(),
+  hits: integer("hits").notNull(),
+  resetAt: tz("reset_at").notNull(),
+});
+
+export const AUDIT_ACTOR_TYPES = ["user", "agent", "api_key", "system", "support"] as const;
+export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
+export const AUDIT_OUTCOMES = ["success", "failure", "denied"] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/**
+ * Append-only, hash-chained per org (org_id null is the platform chain). Partitioned by month on
+ * occurred_at: see the hand-written part of the first migration. A trigger refuses UPDATE/DELETE.
+ */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: uuid("id").notNull(),
+    occurredAt: tz("occurred_at").notNull(),
+    orgId: uuid("org_id"),
+    chainSeq: bigint("chain_seq", { mode: "number" }).notNull(),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+    actorType: text("actor_type").$type<AuditActorType>().notNull(),
+    actorId: text("actor_id"),
+    actorName: text("actor_name"),
+    onBehalfOfUserId: uuid("on_behalf_of_user_id"),
+    onBehalfOfName: text("on_behalf_of_name"),
+    clientId: text("client_id"),
+    grantId: text("grant_id"),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    targetName: text("target_name"),
+    outcome: text("outcome").$type<AuditOutcome>().notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    requestId: text("request_id"),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    primaryKey({ columns: [t.occurredAt, t.id] }),
+    index("audit_events_org_time_idx").on(t.orgId, t.occurredAt.desc(), t.id.desc()),
+    index("audit_events_org_seq_idx").on(t.orgId, t.chainSeq),
+    index("audit_events_time_idx").on(t.occurredAt.desc(), t.id.desc()),
+    check("audit_events_actor_type_valid", sql`${t.actorType} in ('user', 'agent', 'api_key', 'system', 'support')`),
+    check("audit_events_outcome_valid", sql`${t.outcome} in ('success', 'failure', 'denied')`),
+    check("audit_events_action_format", sql`${t.action} ~ '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$'`),
+  ],
+);
+
+/** The head of each org's chain. Writers lock this row, so concurrent writers never fork a chain. */
+export const auditChainHeads = pgTable("audit_chain_heads", {
+  chainKey: text("chain_key").primaryKey(),
+  lastSeq: bigint("last_seq", { mode: "number" }).notNull().default(0),
+  lastHash: text("last_hash").notNull(),
+  updatedAt: tz("updated_at").notNull().defaultNow(),
+});

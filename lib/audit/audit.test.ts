@@ -1,0 +1,121 @@
+import { randomUUID } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { auditEvents, orgs, roleMappings } from "@/drizzle/schema";
+import { useTestDatabase } from "@/test/db";
+import { recordAudit } from "./record";
+import { verifyAllChains, verifyChain } from "./verify";
+
+const getDb = useTestDatabase();
+
+async function makeOrg(slug: string) {
+  const { db } = getDb();
+  const [mapping] = await db.insert(roleMappings).values({ name: `m-${slug}` }).returning();
+  const [org] = await db.insert(orgs).values({ slug, name: slug, roleMappingId: mapping!.id }).returning();
+  return org!;
+}
+
+async function write(orgId: string | null, n: number, action = "member.invited") {
+  const { db } = getDb();
+  for (let i = 0; i < n; i++) {
+    await db.transaction((tx) =>
+      recordAudit(tx, { orgId, actor: { type: "user", id: "u1", name: "Ann" }, action, metadata: { i, nested: { b: 1, a: [1, "x"] } } }),
+    );
+  }
+}
+
+describe("audit write path", () => {
+  it("chains events per org and verifies clean chains", async () => {
+    const a = await makeOrg("chain-a");
+    const b = await makeOrg("chain-b");
+    await write(a.id, 5);
+    await write(b.id, 3);
+    await write(null, 2, "platform.setting_changed");
+    const { db } = getDb();
+    const rows = await db.select().from(auditEvents).where(eq(auditEvents.orgId, a.id)).orderBy(auditEvents.chainSeq);
+    expect(rows.map((r) => r.chainSeq)).toEqual([1, 2, 3, 4, 5]);
+    expect(rows[1]!.prevHash).toBe(rows[0]!.hash);
+    const reports = await verifyAllChains(db);
+    expect(reports.every((r) => r.ok)).toBe(true);
+    expect(reports.map((r) => r.checked).sort()).toEqual([2, 3, 5]);
+  });
+
+  it("rolls the event back with the change it describes", async () => {
+    const org = await makeOrg("rollback");
+    const { db } = getDb();
+    await expect(
+      db.transaction(async (tx) => {
+        await recordAudit(tx, { orgId: org.id, actor: { type: "system" }, action: "org.renamed" });
+        throw new Error("change failed");
+      }),
+    ).rejects.toThrow("change failed");
+    const rows = await db.select().from(auditEvents).where(eq(auditEvents.orgId, org.id));
+    expect(rows).toHaveLength(0);
+    expect((await verifyChain(db, org.id)).ok).toBe(true);
+  });
+
+  it("refuses invalid actions before touching the database", async () => {
+    const { db } = getDb();
+    await expect(
+      db.transaction((tx) => recordAudit(tx, { orgId: null, actor: { type: "system" }, action: "NotDotted" })),
+    ).rejects.toThrow(/Invalid audit action/);
+  });
+
+  it("refuses UPDATE and DELETE on audit events", async () => {
+    const org = await makeOrg("guard");
+    await write(org.id, 1);
+    const { db } = getDb();
+    await expect(db.update(auditEvents).set({ action: "member.removed" }).where(eq(auditEvents.orgId, org.id))).rejects.toThrow();
+    await expect(db.delete(auditEvents).where(eq(auditEvents.orgId, org.id))).rejects.toThrow();
+    const [row] = await db.select().from(auditEvents).where(eq(auditEvents.orgId, org.id));
+    expect(row!.action).toBe("member.invited");
+  });
+
+  it("detects a tampered row at the right place", async () => {
+    const org = await makeOrg("tamper");
+    await write(org.id, 6);
+    const { db } = getDb();
+    // Tampering as the database owner, with the guard disabled.
+    await db.execute(sql`alter table audit_events disable trigger audit_events_append_only`);
+    await db.execute(sql`update audit_events set actor_name = 'Mallory' where org_id = ${org.id} and chain_seq = 4`);
+    await db.execute(sql`alter table audit_events enable trigger audit_events_append_only`);
+    const report = await verifyChain(db, org.id);
+    expect(report.ok).toBe(false);
+    expect(report.firstBreak).toMatchObject({ seq: 4, reason: "content_altered" });
+    expect(report.checked).toBe(3);
+  });
+
+  it("detects a removed row in the middle and at the end", async () => {
+    const org = await makeOrg("removed");
+    await write(org.id, 5);
+    const { db } = getDb();
+    await db.execute(sql`alter table audit_events disable trigger audit_events_append_only`);
+    await db.execute(sql`delete from audit_events where org_id = ${org.id} and chain_seq = 2`);
+    await db.execute(sql`alter table audit_events enable trigger audit_events_append_only`);
+    expect((await verifyChain(db, org.id)).firstBreak).toMatchObject({ seq: 2, reason: "rows_missing" });
+
+    const tail = await makeOrg("removed-tail");
+    await write(tail.id, 3);
+    await db.execute(sql`alter table audit_events disable trigger audit_events_append_only`);
+    await db.execute(sql`delete from audit_events where org_id = ${tail.id} and chain_seq = 3`);
+    await db.execute(sql`alter table audit_events enable trigger audit_events_append_only`);
+    expect((await verifyChain(db, tail.id)).firstBreak).toMatchObject({ seq: 3, reason: "tail_missing" });
+  });
+
+  it("keeps one unbroken chain under 20 concurrent writers to one org", async () => {
+    const org = await makeOrg("concurrent");
+    const { db } = getDb();
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        db.transaction(async (tx) => {
+          await recordAudit(tx, { orgId: org.id, actor: { type: "agent", id: randomUUID() }, action: "mcp.tool_called", metadata: { i } });
+        }),
+      ),
+    );
+    const rows = await db.select().from(auditEvents).where(eq(auditEvents.orgId, org.id)).orderBy(auditEvents.chainSeq);
+    expect(rows.map((r) => r.chainSeq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(new Set(rows.map((r) => r.prevHash)).size).toBe(20);
+    const report = await verifyChain(db, org.id);
+    expect(report).toMatchObject({ ok: true, checked: 20 });
+  });
+});

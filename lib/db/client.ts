@@ -1,0 +1,93 @@
+import "server-only";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import pg from "pg";
+import * as schema from "@/drizzle/schema";
+import { acquireDataDirLock } from "./data-dir-lock";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** A database handle or an open transaction: what domain functions accept. */
+export type Executor = Db | Tx;
+
+export type DatabaseKind = "pglite" | "postgres";
+
+export interface Database {
+  db: Db;
+  kind: DatabaseKind;
+  /** Run `fn` with the one connection held for its whole duration (advisory locks, migrations). */
+  withConnection<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres:// URL of a server. When absent, embedded PGlite is used. */
+  url?: string;
+  /** PGlite data folder, or "memory" for an in-memory database. */
+  dataDir?: string;
+  poolMax?: number;
+  acquireTimeoutMs?: number;
+  statementTimeoutMs?: number;
+}
+
+/**
+ * Open a database: a pooled connection to a PostgreSQL server, or embedded PGlite. Synchronous:
+ * PGlite queues queries until it is ready, and the pool connects on first use.
+ */
+export function openDatabase(opts: OpenOptions): Database {
+  if (opts.url) {
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolMax ?? 10,
+      // Bounds both connecting and waiting for a free connection in the pool.
+      connectionTimeoutMillis: opts.acquireTimeoutMs ?? 5000,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: opts.statementTimeoutMs ?? 30_000,
+      application_name: "gatehouse",
+    });
+    pool.on("error", (err) => console.error("[db] idle client error", err.message));
+    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    return {
+      db,
+      kind: "postgres",
+      async withConnection(fn) {
+        const client = await pool.connect();
+        try {
+          return await fn(drizzlePg(client, { schema }) as unknown as Db);
+        } finally {
+          client.release();
+        }
+      },
+      close: () => pool.end(),
+    };
+  }
+
+  const dataDir = opts.dataDir ?? ".data";
+  let release = () => {};
+  let client: PGlite;
+  if (dataDir === "memory") {
+    client = new PGlite();
+  } else {
+    const dir = path.resolve(dataDir, "pglite");
+    mkdirSync(dir, { recursive: true });
+    release = acquireDataDirLock(dir);
+    client = new PGlite(dir);
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    // PGlite is a single connection already.
+    withConnection: (fn) => fn(db),
+    async close() {
+      await client.close();
+      release();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+
+const schema = z.object({
+  APP_ENV: z.enum(["development", "test", "production"]).default("development"),
+  PORT: int(3000),
+  APP_URL: z.url().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  DB_POOL_MAX: int(10),
+  DB_ACQUIRE_TIMEOUT_MS: int(5000),
+  DB_STATEMENT_TIMEOUT_MS: int(30000),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters (32 bytes)")
+    .optional(),
+  SESSION_MAX_AGE_SECONDS: int(30 * 24 * 3600, 60),
+  SESSION_IDLE_TIMEOUT_SECONDS: int(7 * 24 * 3600, 60),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+  MAIL_FROM: z.string().min(3).default("Gatehouse <no-reply@gatehouse.localhost>"),
+  DEV_MAILBOX: bool.optional(),
+  SEED_DEMO: bool.optional(),
+});
+
+export type Env = Omit<z.infer<typeof schema>, "AUTH_SECRET" | "ENCRYPTION_KEY" | "DEV_MAILBOX" | "SEED_DEMO"> & {
+  APP_URL: string;
+  AUTH_SECRET: string;
+  ENCRYPTION_KEY: string;
+  DEV_MAILBOX: boolean;
+  SEED_DEMO: boolean;
+  isProduction: boolean;
+};
+
+let cached: Env | undefined;
+
+/**
+ * The validated environment, read once. In production the secrets are required; elsewhere they are
+ * generated on first use and kept in `DATA_DIR/secrets.json`, so a fresh checkout runs with no setup.
+ */
+export function getEnv(): Env {
+  if (cached) return cached;
+  const raw = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const isProduction = e.APP_ENV === "production";
+  let { AUTH_SECRET, ENCRYPTION_KEY } = e;
+  if (isProduction) {
+    const missing = [
+      !AUTH_SECRET && "AUTH_SECRET (openssl rand -base64 48)",
+      !ENCRYPTION_KEY && "ENCRYPTION_KEY (openssl rand -hex 32)",
+      !e.APP_URL && "APP_URL (the public origin, e.g. https://id.example.com)",
+    ].filter(Boolean);
+    if (missing.length) {
+      throw new Error(`APP_ENV=production requires:\n  ${missing.join("\n  ")}`);
+    }
+  } else if (!AUTH_SECRET || !ENCRYPTION_KEY) {
+    const dev = devSecrets(e.DATA_DIR);
+    AUTH_SECRET ??= dev.authSecret;
+    ENCRYPTION_KEY ??= dev.encryptionKey;
+  }
+  cached = {
+    ...e,
+    APP_URL: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
+    AUTH_SECRET: AUTH_SECRET!,
+    ENCRYPTION_KEY: ENCRYPTION_KEY!,
+    DEV_MAILBOX: isProduction ? false : (e.DEV_MAILBOX ?? true),
+    SEED_DEMO: e.SEED_DEMO ?? !isProduction,
+    isProduction,
+  };
+  return cached;
+}
+
+/** Forget the cached environment (tests change process.env between cases). */
+export function resetEnvForTests() {
+  cached = undefined;
+}
+
+function devSecrets(dataDir: string): { authSecret: string; encryptionKey: string } {
+  const file = path.resolve(dataDir, "secrets.json");
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const fresh = {
+      authSecret: randomBytes(48).toString("base64url"),
+      encryptionKey: randomBytes(32).toString("hex"),
+    };
+    try {
+      // "wx": if another process created it first, keep theirs.
+      writeFileSync(file, JSON.stringify(fresh, null, 2), { flag: "wx", mode: 0o600 });
+      return fresh;
+    } catch {
+      return JSON.parse(readFileSync(file, "utf8"));
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
+import pg from "pg";
+import { type Database, openDatabase } from "@/lib/db/client";
+import { setDatabase } from "@/lib/db";
+import { migrateDatabase } from "@/lib/db/migrate";
+
+export interface TestDatabase extends Database {
+  /** Where the database lives, for tests that need a second connection. */
+  url?: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A fresh, migrated database: in-memory PGlite by default, or a new database on the server of
+ * DATABASE_URL (dropped afterwards), so runs never see each other's rows.
+ */
+export async function createTestDatabase(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const serverUrl = process.env.DATABASE_URL;
+  let database: Database;
+  let url: string | undefined;
+  let drop = async () => {};
+  if (serverUrl) {
+    const name = `gh_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const u = new URL(serverUrl);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    database = openDatabase({ url, poolMax: 25 });
+    drop = async () => {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  } else {
+    database = openDatabase({ dataDir: "memory" });
+  }
+  if (opts.migrate !== false) await migrateDatabase(database);
+  return {
+    ...database,
+    url,
+    async dispose() {
+      await database.close();
+      await drop();
+    },
+  };
+}
+
+/** Give this test file its own database, installed as the process-wide one. */
+export function useTestDatabase(): () => TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    setDatabase(database);
+  });
+  afterAll(async () => {
+    setDatabase(undefined);
+    await database?.dispose();
+  });
+  return () => {
+    if (!database) throw new Error("test database not ready");
+    return database;
+  };
+}
