@@ -1,0 +1,40 @@
+import type { Metadata } from "next";
+import { connection } from "next/server";
+import { Suspense } from "react";
+import { OrgSettingsForm } from "@/components/console/org-settings-form";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
+import { requireOrgMember } from "@/lib/auth/guards";
+import { ConsoleFrame, orgNav } from "../../../console-frame";
+import { updateOrgSettingsAction } from "./actions";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default function OrgSettingsPage({ params }: { params: Promise<{ slug: string }> }) {
+  return (
+    <Suspense fallback={<Skeleton className="m-8 h-40" />}>
+      <OrgSettings params={params} />
+    </Suspense>
+  );
+}
+
+async function OrgSettings({ params }: { params: Promise<{ slug: string }> }) {
+  await connection();
+  const { slug } = await params;
+  const { user, org } = await requireOrgMember(slug, { permission: "org::manage" });
+  return (
+    <ConsoleFrame user={user} orgSlug={slug} orgNav={orgNav(slug, { canManage: true })} title="Settings">
+      <Card>
+        <CardHeader>
+          <CardTitle>
+            <h1>Organization settings</h1>
+          </CardTitle>
+          <CardDescription>Changes are recorded in the audit log.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <OrgSettingsForm slug={slug} name={org.name} save={updateOrgSettingsAction} />
+        </CardContent>
+      </Card>
+    </ConsoleFrame>
+  );
+}

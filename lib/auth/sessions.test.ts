@@ -1,0 +1,99 @@
+import { eq, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { auditEvents, sessions, users } from "@/drizzle/schema";
+import { sha256 } from "@/lib/crypto";
+import { systemContext } from "@/lib/http/request-context";
+import { useTestDatabase } from "@/test/db";
+import { hashPassword, verifyPassword } from "./password";
+import { createSession, revokeSession, signOutEverywhere, validateSession } from "./sessions";
+import { signInWithPassword } from "./sign-in";
+
+const getDb = useTestDatabase();
+let user: { id: string; email: string; name: string | null };
+
+beforeAll(async () => {
+  const [row] = await getDb()
+    .db.insert(users)
+    .values({ email: "ann@example.com", name: "Ann", passwordHash: await hashPassword("a long enough password") })
+    .returning();
+  user = row!;
+});
+
+const open = () => getDb().db.transaction((tx) => createSession(tx, user.id, systemContext()));
+
+describe("sessions", () => {
+  it("accepts a live session and refuses it once revoked", async () => {
+    const sid = await open();
+    expect(await validateSession(sid)).toMatchObject({ userId: user.id });
+    await getDb().db.transaction((tx) => revokeSession(tx, sha256(sid), "test"));
+    expect(await validateSession(sid)).toBeNull();
+  });
+
+  it("stores only a hash of the session id", async () => {
+    const sid = await open();
+    const rows = await getDb().db.select().from(sessions).where(eq(sessions.idHash, sid));
+    expect(rows).toHaveLength(0);
+    const hashed = await getDb().db.select().from(sessions).where(eq(sessions.idHash, sha256(sid)));
+    expect(hashed).toHaveLength(1);
+  });
+
+  it("ends at the absolute lifetime and after the idle timeout", async () => {
+    const expired = await open();
+    await getDb().db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.idHash, sha256(expired)));
+    expect(await validateSession(expired)).toBeNull();
+
+    const idle = await open();
+    await getDb()
+      .db.update(sessions)
+      .set({ lastSeenAt: sql`now() - interval '8 days'` })
+      .where(eq(sessions.idHash, sha256(idle)));
+    expect(await validateSession(idle)).toBeNull();
+  });
+
+  it("refreshes last-seen so an active session stays within the idle timeout", async () => {
+    const sid = await open();
+    await getDb().db.update(sessions).set({ lastSeenAt: sql`now() - interval '2 days'` }).where(eq(sessions.idHash, sha256(sid)));
+    expect(await validateSession(sid)).not.toBeNull();
+    const [row] = await getDb().db.select().from(sessions).where(eq(sessions.idHash, sha256(sid)));
+    expect(Date.now() - row!.lastSeenAt.getTime()).toBeLessThan(60_000);
+  });
+
+  it("refuses every session of a disabled user", async () => {
+    const [other] = await getDb().db.insert(users).values({ email: "bob@example.com" }).returning();
+    const sid = await getDb().db.transaction((tx) => createSession(tx, other!.id, systemContext()));
+    await getDb().db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, other!.id));
+    expect(await validateSession(sid)).toBeNull();
+  });
+
+  it("signs out everywhere but the current session, as one audited change", async () => {
+    const keep = await open();
+    const others = [await open(), await open()];
+    const revoked = await signOutEverywhere(user, systemContext(), { exceptIdHash: sha256(keep) });
+    expect(revoked).toBeGreaterThanOrEqual(2);
+    expect(await validateSession(keep)).not.toBeNull();
+    for (const sid of others) expect(await validateSession(sid)).toBeNull();
+    const events = await getDb().db.select().from(auditEvents).where(eq(auditEvents.action, "session.revoked_all"));
+    expect(events).toHaveLength(1);
+    expect(events[0]!.metadata).toMatchObject({ count: revoked, keptCurrent: true });
+  });
+});
+
+describe("password sign-in", () => {
+  it("opens a session for the right password and audits both outcomes", async () => {
+    const ok = await signInWithPassword(" ANN@example.com ", "a long enough password", systemContext());
+    expect(ok.ok).toBe(true);
+    if (ok.ok) expect(await validateSession(ok.sid)).toMatchObject({ userId: user.id });
+    expect((await signInWithPassword("ann@example.com", "wrong password!!", systemContext())).ok).toBe(false);
+    expect((await signInWithPassword("nobody@example.com", "whatever password", systemContext())).ok).toBe(false);
+    const failed = await getDb().db.select().from(auditEvents).where(eq(auditEvents.action, "login.failed"));
+    expect(failed.map((e) => e.metadata.reason).sort()).toEqual(["unknown_email", "wrong_password"]);
+  });
+
+  it("hashes with argon2id and never accepts a missing hash", async () => {
+    const hash = await hashPassword("correct horse battery staple");
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await verifyPassword(hash, "correct horse battery staple")).toBe(true);
+    expect(await verifyPassword(hash, "correct horse battery stapler")).toBe(false);
+    expect(await verifyPassword(null, "anything")).toBe(false);
+  });
+});

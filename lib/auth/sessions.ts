@@ -1,0 +1,122 @@
+import "server-only";
+import { and, desc, eq, gt, isNull, ne } from "drizzle-orm";
+import { sessions, users } from "@/drizzle/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { randomToken, sha256 } from "@/lib/crypto";
+import { type Executor, getDb, type Tx } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import type { RequestContext } from "@/lib/http/request-context";
+
+/** Only write last_seen_at when it is older than this, to keep reads cheap. */
+const TOUCH_AFTER_MS = 60_000;
+
+/** Create a session row; the returned id goes into the (encrypted) session token, only its hash is stored. */
+export async function createSession(tx: Tx, userId: string, context: RequestContext): Promise<string> {
+  const env = getEnv();
+  const sid = randomToken(32);
+  const now = new Date();
+  await tx.insert(sessions).values({
+    idHash: sha256(sid),
+    userId,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + env.SESSION_MAX_AGE_SECONDS * 1000),
+    ip: context.ip,
+    userAgent: context.userAgent,
+  });
+  await tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, userId));
+  return sid;
+}
+
+export interface ActiveSession {
+  userId: string;
+  idHash: string;
+}
+
+/**
+ * The session's user if the session is live: not revoked, within its absolute lifetime, used within
+ * the idle timeout, and its user not disabled. Checked on every request.
+ */
+export async function validateSession(sid: string, db: Executor = getDb()): Promise<ActiveSession | null> {
+  const env = getEnv();
+  const now = Date.now();
+  const idHash = sha256(sid);
+  const [row] = await db
+    .select({ userId: sessions.userId, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.idHash, idHash), isNull(sessions.revokedAt), isNull(users.disabledAt)));
+  if (!row) return null;
+  if (row.expiresAt.getTime() <= now) return null;
+  if (row.lastSeenAt.getTime() + env.SESSION_IDLE_TIMEOUT_SECONDS * 1000 <= now) return null;
+  if (now - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
+    await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.idHash, idHash));
+  }
+  return { userId: row.userId, idHash };
+}
+
+/** Revoke one session (sign-out). Returns whether a live session was revoked. */
+export async function revokeSession(tx: Tx, idHash: string, reason: string): Promise<boolean> {
+  const rows = await tx
+    .update(sessions)
+    .set({ revokedAt: new Date(), revokedReason: reason })
+    .where(and(eq(sessions.idHash, idHash), isNull(sessions.revokedAt)))
+    .returning({ userId: sessions.userId });
+  return rows.length > 0;
+}
+
+/** Revoke every live session of a user, optionally keeping one. Returns how many were revoked. */
+export async function revokeUserSessions(
+  tx: Tx,
+  userId: string,
+  reason: string,
+  opts: { exceptIdHash?: string } = {},
+): Promise<number> {
+  const rows = await tx
+    .update(sessions)
+    .set({ revokedAt: new Date(), revokedReason: reason })
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        opts.exceptIdHash ? ne(sessions.idHash, opts.exceptIdHash) : undefined,
+      ),
+    )
+    .returning({ idHash: sessions.idHash });
+  return rows.length;
+}
+
+/** A user's live sessions, newest first, for the account page. */
+export async function listActiveSessions(userId: string, db: Executor = getDb()) {
+  return db
+    .select({
+      idHash: sessions.idHash,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      ip: sessions.ip,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
+    .orderBy(desc(sessions.lastSeenAt));
+}
+
+/** Sign a user out everywhere, as one audited change. */
+export async function signOutEverywhere(
+  user: { id: string; email: string; name: string | null },
+  context: RequestContext,
+  opts: { exceptIdHash?: string } = {},
+): Promise<number> {
+  return getDb().transaction(async (tx) => {
+    const count = await revokeUserSessions(tx, user.id, "signed_out_everywhere", opts);
+    await recordAudit(tx, {
+      orgId: null,
+      actor: { type: "user", id: user.id, name: user.name ?? user.email },
+      action: "session.revoked_all",
+      target: { type: "user", id: user.id, name: user.email },
+      context,
+      metadata: { count, keptCurrent: Boolean(opts.exceptIdHash) },
+    });
+    return count;
+  });
+}

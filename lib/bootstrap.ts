@@ -1,0 +1,32 @@
+import "server-only";
+import { getDatabase } from "@/lib/db";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { getEnv } from "@/lib/env";
+import { startMailWorker } from "@/lib/mail/deliver";
+import { seedDemo } from "@/lib/seed/demo";
+
+/**
+ * Start-up, inside the server process (the only process that may open embedded PGlite): validate
+ * the environment, apply migrations, seed the demo on an empty database, start the mail worker.
+ */
+export async function bootstrap(): Promise<void> {
+  const env = getEnv();
+  const database = getDatabase();
+  const where = database.kind === "pglite" ? `embedded PGlite in ${env.DATA_DIR}` : "PostgreSQL (DATABASE_URL)";
+  await migrateDatabase(database);
+  console.log(`[gatehouse] database ready: ${where}`);
+  if (env.SEED_DEMO && (await seedDemo(database.db))) console.log("[gatehouse] demo tenants seeded");
+  if (env.SMTP_URL) {
+    await startMailWorker(database.db, env.SMTP_URL, env.MAIL_FROM);
+    console.log("[gatehouse] mail delivery over SMTP started");
+  }
+  const close = async () => {
+    try {
+      await database.close();
+    } catch {
+      // already closed
+    }
+  };
+  process.once("SIGTERM", close);
+  process.once("SIGINT", close);
+}

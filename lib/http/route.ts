@@ -1,0 +1,100 @@
+import "server-only";
+import { connection, type NextRequest, NextResponse } from "next/server";
+import { type CurrentUser, getCurrentUser } from "@/lib/auth/current-user";
+import { forbidden, notFound, toErrorBody, unauthenticated } from "@/lib/errors";
+import { findMembershipBySlug, type MembershipDto } from "@/lib/orgs/queries";
+import { hasPermission, isAtLeastRole } from "@/lib/rbac";
+import { type RequestContext, requestContextFrom } from "./request-context";
+
+type Params = Record<string, string | string[] | undefined>;
+interface RouteArgs<P extends Params> {
+  req: NextRequest;
+  params: P;
+  context: RequestContext;
+}
+type RouteFn<P extends Params, C> = (args: RouteArgs<P> & C) => Promise<Response> | Response;
+type NextHandler = (req: NextRequest, ctx: { params: Promise<Params> }) => Promise<Response>;
+
+export function json(body: unknown, init: ResponseInit = {}): NextResponse {
+  const res = NextResponse.json(body, init);
+  if (!res.headers.has("cache-control")) res.headers.set("Cache-Control", "no-store");
+  return res;
+}
+
+export function errorResponse(err: unknown, requestId?: string): NextResponse {
+  const { status, body, headers } = toErrorBody(err);
+  const res = json(body, { status, headers });
+  if (requestId) res.headers.set("X-Request-Id", requestId);
+  return res;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Cookie-authenticated writes must come from our own pages: the Origin (or, failing that,
+ * Sec-Fetch-Site) must say same-origin. Stops cross-site form posts and fetches riding the cookie.
+ */
+function assertSameOrigin(req: NextRequest) {
+  if (SAFE_METHODS.has(req.method)) return;
+  const origin = req.headers.get("origin");
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  if (origin) {
+    let originHost: string | null = null;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      // fall through: refused below
+    }
+    if (originHost && originHost === host) return;
+    throw forbidden("Cross-site request refused.");
+  }
+  const site = req.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") throw forbidden("Cross-site request refused.");
+}
+
+/** A route handler with typed errors mapped to `{ error: { code, message } }` and a request id. */
+export function route<P extends Params = Params>(fn: RouteFn<P, object>): NextHandler {
+  return async (req, ctx) => {
+    const context = requestContextFrom(req.headers);
+    try {
+      await connection();
+      const res = await fn({ req, params: (await ctx.params) as P, context });
+      res.headers.set("X-Request-Id", context.requestId);
+      return res;
+    } catch (err) {
+      return errorResponse(err, context.requestId);
+    }
+  };
+}
+
+/** A route handler for a signed-in user (401 otherwise); cookie-authenticated writes must be same-origin. */
+export function withUser<P extends Params = Params>(fn: RouteFn<P, { user: CurrentUser }>): NextHandler {
+  return route<P>(async (args) => {
+    const user = await getCurrentUser();
+    if (!user) throw unauthenticated();
+    assertSameOrigin(args.req);
+    return fn({ ...args, user });
+  });
+}
+
+/**
+ * A route handler under `/…/[slug]/…` for a member of that org. The org is resolved from the slug
+ * and the session user's membership together: a non-member gets 404, as if it did not exist.
+ * With `permission` or `minRole`, a member without it gets 403.
+ */
+export function withOrg<P extends Params & { slug: string }>(
+  fn: RouteFn<P, { user: CurrentUser } & MembershipDto>,
+  opts: { permission?: string; minRole?: string } = {},
+): NextHandler {
+  return withUser<P>(async (args) => {
+    const membership = await findMembershipBySlug(args.user.id, args.params.slug);
+    if (!membership) throw notFound("No such organization.");
+    if (opts.permission && !(await hasPermission(args.user, membership.org, opts.permission))) {
+      throw forbidden(`This needs the ${opts.permission} permission.`);
+    }
+    if (opts.minRole && !(await isAtLeastRole(args.user, membership.org, opts.minRole))) {
+      throw forbidden("Your role does not allow this.");
+    }
+    return fn({ ...args, ...membership });
+  });
+}

@@ -1,0 +1,21 @@
+// npm run db:seed: migrate, then seed the demo tenants if the database has no orgs yet.
+import { getDatabase } from "../lib/db";
+import { migrateDatabase } from "../lib/db/migrate";
+import { DEMO_PASSWORD, demoLogins, seedDemo } from "../lib/seed/demo";
+
+async function main() {
+  const database = getDatabase();
+  await migrateDatabase(database);
+  const seeded = await seedDemo(database.db);
+  console.log(seeded ? "[gatehouse] demo seeded" : "[gatehouse] the database already has orgs; nothing seeded");
+  if (seeded) {
+    console.log(`Demo logins (password: ${DEMO_PASSWORD}):`);
+    for (const l of demoLogins()) console.log(`  ${l.email.padEnd(28)} ${l.role}`);
+  }
+  await database.close();
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
