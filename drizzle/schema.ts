@@ -264,3 +264,269 @@ export const auditChainHeads = pgTable("audit_chain_heads", {
   lastHash: text("last_hash").notNull(),
   updatedAt: tz("updated_at").notNull().defaultNow(),
 });
+
+// ─── Sign-in kit ────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A pending sign-in, referenced by an httpOnly cookie holding a random token (only its hash is
+ * stored). It records the facts the login state machine decides from; it is consumed when the
+ * session is created.
+ */
+export const loginFlows = pgTable(
+  "login_flows",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tokenHash: text("token_hash").notNull(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    /** Where to go after LOGGED_IN: a same-site path, validated on write. */
+    returnTo: text("return_to").notNull().default("/"),
+    method: text("method"),
+    passwordVerifiedAt: tz("password_verified_at"),
+    mfaVerifiedAt: tz("mfa_verified_at"),
+    failedMfaAttempts: integer("failed_mfa_attempts").notNull().default(0),
+    completedAt: tz("completed_at"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    createdAt: createdAt(),
+    expiresAt: tz("expires_at").notNull(),
+  },
+  (t) => [uniqueIndex("login_flows_token_key").on(t.tokenHash), index("login_flows_expires_idx").on(t.expiresAt)],
+);
+
+export const EMAIL_TOKEN_PURPOSES = ["email_confirm", "password_reset", "magic_link"] as const;
+export type EmailTokenPurpose = (typeof EMAIL_TOKEN_PURPOSES)[number];
+
+/** Single-use tokens sent by mail. Stored hashed; redeemed with `used_at is null` in the where. */
+export const emailTokens = pgTable(
+  "email_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tokenHash: text("token_hash").notNull(),
+    purpose: text("purpose").$type<EmailTokenPurpose>().notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    /** The login flow that asked for it, if any (confirming continues that sign-in). */
+    loginFlowId: uuid("login_flow_id"),
+    createdAt: createdAt(),
+    expiresAt: tz("expires_at").notNull(),
+    usedAt: tz("used_at"),
+  },
+  (t) => [uniqueIndex("email_tokens_token_key").on(t.tokenHash), index("email_tokens_user_idx").on(t.userId, t.purpose)],
+);
+
+/** A user's TOTP authenticator. The secret is encrypted with ENCRYPTION_KEY. */
+export const mfaTotp = pgTable("mfa_totp", {
+  userId: uuid("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  secretEncrypted: text("secret_encrypted").notNull(),
+  /** Null while enrolling (secret shown, not yet confirmed with a code). */
+  enabledAt: tz("enabled_at"),
+  /** The last accepted 30-second step: a step is never accepted twice. */
+  lastUsedStep: bigint("last_used_step", { mode: "number" }).notNull().default(0),
+  createdAt: createdAt(),
+});
+
+export const mfaBackupCodes = pgTable(
+  "mfa_backup_codes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: tz("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("mfa_backup_codes_user_idx").on(t.userId), uniqueIndex("mfa_backup_codes_hash_key").on(t.userId, t.codeHash)],
+);
+
+/** Platform-defined profile properties a user must fill in (full name, job title, accepted terms …). */
+export const userPropertyDefinitions = pgTable("user_property_definitions", {
+  key: text("key").primaryKey(),
+  label: text("label").notNull(),
+  /** text | checkbox */
+  type: text("type").notNull().default("text"),
+  required: boolean("required").notNull().default(true),
+  position: integer("position").notNull().default(0),
+  createdAt: createdAt(),
+});
+
+/** Platform settings as key → JSON value (require MFA for everyone, allow org creation, DCR on …). */
+export const platformSettings = pgTable("platform_settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").$type<unknown>().notNull(),
+  updatedAt: tz("updated_at").notNull().defaultNow(),
+});
+
+/** An invitation to join an org with a role. The token is stored hashed. */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    roleId: uuid("role_id")
+      .notNull()
+      .references(() => roles.id),
+    tokenHash: text("token_hash").notNull(),
+    invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    expiresAt: tz("expires_at").notNull(),
+    acceptedAt: tz("accepted_at"),
+    acceptedBy: uuid("accepted_by").references(() => users.id, { onDelete: "set null" }),
+    revokedAt: tz("revoked_at"),
+  },
+  (t) => [
+    uniqueIndex("invitations_token_key").on(t.tokenHash),
+    index("invitations_org_idx").on(t.orgId, t.createdAt),
+    index("invitations_email_idx").on(t.email),
+  ],
+);
+
+// ─── Platform API keys ──────────────────────────────────────────────────────────────────────────
+
+/** Keys for the product's own backends. Shown once; only the SHA-256 is stored. */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    /** First characters of the key, to recognize it in lists. */
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    lastUsedAt: tz("last_used_at"),
+    revokedAt: tz("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_hash_key").on(t.keyHash)],
+);
+
+// ─── OAuth 2.1 authorization server (MCP) ───────────────────────────────────────────────────────
+
+/**
+ * An OAuth client. `orgId` null means registered by platform staff for every org. Confidential
+ * clients store a SHA-256 of a high-entropy secret.
+ */
+export const oauthClients = pgTable(
+  "oauth_clients",
+  {
+    /** The public client_id (random, or an https URL for client ID metadata documents). */
+    id: text("id").primaryKey(),
+    orgId: uuid("org_id").references(() => orgs.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** public | confidential */
+    type: text("type").notNull(),
+    secretHash: text("secret_hash"),
+    redirectUris: text("redirect_uris").array().notNull(),
+    /** Named redirect presets the client was registered with (cursor, claude …). */
+    presets: text("presets").array().notNull().default(sql`'{}'::text[]`),
+    allowedScopes: text("allowed_scopes").array().notNull(),
+    accessTokenTtlSeconds: integer("access_token_ttl_seconds").notNull().default(3600),
+    /** manual | dynamic | metadata_document */
+    registration: text("registration").notNull().default("manual"),
+    verified: boolean("verified").notNull().default(true),
+    disabledAt: tz("disabled_at"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+    lastUsedAt: tz("last_used_at"),
+    /** For metadata-document clients: when the document was last fetched. */
+    fetchedAt: tz("fetched_at"),
+  },
+  (t) => [index("oauth_clients_org_idx").on(t.orgId), index("oauth_clients_registration_idx").on(t.registration, t.createdAt)],
+);
+
+/** A user's consent for a client to act in one org with some scopes. Revoking it kills every token. */
+export const oauthGrants = pgTable(
+  "oauth_grants",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    scopes: text("scopes").array().notNull(),
+    resource: text("resource").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: tz("last_used_at"),
+    revokedAt: tz("revoked_at"),
+    revokedReason: text("revoked_reason"),
+  },
+  (t) => [
+    index("oauth_grants_org_idx").on(t.orgId, t.createdAt),
+    index("oauth_grants_user_idx").on(t.userId),
+    index("oauth_grants_client_idx").on(t.clientId),
+  ],
+);
+
+/** Authorization codes: hashed, single-use, short-lived. */
+export const oauthCodes = pgTable("oauth_codes", {
+  codeHash: text("code_hash").primaryKey(),
+  grantId: uuid("grant_id")
+    .notNull()
+    .references(() => oauthGrants.id, { onDelete: "cascade" }),
+  clientId: text("client_id").notNull(),
+  redirectUri: text("redirect_uri").notNull(),
+  codeChallenge: text("code_challenge").notNull(),
+  scopes: text("scopes").array().notNull(),
+  resource: text("resource").notNull(),
+  createdAt: createdAt(),
+  expiresAt: tz("expires_at").notNull(),
+  usedAt: tz("used_at"),
+});
+
+/** Refresh tokens, rotated on every use; presenting a used one revokes the grant. */
+export const oauthRefreshTokens = pgTable(
+  "oauth_refresh_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    grantId: uuid("grant_id")
+      .notNull()
+      .references(() => oauthGrants.id, { onDelete: "cascade" }),
+    clientId: text("client_id").notNull(),
+    scopes: text("scopes").array().notNull(),
+    createdAt: createdAt(),
+    expiresAt: tz("expires_at").notNull(),
+    usedAt: tz("used_at"),
+    revokedAt: tz("revoked_at"),
+  },
+  (t) => [index("oauth_refresh_tokens_grant_idx").on(t.grantId)],
+);
+
+/** Signing keys for access tokens. Private keys are encrypted with ENCRYPTION_KEY. */
+export const oauthSigningKeys = pgTable("oauth_signing_keys", {
+  kid: text("kid").primaryKey(),
+  alg: text("alg").notNull(),
+  publicJwk: jsonb("public_jwk").$type<Record<string, unknown>>().notNull(),
+  privateJwkEncrypted: text("private_jwk_encrypted").notNull(),
+  createdAt: createdAt(),
+  activatedAt: tz("activated_at"),
+  retiredAt: tz("retired_at"),
+});
+
+/** A client blocked for one org by its admins. */
+export const oauthClientBlocks = pgTable(
+  "oauth_client_blocks",
+  {
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: "cascade" }),
+    blockedBy: uuid("blocked_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.clientId] })],
+);

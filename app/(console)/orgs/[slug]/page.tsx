@@ -7,7 +7,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { requireOrgMember } from "@/lib/auth/guards";
 import { countMembers } from "@/lib/orgs/queries";
 import { listPermissions } from "@/lib/rbac";
-import { ConsoleFrame, orgNav } from "../../console-frame";
+import { ConsoleFrame } from "../../console-frame";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -25,7 +25,7 @@ async function OrgOverview({ params }: { params: Promise<{ slug: string }> }) {
   const { user, org, role } = await requireOrgMember(slug);
   const [perms, memberCount] = await Promise.all([listPermissions(user, org), countMembers(org.id)]);
   return (
-    <ConsoleFrame user={user} orgSlug={slug} orgNav={orgNav(slug, { canManage: perms.includes("org::manage") })} title={org.name}>
+    <ConsoleFrame user={user} membership={{ org, role }} title={org.name}>
       <div className="grid gap-4 md:grid-cols-2">
         <Card>
           <CardHeader>

@@ -5,7 +5,7 @@ import { OrgSettingsForm } from "@/components/console/org-settings-form";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { requireOrgMember } from "@/lib/auth/guards";
-import { ConsoleFrame, orgNav } from "../../../console-frame";
+import { ConsoleFrame } from "../../../console-frame";
 import { updateOrgSettingsAction } from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -21,9 +21,9 @@ export default function OrgSettingsPage({ params }: { params: Promise<{ slug: st
 async function OrgSettings({ params }: { params: Promise<{ slug: string }> }) {
   await connection();
   const { slug } = await params;
-  const { user, org } = await requireOrgMember(slug, { permission: "org::manage" });
+  const { user, org, role } = await requireOrgMember(slug, { permission: "org::manage" });
   return (
-    <ConsoleFrame user={user} orgSlug={slug} orgNav={orgNav(slug, { canManage: true })} title="Settings">
+    <ConsoleFrame user={user} membership={{ org, role }} title="Settings">
       <Card>
         <CardHeader>
           <CardTitle>

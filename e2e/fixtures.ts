@@ -1,0 +1,28 @@
+import { test as base, type Browser, type BrowserContext } from "@playwright/test";
+import { ConsolePage } from "./pages/console-page";
+import { DEMO_PASSWORD, LoginPage } from "./pages/login-page";
+
+export { expect } from "@playwright/test";
+export { DEMO_PASSWORD };
+
+/** Storage states saved by auth.setup.ts. */
+export const AUTH = {
+  xcorpOwner: "e2e/.auth/xcorp-owner.json",
+} as const;
+
+/** A fresh browser context signed in as `email` through the real sign-in page: its own session. */
+export async function signedInContext(browser: Browser, email: string, password = DEMO_PASSWORD): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const login = new LoginPage(page);
+  await login.goto();
+  await login.signIn(email, password);
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+  await page.close();
+  return context;
+}
+
+export const test = base.extend<{ loginPage: LoginPage; consolePage: ConsolePage }>({
+  loginPage: async ({ page }, use) => use(new LoginPage(page)),
+  consolePage: async ({ page }, use) => use(new ConsolePage(page)),
+});
