@@ -22,7 +22,7 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
   if (serverUrl) {
     const server = await createServerDatabase(serverUrl, "gh_test");
     url = server.url;
-    database = openDatabase({ url, poolMax: 25 });
+    database = openDatabase({ url, poolMax: 25, logIdleErrors: false });
     drop = server.drop;
   } else {
     database = openDatabase({ dataDir: "memory" });
