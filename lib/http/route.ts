@@ -67,6 +67,17 @@ export function route<P extends Params = Params>(fn: RouteFn<P, object>): NextHa
   };
 }
 
+/**
+ * A route handler for anonymous callers whose writes must still come from our own pages (the
+ * sign-in steps: no login CSRF).
+ */
+export function sameOriginRoute<P extends Params = Params>(fn: RouteFn<P, object>): NextHandler {
+  return route<P>(async (args) => {
+    assertSameOrigin(args.req);
+    return fn(args);
+  });
+}
+
 /** A route handler for a signed-in user (401 otherwise); cookie-authenticated writes must be same-origin. */
 export function withUser<P extends Params = Params>(fn: RouteFn<P, { user: CurrentUser }>): NextHandler {
   return route<P>(async (args) => {
