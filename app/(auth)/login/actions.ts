@@ -1,25 +1,30 @@
 "use server";
 
-import { AuthError } from "next-auth";
 import { signIn } from "@/lib/auth";
-import { safeNextPath } from "@/lib/auth/guards";
+import { safeNextPath } from "@/lib/auth/safe-next-path";
+import { clearFlowCookie, currentFlow } from "@/lib/login-flow/flow";
 
-export interface SignInState {
-  error?: string;
-  email?: string;
-}
+export type CompleteResult = { ok: true; redirectTo: string } | { ok: false; error: { code: string; message: string } };
 
-/** Email + password sign-in. Success redirects; every failure reads the same. */
-export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
-  const email = String(formData.get("email") ?? "");
-  const password = String(formData.get("password") ?? "");
-  const next = safeNextPath(String(formData.get("next") ?? "/"));
-  if (!email || !password) return { error: "Enter your email and password.", email };
+/**
+ * LOGGED_IN → create the session through Auth.js (the "login-flow" provider consumes the pending
+ * sign-in once) and say where to go.
+ */
+export async function completeSignIn(): Promise<CompleteResult> {
+  const flow = await currentFlow();
+  const redirectTo = safeNextPath(flow?.returnTo);
+  let url: unknown;
   try {
-    await signIn("password", { email, password, redirectTo: next });
-    return {};
+    url = await signIn("login-flow", { redirect: false, redirectTo });
   } catch (err) {
-    if (err instanceof AuthError) return { error: "That email and password do not match an account.", email };
-    throw err; // the success redirect
+    if ((err as { type?: string }).type === "CredentialsSignin") {
+      return { ok: false, error: { code: "wrong_state", message: "Your sign-in is not finished yet." } };
+    }
+    throw err;
   }
+  if (typeof url === "string" && url.includes("error=")) {
+    return { ok: false, error: { code: "wrong_state", message: "Your sign-in is not finished yet." } };
+  }
+  await clearFlowCookie();
+  return { ok: true, redirectTo };
 }
