@@ -17,13 +17,7 @@ import { VerifyMfa } from "./verify-mfa";
  * Asks the server where this browser's sign-in stands and renders the one component for that state.
  * The server decides; this only displays.
  */
-export function LoginStateManager({
-  returnTo,
-  complete,
-}: {
-  returnTo: string;
-  complete: React.ComponentProps<typeof LoggedIn>["complete"];
-}) {
+export function LoginStateManager({ returnTo }: { returnTo: string }) {
   const { data, error, isPending, refetch } = useLoginState();
   if (isPending) return <Skeleton className="h-80 w-full max-w-md" aria-label="Loading" />;
   if (error || !data) {
@@ -50,6 +44,6 @@ export function LoginStateManager({
     case "USER_MUST_BE_IN_AT_LEAST_ONE_ORG":
       return <JoinAnOrganization join={data.join ?? { invitations: [], autoJoin: [], canCreateOrg: false }} />;
     case "LOGGED_IN":
-      return <LoggedIn complete={complete} />;
+      return <LoggedIn />;
   }
 }

@@ -1,6 +1,8 @@
 import "server-only";
 import { connection, type NextRequest, NextResponse } from "next/server";
+import type { PlatformRole } from "@/drizzle/schema";
 import { type CurrentUser, getCurrentUser } from "@/lib/auth/current-user";
+import { isPlatformStaff } from "@/lib/auth/guards";
 import { forbidden, notFound, toErrorBody, unauthenticated } from "@/lib/errors";
 import { findMembershipBySlug, type MembershipDto } from "@/lib/orgs/queries";
 import { hasPermission, isAtLeastRole } from "@/lib/rbac";
@@ -85,6 +87,17 @@ export function withUser<P extends Params = Params>(fn: RouteFn<P, { user: Curre
     if (!user) throw unauthenticated();
     assertSameOrigin(args.req);
     return fn({ ...args, user });
+  });
+}
+
+/** A route handler for platform staff (admin may do everything support may); others get 404. */
+export function withPlatformStaff<P extends Params = Params>(
+  fn: RouteFn<P, { user: CurrentUser }>,
+  role: PlatformRole = "admin",
+): NextHandler {
+  return withUser<P>(async (args) => {
+    if (!isPlatformStaff(args.user, role)) throw notFound();
+    return fn(args);
   });
 }
 
