@@ -23,6 +23,7 @@ export interface FlowUser {
   passwordChangeRequired: boolean;
   properties: Record<string, unknown>;
   disabledAt: Date | null;
+  platformRole: string | null;
 }
 
 export interface FlowSnapshot {
@@ -95,6 +96,7 @@ export async function snapshot(flow: FlowRow | null, db: Executor = getDb()): Pr
     mfaEnrolled: false,
     mfaVerified: false,
     orgCount: 0,
+    platformStaff: false,
   };
   if (!flow) return { flow: null, user: null, facts: empty, state: "LOGIN_REQUIRED", missingProperties: [] };
 
@@ -108,6 +110,7 @@ export async function snapshot(flow: FlowRow | null, db: Executor = getDb()): Pr
           passwordChangeRequired: users.passwordChangeRequired,
           properties: users.properties,
           disabledAt: users.disabledAt,
+          platformRole: users.platformRole,
         })
         .from(users)
         .where(eq(users.id, flow.userId))
@@ -143,6 +146,7 @@ export async function snapshot(flow: FlowRow | null, db: Executor = getDb()): Pr
     mfaEnrolled: Boolean(totp?.enabledAt),
     mfaVerified: Boolean(flow.mfaVerifiedAt),
     orgCount: orgCount?.n ?? 0,
+    platformStaff: user.platformRole !== null,
   };
   return { flow, user, facts, state: nextLoginState(facts), missingProperties };
 }

@@ -32,8 +32,9 @@ export const invalidCredentials = () =>
 export async function signInWithPassword(input: CredentialsInput, context: RequestContext): Promise<void> {
   const email = normalizeEmail(input.email);
   const accountKey = `login:fail:${email}`;
+  const ipKey = `login:fail:ip:${context.ip ?? "unknown"}`;
   await assertUnder(accountKey, LIMITS.failuresPerAccount.max);
-  await enforce(`login:ip:${context.ip ?? "unknown"}`, LIMITS.signInPerIp);
+  await assertUnder(ipKey, LIMITS.failuresPerIp.max);
 
   const db = getDb();
   const [user] = await db
@@ -44,6 +45,7 @@ export async function signInWithPassword(input: CredentialsInput, context: Reque
 
   if (!user || !valid || user.disabledAt) {
     await hit(accountKey, LIMITS.failuresPerAccount);
+    await hit(ipKey, LIMITS.failuresPerIp);
     await db.transaction((tx) =>
       recordAudit(tx, {
         orgId: null,
