@@ -4,7 +4,7 @@ import { cookies } from "next/headers";
 import { loginFlows, memberships, mfaTotp, orgs, userPropertyDefinitions, users } from "@/drizzle/schema";
 import { safeNextPath } from "@/lib/auth/safe-next-path";
 import { randomToken, sha256 } from "@/lib/crypto";
-import { type Executor, getDb, type Tx } from "@/lib/db";
+import { type Executor, getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
@@ -36,7 +36,7 @@ export interface FlowSnapshot {
 
 /** Start a pending sign-in and set its cookie. Any previous flow in this browser is replaced. */
 export async function createFlow(
-  tx: Tx,
+  tx: Executor,
   input: { userId: string | null; email: string; method: string; returnTo?: string | null; authenticated: boolean; context: RequestContext },
 ): Promise<FlowRow> {
   const env = getEnv();
