@@ -39,6 +39,7 @@ export async function createInvitation(
   { org, role: inviterRole }: MembershipDto,
   input: CreateInvitationInput,
   context: RequestContext,
+  opts: { resend?: boolean } = {},
 ): Promise<{ invitation: InvitationDto; url: string }> {
   const email = normalizeEmail(input.email);
   const env = getEnv();
@@ -93,7 +94,7 @@ export async function createInvitation(
     await recordAudit(tx, {
       orgId: org.id,
       actor: { type: "user", id: inviter.id, name: inviterName },
-      action: "invitation.created",
+      action: opts.resend ? "invitation.resent" : "invitation.created",
       target: { type: "invitation", id: row!.id, name: email },
       context,
       metadata: { role: role.name, replaced: replaced.map((r) => r.id), expiresAt: expiresAt.toISOString() },

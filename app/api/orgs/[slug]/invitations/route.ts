@@ -1,5 +1,6 @@
 import { createInvitation, createInvitationSchema } from "@/lib/invitations/create";
 import { readJson } from "@/lib/http/body";
+import { listInvitations } from "@/lib/invitations/manage";
 import { json, withOrg } from "@/lib/http/route";
 
 // POST /api/orgs/[slug]/invitations — invite someone by email with a role (needs members::manage)
@@ -11,3 +12,8 @@ export const POST = withOrg<{ slug: string }>(
   },
   { permission: "members::manage" },
 );
+
+// GET /api/orgs/[slug]/invitations — the org's invitations with their status (admins and up)
+export const GET = withOrg<{ slug: string }>(async ({ org }) => json({ invitations: await listInvitations(org.id) }), {
+  minRole: "admin",
+});
