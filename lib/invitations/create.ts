@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { invitations, memberships, roles, users } from "@/drizzle/schema";
+import { invitations, memberships, orgs, roles, users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { randomToken, sha256 } from "@/lib/crypto";
 import { getDb } from "@/lib/db";
@@ -47,6 +47,17 @@ export async function createInvitation(
     const [role] = await tx.select().from(roles).where(eq(roles.key, input.roleKey));
     if (!role) throw invalidInput(`There is no role "${input.roleKey}".`, { roleKey: "Unknown role" });
     if (role.rank > inviterRole.rank) throw forbidden(`You cannot invite someone as ${role.name}, above your own role.`);
+
+    const [policy] = await tx
+      .select({ restrict: orgs.restrictToDomains, domains: orgs.autoJoinDomains })
+      .from(orgs)
+      .where(eq(orgs.id, org.id));
+    const domain = email.split("@")[1] ?? "";
+    if (policy?.restrict && !policy.domains.includes(domain)) {
+      throw invalidInput(`Members of ${org.name} must use an address at ${policy.domains.join(", ") || "an approved domain"}.`, {
+        email: "Not an allowed domain",
+      });
+    }
 
     const [member] = await tx
       .select({ userId: memberships.userId })

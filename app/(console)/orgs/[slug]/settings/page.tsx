@@ -5,6 +5,7 @@ import { OrgSettingsForm } from "@/components/console/org-settings-form";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { requireOrgMember } from "@/lib/auth/guards";
+import { getOrgSettings } from "@/lib/orgs/settings";
 import { ConsoleFrame } from "../../../console-frame";
 import { updateOrgSettingsAction } from "./actions";
 
@@ -22,6 +23,7 @@ async function OrgSettings({ params }: { params: Promise<{ slug: string }> }) {
   await connection();
   const { slug } = await params;
   const { user, org, role } = await requireOrgMember(slug, { permission: "org::manage" });
+  const settings = await getOrgSettings(org.id);
   return (
     <ConsoleFrame user={user} membership={{ org, role }} title="Settings">
       <Card>
@@ -32,7 +34,7 @@ async function OrgSettings({ params }: { params: Promise<{ slug: string }> }) {
           <CardDescription>Changes are recorded in the audit log.</CardDescription>
         </CardHeader>
         <CardContent>
-          <OrgSettingsForm slug={slug} name={org.name} save={updateOrgSettingsAction} />
+          <OrgSettingsForm slug={slug} settings={settings} save={updateOrgSettingsAction} />
         </CardContent>
       </Card>
     </ConsoleFrame>
