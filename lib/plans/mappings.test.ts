@@ -1,0 +1,78 @@
+import { and, eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { auditEvents, orgs, roleMappings, roles, users } from "@/drizzle/schema";
+import { AppError } from "@/lib/errors";
+import { systemContext } from "@/lib/http/request-context";
+import { hasPermission } from "@/lib/rbac";
+import { createRole, deleteRole, renameRole } from "@/lib/rbac/admin";
+import { explainPermission } from "@/lib/rbac/explain";
+import { mappingMatrix } from "@/lib/rbac/matrix";
+import { seedDemo } from "@/lib/seed/demo";
+import { useTestDatabase } from "@/test/db";
+import { createMapping, previewSubscription, setMappingCells, subscribeOrg } from "./mappings";
+
+const getDb = useTestDatabase();
+const ctx = systemContext();
+let admin: { id: string; email: string; name: string | null };
+const plan: Record<string, string> = {};
+
+beforeAll(async () => {
+  const { db } = getDb();
+  await seedDemo(db);
+  [admin] = (await db.select().from(users).where(eq(users.email, "admin@gatehouse.example"))) as [typeof admin];
+  for (const m of await db.select().from(roleMappings)) plan[m.name] = m.id;
+});
+
+describe("plans", () => {
+  it("previews who gains and loses what, then subscribes with one audited change", async () => {
+    const preview = await previewSubscription("xcorp", plan.Free!);
+    expect(preview).toMatchObject({ from: "Enterprise", to: "Free" });
+    const member = preview.changes.find((c) => c.email === "member@xcorp.example")!;
+    expect(member.lost).toEqual(["reports::export"]);
+    const xadmin = preview.changes.find((c) => c.email === "admin@xcorp.example")!;
+    expect(xadmin.lost).toEqual(["agent_activity::view", "audit::read", "reports::export"]);
+    expect(xadmin.gained).toEqual([]);
+
+    const { db } = getDb();
+    const [x] = await db.select().from(orgs).where(eq(orgs.slug, "xcorp"));
+    const memberId = (await db.select().from(users).where(eq(users.email, "member@xcorp.example")))[0]!.id;
+    expect(await hasPermission(memberId, x!.id, "reports::export")).toBe(true);
+    await subscribeOrg(admin, "xcorp", plan.Free!, ctx);
+    expect(await hasPermission(memberId, x!.id, "reports::export")).toBe(false);
+    const [event] = await db.select().from(auditEvents).where(and(eq(auditEvents.action, "org.subscription_changed"), eq(auditEvents.orgId, x!.id)));
+    expect(event!.metadata).toMatchObject({ before: { plan: "Enterprise" }, after: { plan: "Free" } });
+    await subscribeOrg(admin, "xcorp", plan.Enterprise!, ctx);
+  });
+
+  it("copies a mapping and edits its matrix, auditing the cells added and removed", async () => {
+    const copy = await createMapping(admin, { name: "Startup", copyFrom: plan.Free! }, ctx);
+    const before = (await mappingMatrix(copy.id))!;
+    expect(before.granted.length).toBe((await mappingMatrix(plan.Free!))!.granted.length);
+    const [member] = await getDb().db.select().from(roles).where(eq(roles.key, "member"));
+    const cells = before.granted.map((g) => ({ roleId: g.split("|")[0]!, permissionId: g.split("|")[1]! })).filter((c) => c.roleId !== member!.id);
+    cells.push({ roleId: member!.id, permissionId: "billing::manage" });
+    const { added, removed } = await setMappingCells(admin, copy.id, { cells }, ctx);
+    expect(added).toEqual([`${member!.id}|billing::manage`]);
+    expect(removed).toEqual([`${member!.id}|reports::read`]);
+  });
+
+  it("renames roles, adds one in the order, and deletes only unused ones", async () => {
+    const { db } = getDb();
+    const [adminRole] = await db.select().from(roles).where(eq(roles.key, "admin"));
+    await renameRole(admin, adminRole!.id, { name: "Manager" }, ctx);
+    const support = await createRole(admin, { name: "Agent", key: "agent", belowRoleId: adminRole!.id }, ctx);
+    const order = (await db.select().from(roles)).sort((a, b) => b.rank - a.rank).map((r) => r.name);
+    expect(order).toEqual(["Owner", "Manager", "Agent", "Member"]);
+    const [member] = await db.select().from(roles).where(eq(roles.key, "member"));
+    const inUse = await deleteRole(admin, member!.id, ctx).catch((e: AppError) => e);
+    expect(inUse).toMatchObject({ status: 409, code: "role_in_use" });
+    await deleteRole(admin, support.id, ctx);
+    expect((await explainPermission("admin@xcorp.example", "xcorp", "audit::read")).reason).toContain("Manager in XCorp; XCorp is on Enterprise, where Manager has audit::read");
+  });
+
+  it("explains a missing permission", async () => {
+    const e = await explainPermission("member@techcorp.example", "techcorp", "reports::export");
+    expect(e).toMatchObject({ allowed: false, role: "Member", mapping: "Free" });
+    expect((await explainPermission("member@techcorp.example", "xcorp", "reports::read")).reason).toContain("not a member");
+  });
+});
