@@ -19,7 +19,7 @@ const plan: Record<string, string> = {};
 beforeAll(async () => {
   const { db } = getDb();
   await seedDemo(db);
-  [admin] = (await db.select().from(users).where(eq(users.email, "admin@gatehouse.example"))) as [typeof admin];
+  admin = (await db.select().from(users).where(eq(users.email, "admin@gatehouse.example")))[0]!;
   for (const m of await db.select().from(roleMappings)) plan[m.name] = m.id;
 });
 

@@ -1,0 +1,37 @@
+import { connection } from "next/server";
+import { Suspense } from "react";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
+import { requirePlatformStaff } from "@/lib/auth/guards";
+import { ConsoleFrame } from "../console-frame";
+
+/**
+ * A platform-admin page: checks the caller is a platform admin (404 otherwise), then renders the
+ * console frame and one card with what `render` loads on the server.
+ */
+export function AdminPage({ title, description, render }: { title: string; description?: string; render: () => Promise<React.ReactNode> }) {
+  return (
+    <Suspense fallback={<Skeleton className="m-8 h-60" />}>
+      <AdminBody title={title} description={description} render={render} />
+    </Suspense>
+  );
+}
+
+async function AdminBody({ title, description, render }: { title: string; description?: string; render: () => Promise<React.ReactNode> }) {
+  await connection();
+  const user = await requirePlatformStaff("admin");
+  const body = await render();
+  return (
+    <ConsoleFrame user={user} title={title}>
+      <Card>
+        <CardHeader>
+          <CardTitle>
+            <h1>{title}</h1>
+          </CardTitle>
+          {description && <CardDescription>{description}</CardDescription>}
+        </CardHeader>
+        <CardContent>{body}</CardContent>
+      </Card>
+    </ConsoleFrame>
+  );
+}

@@ -1,0 +1,86 @@
+"use client";
+
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Checkbox } from "@/components/ui/checkbox";
+import { Input } from "@/components/ui/input";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useAdminMutation } from "@/lib/queries/admin/use-admin-mutation";
+
+interface Props {
+  mapping: { id: string; name: string };
+  roles: { id: string; name: string }[];
+  permissions: { id: string; description: string; deprecated: boolean }[];
+  granted: string[];
+}
+
+/** Edit one plan as a roles × permissions grid of checkboxes; saving replaces the matrix. */
+export function MappingEditor({ mapping, roles, permissions, granted }: Props) {
+  const [cells, setCells] = useState(() => new Set(granted));
+  const dirty = cells.size !== granted.length || granted.some((g) => !cells.has(g));
+  const save = useAdminMutation(
+    (c: Set<string>) => ({
+      url: `/api/admin/mappings/${mapping.id}/cells`,
+      method: "PUT",
+      json: { cells: [...c].map((k) => ({ roleId: k.split("|")[0], permissionId: k.split("|")[1] })) },
+    }),
+    (_i, r: { added: string[]; removed: string[] }) => `Saved: ${r.added.length} added, ${r.removed.length} removed`,
+  );
+  const rename = useAdminMutation((name: string) => ({ url: `/api/admin/mappings/${mapping.id}`, method: "PATCH", json: { name } }), "Renamed");
+  const toggle = (key: string, on: boolean) =>
+    setCells((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(key);
+      else next.delete(key);
+      return next;
+    });
+  return (
+    <div className="grid gap-4">
+      <form
+        className="flex gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          rename.mutate(String(new FormData(e.currentTarget).get("name") ?? ""));
+        }}
+      >
+        <Input name="name" defaultValue={mapping.name} aria-label="Mapping name" className="max-w-64" />
+        <Button variant="outline" type="submit">
+          Rename
+        </Button>
+      </form>
+      <Table data-testid="mapping-matrix">
+        <TableHeader>
+          <TableRow>
+            <TableHead>Permission</TableHead>
+            {roles.map((r) => (
+              <TableHead key={r.id} className="text-center">
+                {r.name}
+              </TableHead>
+            ))}
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {permissions.map((p) => (
+            <TableRow key={p.id}>
+              <TableCell>
+                <span className="font-mono text-xs">{p.id}</span>
+                {p.deprecated && <span className="ml-2 text-xs text-muted-foreground">(deprecated)</span>}
+              </TableCell>
+              {roles.map((r) => {
+                const key = `${r.id}|${p.id}`;
+                return (
+                  <TableCell key={r.id} className="text-center">
+                    <Checkbox checked={cells.has(key)} onCheckedChange={(v) => toggle(key, v === true)} aria-label={`${r.name}: ${p.id}`} />
+                  </TableCell>
+                );
+              })}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      <Button className="justify-self-start" disabled={!dirty || save.isPending} onClick={() => save.mutate(cells)}>
+        Save matrix
+      </Button>
+    </div>
+  );
+}

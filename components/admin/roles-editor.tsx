@@ -1,0 +1,126 @@
+"use client";
+
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useAdminMutation } from "@/lib/queries/admin/use-admin-mutation";
+
+interface Role {
+  id: string;
+  key: string;
+  name: string;
+  rank: number;
+}
+interface Permission {
+  id: string;
+  description: string;
+  deprecatedAt: string | Date | null;
+}
+
+/** Rename, add and delete roles; create and deprecate permissions. */
+export function RolesEditor({ roles, permissions }: { roles: Role[]; permissions: Permission[] }) {
+  const rename = useAdminMutation((i: { id: string; name: string }) => ({ url: `/api/admin/roles/${i.id}`, method: "PATCH", json: { name: i.name } }), (i) => `Renamed to ${i.name}`);
+  const create = useAdminMutation((i: { name: string; key: string; belowRoleId: string }) => ({ url: "/api/admin/roles", method: "POST", json: i }), (i) => `${i.name} added`);
+  const remove = useAdminMutation((i: { id: string; name: string }) => ({ url: `/api/admin/roles/${i.id}`, method: "DELETE" }), (i) => `${i.name} deleted`);
+  const addPermission = useAdminMutation((i: { id: string; description: string }) => ({ url: "/api/admin/permissions", method: "POST", json: i }), (i) => `${i.id} created`);
+  const deprecate = useAdminMutation((i: { id: string }) => ({ url: `/api/admin/permissions/${encodeURIComponent(i.id)}`, method: "DELETE" }), (i) => `${i.id} deprecated`);
+  return (
+    <div className="grid gap-8">
+      <section className="grid gap-3" aria-labelledby="roles-heading">
+        <h2 id="roles-heading" className="font-semibold">
+          Roles, highest first
+        </h2>
+        <Table data-testid="roles">
+          <TableHeader>
+            <TableRow>
+              <TableHead>Name</TableHead>
+              <TableHead>Key</TableHead>
+              <TableHead className="sr-only">Actions</TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {roles.map((r) => (
+              <TableRow key={r.id}>
+                <TableCell>
+                  <form
+                    className="flex gap-2"
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      rename.mutate({ id: r.id, name: String(new FormData(e.currentTarget).get("name") ?? "") });
+                    }}
+                  >
+                    <Input name="name" defaultValue={r.name} aria-label={`Name of role ${r.key}`} className="h-8 max-w-48" />
+                    <Button size="sm" variant="outline" type="submit">
+                      Rename
+                    </Button>
+                  </form>
+                </TableCell>
+                <TableCell className="font-mono text-xs">{r.key}</TableCell>
+                <TableCell className="text-right">
+                  <Button size="sm" variant="ghost" onClick={() => remove.mutate({ id: r.id, name: r.name })}>
+                    Delete
+                  </Button>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+        <form
+          className="flex flex-wrap items-end gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const f = new FormData(e.currentTarget);
+            create.mutate({ name: String(f.get("name")), key: String(f.get("key")), belowRoleId: String(f.get("below")) });
+          }}
+        >
+          <Input name="name" placeholder="New role name" aria-label="New role name" className="max-w-48" required />
+          <Input name="key" placeholder="key (e.g. agent)" aria-label="New role key" className="max-w-40" required />
+          <label className="text-sm">
+            below{" "}
+            <select name="below" className="h-9 rounded-md border bg-background px-2" aria-label="Place below">
+              {roles.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <Button type="submit">Add role</Button>
+        </form>
+      </section>
+      <section className="grid gap-3" aria-labelledby="permissions-heading">
+        <h2 id="permissions-heading" className="font-semibold">
+          Permissions
+        </h2>
+        <ul className="grid gap-2">
+          {permissions.map((p) => (
+            <li key={p.id} className="flex items-center justify-between gap-2 rounded-md border p-2">
+              <span>
+                <span className="font-mono text-xs">{p.id}</span> <span className="text-sm text-muted-foreground">{p.description}</span>{" "}
+                {p.deprecatedAt && <Badge variant="outline">deprecated</Badge>}
+              </span>
+              {!p.deprecatedAt && (
+                <Button size="sm" variant="ghost" onClick={() => deprecate.mutate({ id: p.id })}>
+                  Deprecate
+                </Button>
+              )}
+            </li>
+          ))}
+        </ul>
+        <form
+          className="flex flex-wrap gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const f = new FormData(e.currentTarget);
+            addPermission.mutate({ id: String(f.get("id")), description: String(f.get("description") ?? "") });
+          }}
+        >
+          <Input name="id" placeholder="feature::action" aria-label="Permission id" className="max-w-56 font-mono" required />
+          <Input name="description" placeholder="What it allows" aria-label="Permission description" className="max-w-72" />
+          <Button type="submit">Create permission</Button>
+        </form>
+      </section>
+    </div>
+  );
+}
