@@ -111,6 +111,30 @@ test.describe("org and role-mapping console", () => {
       await manager.close();
     });
 
+    test("an API key created in the console lets a backend check permissions, until it is revoked", async ({ playwright }) => {
+      const page = await admin.newPage();
+      await page.goto("/admin/api-keys");
+      await page.getByLabel("Key name").fill("Billing service");
+      await page.getByRole("button", { name: "Create key" }).click();
+      const key = (await page.getByTestId("new-api-key").locator("code").textContent())!.trim();
+      expect(key).toMatch(/^ghk_/);
+      const backend = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${key}` }, storageState: { cookies: [], origins: [] } });
+      const lookup = await backend.get("/api/v1/users?user=john@xcorp.example");
+      expect(lookup.status()).toBe(200);
+      expect((await lookup.json()).orgs.map((o: { slug: string }) => o.slug)).toEqual(["xcorp"]);
+      expect(await (await backend.get("/api/v1/check?user=member@techcorp.example&org=techcorp&permission=reports::read")).json()).toMatchObject({ allowed: true });
+      expect(await (await backend.get("/api/v1/check?user=member@techcorp.example&org=techcorp&role=admin")).json()).toMatchObject({ allowed: false });
+      expect((await backend.get("/api/v1/check?user=member@techcorp.example&org=techcorp")).status()).toBe(400);
+      expect((await (await backend.get("/api/v1/orgs/techcorp/members")).json()).members).toHaveLength(3);
+      const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+      expect((await anonymous.get("/api/v1/orgs/techcorp/members")).status()).toBe(401);
+      await page.getByTestId("api-keys").getByRole("row", { name: /Billing service/ }).getByRole("button", { name: "Revoke" }).click();
+      await expect(page.getByText('Key "Billing service" revoked')).toBeVisible();
+      expect((await backend.get("/api/v1/orgs/techcorp/members")).status()).toBe(401);
+      await backend.dispose();
+      await anonymous.dispose();
+    });
+
     test("explains a permission", async () => {
       const page = await admin.newPage();
       await page.goto("/admin/explain");

@@ -11,6 +11,7 @@ const SECTIONS = [
   ["/admin/mappings", "Plans (role mappings)", "What each role may do on Free, Paid, Enterprise …"],
   ["/admin/orgs", "Organizations", "Every org and its plan; move an org to another plan with a preview."],
   ["/admin/explain", "Explain a permission", "Why does a user have, or lack, a permission in an org?"],
+  ["/admin/api-keys", "API keys", "Keys for your backends to check permissions and look up users."],
 ] as const;
 
 export default function AdminHome() {

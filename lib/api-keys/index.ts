@@ -1,0 +1,84 @@
+import "server-only";
+import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { z } from "zod";
+import { apiKeys, users } from "@/drizzle/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { randomToken, sha256 } from "@/lib/crypto";
+import { type Executor, getDb } from "@/lib/db";
+import { notFound } from "@/lib/errors";
+import type { RequestContext } from "@/lib/http/request-context";
+
+type Actor = { id: string; email: string; name: string | null };
+const PREFIX = "ghk_";
+
+export const createApiKeySchema = z.object({ name: z.string().trim().min(2).max(80) }).strict();
+
+/** Create a platform API key. The key is returned once; only its SHA-256 is stored. */
+export async function createApiKey(actor: Actor, input: z.infer<typeof createApiKeySchema>, context: RequestContext) {
+  const key = `${PREFIX}${randomToken(32)}`;
+  return getDb().transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({ name: input.name, prefix: key.slice(0, 10), keyHash: sha256(key), createdBy: actor.id })
+      .returning({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt });
+    await recordAudit(tx, {
+      orgId: null,
+      actor: { type: "user", id: actor.id, name: actor.name ?? actor.email },
+      action: "api_key.created",
+      target: { type: "api_key", id: row!.id, name: input.name },
+      context,
+      metadata: { prefix: row!.prefix },
+    });
+    return { ...row!, key };
+  });
+}
+
+export async function listApiKeys(db: Executor = getDb()) {
+  return db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      createdAt: apiKeys.createdAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      revokedAt: apiKeys.revokedAt,
+      createdBy: users.email,
+    })
+    .from(apiKeys)
+    .leftJoin(users, eq(users.id, apiKeys.createdBy))
+    .orderBy(desc(apiKeys.createdAt));
+}
+
+/** Revoke a key: the next request with it is refused. */
+export async function revokeApiKey(actor: Actor, id: string, context: RequestContext) {
+  await getDb().transaction(async (tx) => {
+    const [row] = await tx
+      .update(apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+      .returning({ name: apiKeys.name });
+    if (!row) throw notFound("No such active API key.");
+    await recordAudit(tx, {
+      orgId: null,
+      actor: { type: "user", id: actor.id, name: actor.name ?? actor.email },
+      action: "api_key.revoked",
+      target: { type: "api_key", id, name: row.name },
+      context,
+    });
+  });
+}
+
+/** The live key for a presented secret, or null. Marks it used (at most once a minute). */
+export async function authenticateApiKey(presented: string, db: Executor = getDb()): Promise<{ id: string; name: string } | null> {
+  if (!presented.startsWith(PREFIX) || presented.length > 200) return null;
+  const [row] = await db
+    .select({ id: apiKeys.id, name: apiKeys.name })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, sha256(presented)), isNull(apiKeys.revokedAt)));
+  if (!row) return null;
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: new Date() })
+    .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(Date.now() - 60_000)))));
+  return row;
+}
