@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { CreateOrgForm } from "@/components/admin/create-org-form";
 import { OrgPlanSwitcher } from "@/components/admin/org-plan-switcher";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -33,7 +35,9 @@ export default function AdminOrgsPage({ searchParams }: { searchParams: Promise<
                 {orgList.map((o) => (
                   <TableRow key={o.id}>
                     <TableCell className="align-top">
-                      <div className="font-medium">{o.name}</div>
+                      <Link href={`/admin/orgs/${o.slug}`} className="font-medium underline-offset-4 hover:underline">
+                        {o.name}
+                      </Link>
                       <div className="text-muted-foreground">{o.slug}</div>
                     </TableCell>
                     <TableCell className="align-top">{o.members}</TableCell>
@@ -45,6 +49,7 @@ export default function AdminOrgsPage({ searchParams }: { searchParams: Promise<
                 ))}
               </TableBody>
             </Table>
+            <CreateOrgForm mappings={mappings.map((m) => ({ id: m.id, name: m.name }))} />
           </div>
         );
       }}

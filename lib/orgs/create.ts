@@ -1,0 +1,42 @@
+import "server-only";
+import { desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { orgs, roleMappings, roles } from "@/drizzle/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { getDb } from "@/lib/db";
+import { conflict, invalidInput } from "@/lib/errors";
+import type { RequestContext } from "@/lib/http/request-context";
+import { createInvitation } from "@/lib/invitations/create";
+
+export const createOrgSchema = z
+  .object({
+    name: z.string().trim().min(2).max(80),
+    slug: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,46}[a-z0-9])?$/, "Lower-case letters, digits and dashes"),
+    mappingId: z.uuid(),
+    ownerEmail: z.email().max(320),
+  })
+  .strict();
+
+/** Platform staff create an org on a plan and invite its first Owner (who accepts through the sign-in kit). */
+export async function createOrgAsStaff(actor: { id: string; email: string; name: string | null }, input: z.infer<typeof createOrgSchema>, context: RequestContext) {
+  const org = await getDb().transaction(async (tx) => {
+    const [taken] = await tx.select({ id: orgs.id }).from(orgs).where(eq(orgs.slug, input.slug));
+    if (taken) throw conflict(`The slug "${input.slug}" is taken.`);
+    const [plan] = await tx.select().from(roleMappings).where(eq(roleMappings.id, input.mappingId));
+    if (!plan) throw invalidInput("No such plan.", { mappingId: "Unknown plan" });
+    const [row] = await tx.insert(orgs).values({ name: input.name, slug: input.slug, roleMappingId: plan.id }).returning();
+    await recordAudit(tx, {
+      orgId: row!.id,
+      actor: { type: "user", id: actor.id, name: actor.name ?? actor.email },
+      action: "org.created",
+      target: { type: "org", id: row!.id, name: row!.name },
+      context,
+      metadata: { plan: plan.name, by: "platform_staff", owner: input.ownerEmail },
+    });
+    return row!;
+  });
+  const [owner] = await getDb().select().from(roles).orderBy(desc(roles.rank)).limit(1);
+  const orgDto = { id: org.id, slug: org.slug, name: org.name, requireMfa: org.requireMfa };
+  await createInvitation(actor, { org: orgDto, role: owner! }, { email: input.ownerEmail, roleKey: owner!.key }, context);
+  return orgDto;
+}
