@@ -59,18 +59,19 @@ test.describe("foundation", () => {
 
 test.describe("API errors", () => {
   test.use({ storageState: AUTH.xcorpOwner });
-  const headers = { "content-type": "application/json", origin: "http://localhost:3100" };
+  const baseURL = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
+  const headers = { "content-type": "application/json", origin: baseURL };
 
   test("bad JSON, wrong types and unknown fields get a 4xx with the error shape, and change nothing", async ({ request }) => {
     const before = await (await request.get("/api/orgs/xcorp")).json();
     for (const [data, code] of [
-      ["{not json", "invalid_json"],
+      [Buffer.from("{not json"), "invalid_json"],
       ['{"name": 42}', "invalid_input"],
       ['{"name": "XCorp", "slug": "evil"}', "invalid_input"],
       ['{"name": "x"}', "invalid_input"],
     ] as const) {
       const res = await request.patch("/api/orgs/xcorp", { headers, data });
-      expect(res.status(), data).toBe(400);
+      expect(res.status(), String(data)).toBe(400);
       const body = await res.json();
       expect(body.error.code).toBe(code);
       expect(typeof body.error.message).toBe("string");
@@ -98,8 +99,8 @@ test.describe("API errors", () => {
   });
 
   test("anonymous callers get 401", async ({ playwright }) => {
-    const anon = await playwright.request.newContext({ baseURL: "http://localhost:3100" });
-    const res = await anon.patch("/api/orgs/xcorp", { headers, data: { name: "x" } });
+    const anon = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+    const res = await anon.patch("/api/orgs/xcorp", { headers, data: { name: "Valid Name" } });
     expect(res.status()).toBe(401);
     expect(await res.json()).toMatchObject({ error: { code: "unauthenticated" } });
     await anon.dispose();
