@@ -2,11 +2,10 @@
 // Finds a browser (CHROMIUM_PATH, Debian's chromium, or Playwright's own); without one it says so
 // and skips. The server gets a fresh database: a new one on DATABASE_URL's server, or a fresh PGlite folder.
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import { createServerDatabase } from "../test/server-database";
 
 const root = path.resolve(__dirname, "..");
 
@@ -39,20 +38,9 @@ async function main() {
   let cleanup = async () => {};
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) {
-    const name = `gh_e2e_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(serverUrl);
-    u.pathname = `/${name}`;
-    env.E2E_DATABASE_URL = u.toString();
-    cleanup = async () => {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
+    const server = await createServerDatabase(serverUrl, "gh_e2e");
+    env.E2E_DATABASE_URL = server.url;
+    cleanup = server.drop;
   } else {
     const dir = mkdtempSync(path.join(os.tmpdir(), "gatehouse-e2e-"));
     env.E2E_DATA_DIR = dir;

@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
-import pg from "pg";
 import { type Database, openDatabase } from "@/lib/db/client";
 import { setDatabase } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { createServerDatabase } from "./server-database";
 
 export interface TestDatabase extends Database {
   /** Where the database lives, for tests that need a second connection. */
@@ -21,21 +20,10 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
   let url: string | undefined;
   let drop = async () => {};
   if (serverUrl) {
-    const name = `gh_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(serverUrl);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    database = openDatabase({ url, poolMax: 25 });
-    drop = async () => {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
+    const server = await createServerDatabase(serverUrl, "gh_test");
+    url = server.url;
+    database = openDatabase({ url, poolMax: 25, logIdleErrors: false });
+    drop = server.drop;
   } else {
     database = openDatabase({ dataDir: "memory" });
   }

@@ -34,6 +34,8 @@ export interface OpenOptions {
   poolMax?: number;
   acquireTimeoutMs?: number;
   statementTimeoutMs?: number;
+  /** Log errors of idle pooled connections (default true; tests that drop their database turn it off). */
+  logIdleErrors?: boolean;
 }
 
 /**
@@ -51,7 +53,9 @@ export function openDatabase(opts: OpenOptions): Database {
       statement_timeout: opts.statementTimeoutMs ?? 30_000,
       application_name: "gatehouse",
     });
-    pool.on("error", (err) => console.error("[db] idle client error", err.message));
+    pool.on("error", (err) => {
+      if (opts.logIdleErrors !== false) console.error("[db] idle client error", err.message);
+    });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       db,

@@ -17,7 +17,7 @@ export interface OutgoingMail {
 export async function enqueueMail(tx: Tx, mail: OutgoingMail): Promise<string> {
   const [row] = await tx
     .insert(mailOutbox)
-    .values({ ...mail, html: mail.html ?? null, orgId: mail.orgId ?? null })
+    .values({ ...mail, to: mail.to.trim().toLowerCase(), html: mail.html ?? null, orgId: mail.orgId ?? null })
     .returning({ id: mailOutbox.id });
   return row!.id;
 }

@@ -58,9 +58,11 @@ async function Account() {
               <TableBody>
                 {sessions.map((s) => (
                   <TableRow key={s.idHash}>
-                    <TableCell className="max-w-64 truncate">
-                      {s.userAgent ?? "Unknown"}{" "}
-                      {s.idHash === user.sessionIdHash && <Badge variant="success">this session</Badge>}
+                    <TableCell className="max-w-72">
+                      <span className="flex items-center gap-2">
+                        {s.idHash === user.sessionIdHash && <Badge variant="success">this session</Badge>}
+                        <span className="truncate">{s.userAgent ?? "Unknown device"}</span>
+                      </span>
                     </TableCell>
                     <TableCell>{s.ip ?? "—"}</TableCell>
                     <TableCell>{when(s.createdAt)}</TableCell>
