@@ -282,6 +282,17 @@ export const auditChainHeads = pgTable("audit_chain_heads", {
   updatedAt: tz("updated_at").notNull().defaultNow(),
 });
 
+/**
+ * Where a chain starts after retention dropped its oldest partitions: the first kept sequence
+ * number and the hash it links to. Verification starts from here instead of the genesis hash.
+ */
+export const auditChainAnchors = pgTable("audit_chain_anchors", {
+  chainKey: text("chain_key").primaryKey(),
+  firstSeq: bigint("first_seq", { mode: "number" }).notNull(),
+  prevHash: text("prev_hash").notNull(),
+  updatedAt: tz("updated_at").notNull().defaultNow(),
+});
+
 // ─── Sign-in kit ────────────────────────────────────────────────────────────────────────────────
 
 /**

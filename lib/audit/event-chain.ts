@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, between, eq } from "drizzle-orm";
-import { auditEvents } from "@/drizzle/schema";
+import { auditChainAnchors, auditEvents } from "@/drizzle/schema";
 import { type Executor, getDb } from "@/lib/db";
 import { GENESIS_HASH, hashEvent } from "./hash";
 
@@ -25,10 +25,12 @@ export async function eventChainStatus(orgId: string, seq: number, db: Executor 
   if (!self) return null;
   const prev = rows.find((r) => Number(r.chainSeq) === seq - 1);
   const next = rows.find((r) => Number(r.chainSeq) === seq + 1);
+  const [anchor] = prev ? [] : await db.select().from(auditChainAnchors).where(eq(auditChainAnchors.chainKey, orgId));
+  const anchored = anchor && Number(anchor.firstSeq) === seq ? anchor.prevHash === self.prevHash : null;
   return {
     seq,
     contentIntact: hashEvent(self.prevHash, self) === self.hash,
-    linkedToPrevious: seq === 1 ? self.prevHash === GENESIS_HASH : !!prev && prev.hash === self.prevHash,
+    linkedToPrevious: anchored ?? (seq === 1 ? self.prevHash === GENESIS_HASH : !!prev && prev.hash === self.prevHash),
     linkedFromNext: next ? next.prevHash === self.hash : null,
   };
 }

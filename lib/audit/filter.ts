@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, gte, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import type { AuditActorType, AuditOutcome } from "@/drizzle/schema";
 import { auditEvents } from "@/drizzle/schema";
 import { invalidInput } from "@/lib/errors";
@@ -105,4 +105,4 @@ export function orgCondition(scope: AuditOrgScope): SQL | undefined {
   return undefined;
 }
 
-export { and, isNull };
+
