@@ -116,8 +116,17 @@ async function main() {
       { name: "all orgs: on behalf of", qs: `obo=${obo}`, where: `on_behalf_of_user_id = ${lit(obo)}`, support: true },
     ];
 
-    // The API: over HTTP against `next start` on a server; in process (parse → resolve → query → JSON) on PGlite.
-    let api: (c: Case, cursor: string | null) => Promise<number>;
+    // The API layer in process: parse the query string, resolve the filter, query, serialize.
+    const api = async (c: Case, cursor: string | null) => {
+      const u = new URL(`http://bench/?${c.qs}`);
+      u.searchParams.set("limit", "50");
+      if (cursor) u.searchParams.set("cursor", cursor);
+      const { params, page } = parseAuditQuery(u);
+      const filter = await resolveFilter(params, c.support ? { allOrgs: true } : X, db);
+      return JSON.stringify(await searchAuditEvents(filter, page, db)).length;
+    };
+    // On a server, also end to end over HTTP against `next start` (session, authorization, Next.js).
+    let http: ((c: Case, cursor: string | null) => Promise<number>) | null = null;
     let exportApi: (qs: string) => Promise<{ rows: number; bytes: number }>;
     let apiLabel: string;
     if (SERVER && url) {
@@ -131,7 +140,7 @@ async function main() {
         body: JSON.stringify({ reason: "BENCH-1 benchmark" }),
       });
       const { token } = (await grant.json()) as { token: string };
-      api = async (c, cursor) => {
+      http = async (c, cursor) => {
         const qs = new URLSearchParams(c.qs);
         qs.set("limit", "50");
         if (cursor) qs.set("cursor", cursor);
@@ -152,17 +161,8 @@ async function main() {
         }
         return { rows, bytes };
       };
-      apiLabel = "HTTP API (next start, signed-in session)";
+      apiLabel = "export over HTTP (next start, signed-in session)";
     } else {
-      api = async (c, cursor) => {
-        const u = new URL(`http://bench/?${c.qs}`);
-        u.searchParams.set("limit", "50");
-        if (cursor) u.searchParams.set("cursor", cursor);
-        const { params, page } = parseAuditQuery(u);
-        const filter = await resolveFilter(params, c.support ? { allOrgs: true } : X, db);
-        const body = JSON.stringify(await searchAuditEvents(filter, page, db));
-        return body.length;
-      };
       exportApi = async (qs) => {
         const { params } = parseAuditQuery(new URL(`http://bench/?${qs}`));
         const stream = exportAuditEvents(await resolveFilter(params, X, db), "csv", { db });
@@ -174,37 +174,54 @@ async function main() {
         }
         return { rows, bytes };
       };
-      apiLabel = "API layer in process (parse, resolve, query, JSON)";
+      apiLabel = "export in process";
     }
 
-    console.log(`\nAPI: ${apiLabel}; bare: the same filter as hand-written SQL, first page of 50; p95 of ${RUNS} runs`);
-    console.log(["filter".padEnd(24), "first: bare".padStart(12), "api".padStart(10), "ratio".padStart(7), `   deep(${DEEP}): bare`.padStart(20), "api".padStart(10), "ratio".padStart(7)].join(""));
+    console.log(`\nper filter, p95 of ${RUNS} runs, page of 50. bare: the filter as hand-written SQL; api: the API layer in process`);
+    console.log(`(parse, resolve, query, JSON)${http ? "; http: the whole route over HTTP (session, authorization, Next.js)" : ""}. deep: from row ${DEEP}.`);
+    const head = ["filter".padEnd(24), "bare".padStart(9), "api".padStart(9), "×".padStart(6)];
+    if (http) head.push("http".padStart(9), "×".padStart(6));
+    head.push(" | deep bare".padStart(12), "api".padStart(9), "×".padStart(6));
+    if (http) head.push("http".padStart(9), "×".padStart(6));
+    console.log(head.join(""));
     const ratios: number[] = [];
+    const httpRatios: number[] = [];
+    const plans: string[] = [];
+    const order = "order by occurred_at desc, id desc limit 50";
+    const measure = async (c: Case, where: string, cursor: string | null) => {
+      const bare = await time(() => raw(`select * from audit_events where ${where} ${order}`));
+      const viaApi = await time(() => api(c, cursor));
+      ratios.push(viaApi / bare);
+      const cells = [fmt(bare).padStart(9), fmt(viaApi).padStart(9), `${(viaApi / bare).toFixed(2)}`.padStart(6)];
+      if (http) {
+        const viaHttp = await time(() => http!(c, cursor));
+        httpRatios.push(viaHttp / bare);
+        cells.push(fmt(viaHttp).padStart(9), `${(viaHttp / bare).toFixed(2)}`.padStart(6));
+      }
+      return cells;
+    };
     for (const c of cases) {
-      const order = "order by occurred_at desc, id desc limit 50";
-      const bare = await time(() => raw(`select * from audit_events where ${c.where} ${order}`));
-      const viaApi = await time(() => api(c, null));
+      const first = await measure(c, c.where, null);
+      plans.push(`${c.name.padEnd(24)} ${await planSummary(raw, `select * from audit_events where ${c.where} ${order}`)}`);
       // A position deep in the results (found with OFFSET here only, to pick a cursor).
       const [pos] = await raw(
         `select to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as ts, id from audit_events where ${c.where} order by occurred_at desc, id desc offset ${DEEP} limit 1`,
       );
-      let deepCells = ["—", "—", "—"];
+      let deep = [" | (fewer rows)".padStart(12)];
       if (pos) {
         const ts = String(pos.ts);
         const id = String(pos.id);
         const keyset = `occurred_at <= ${lit(ts)}::timestamptz and (occurred_at < ${lit(ts)}::timestamptz or id < ${lit(id)}::uuid)`;
-        const deepBare = await time(() => raw(`select * from audit_events where ${c.where} and ${keyset} ${order}`));
-        const cursor = encodeCursor({ ts, id });
-        const deepApi = await time(() => api(c, cursor));
-        ratios.push(deepApi / deepBare);
-        deepCells = [fmt(deepBare), fmt(deepApi), `${(deepApi / deepBare).toFixed(2)}×`];
+        deep = [" |".padStart(3), ...(await measure(c, `${c.where} and ${keyset}`, encodeCursor({ ts, id })))];
+        deep[1] = deep[1]!.padStart(9);
       }
-      ratios.push(viaApi / bare);
-      console.log(
-        [c.name.padEnd(24), fmt(bare).padStart(12), fmt(viaApi).padStart(10), `${(viaApi / bare).toFixed(2)}×`.padStart(7), deepCells[0]!.padStart(20), deepCells[1]!.padStart(10), deepCells[2]!.padStart(7)].join(""),
-      );
+      console.log([c.name.padEnd(24), ...first, ...deep].join(""));
     }
-    console.log(`worst API/bare ratio: ${Math.max(...ratios).toFixed(2)}× (goal ≤ 3×); median ${[...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!.toFixed(2)}×`);
+    console.log("\nplans of the bare first-page queries (top nodes, whether any Sort, indexes scanned):");
+    for (const p of plans) console.log(`  ${p}`);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    console.log(`api/bare: worst ${Math.max(...ratios).toFixed(2)}×, median ${median(ratios).toFixed(2)}× (goal ≤ 3×)`);
+    if (httpRatios.length) console.log(`http/bare: worst ${Math.max(...httpRatios).toFixed(2)}×, median ${median(httpRatios).toFixed(2)}×`);
 
     // Export throughput: every XCorp event of the last 90 days.
     const exportQs = "range=custom&from=" + encodeURIComponent(new Date(Date.now() - 90 * 86_400_000).toISOString());
@@ -224,7 +241,7 @@ async function main() {
       baseline = { label: "one bare SELECT of the same rows (PGlite has no psql)", rows: rows.length, ms: performance.now() - c0 };
     }
     const baseRate = baseline.rows / (baseline.ms / 1000);
-    console.log(`\nexport (CSV, ${exported.rows.toLocaleString()} rows, ${(exported.bytes / 1048576).toFixed(1)} MiB): ${Math.round(apiRate).toLocaleString()} rows/s in ${(exportMs / 1000).toFixed(2)} s`);
+    console.log(`\n${apiLabel} (CSV, ${exported.rows.toLocaleString()} rows, ${(exported.bytes / 1048576).toFixed(1)} MiB): ${Math.round(apiRate).toLocaleString()} rows/s in ${(exportMs / 1000).toFixed(2)} s`);
     console.log(`${baseline.label} (${baseline.rows.toLocaleString()} rows): ${Math.round(baseRate).toLocaleString()} rows/s in ${(baseline.ms / 1000).toFixed(2)} s`);
     console.log(`export / baseline throughput: ${(apiRate / baseRate).toFixed(2)}× (goal ≥ 0.8×)`);
 
@@ -260,6 +277,27 @@ async function main() {
     await database.close();
     await drop();
   }
+}
+
+/** The indexes a plan scans, and whether it sorts. */
+async function planSummary(raw: (q: string) => Promise<Rows>, query: string): Promise<string> {
+  const [row] = await raw(`explain (format json) ${query}`);
+  const plan = (row!["QUERY PLAN"] as unknown as { Plan: PlanNode }[])[0]!.Plan;
+  const indexes = new Set<string>();
+  let sorts = false;
+  const walk = (n: PlanNode) => {
+    if (n["Node Type"] === "Sort") sorts = true;
+    if (n["Index Name"]) indexes.add(n["Index Name"].replace(/^audit_events_\d{4}_\d{2}_/, "…_").replace(/^audit_events_default_/, "…_"));
+    for (const c of n.Plans ?? []) walk(c);
+  };
+  walk(plan);
+  const top = [plan["Node Type"], plan.Plans?.[0]?.["Node Type"]].filter(Boolean).join(" > ");
+  return `${top}${sorts ? " (sorts)" : ""}: ${[...indexes].join(", ") || "no index"}`;
+}
+interface PlanNode {
+  "Node Type": string;
+  "Index Name"?: string;
+  Plans?: PlanNode[];
 }
 
 /** `next start` on the bench database (needs a build: `npx next build`). */

@@ -2,9 +2,10 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { orgs, roleMappings } from "@/drizzle/schema";
 import { useTestDatabase } from "@/test/db";
+import { csvCell } from "./csv";
 import { eventChainStatus } from "./event-chain";
 import { exportAuditEvents } from "./export";
-import * as query from "./query";
+import * as batches from "./export-batch";
 import { recordAudit } from "./record";
 
 const getDb = useTestDatabase();
@@ -46,10 +47,22 @@ describe("exportAuditEvents", () => {
     expect(seqs).toEqual(Array.from({ length: 25 }, (_, i) => 25 - i));
   });
 
+  it("formats cells in SQL exactly as csvCell does", async () => {
+    const { db } = getDb();
+    const [m] = await db.insert(roleMappings).values({ name: "m-parity" }).returning();
+    const [org] = await db.insert(orgs).values({ slug: "export-parity", name: "p", roleMappingId: m!.id }).returning();
+    const tricky = ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\r=x", 'a "quoted" word', "a,b", "two\nlines", " lead", "trail ", "plain", "naïve ünïcode", "'already"];
+    await db.transaction(async (tx) => {
+      for (const name of tricky) await recordAudit(tx, { orgId: org!.id, actor: { type: "user", name }, action: "member.invited" });
+    });
+    const csv = await readAll(exportAuditEvents({ orgId: org!.id }, "csv", { db }));
+    for (const name of tricky) expect(csv, JSON.stringify(name)).toContain(`,user,,${csvCell(name)},`);
+  });
+
   it("reads one batch per pull and stops querying when cancelled", async () => {
     const org = await seedOrg("export-cancel", 30);
     const { db } = getDb();
-    const spy = vi.spyOn(query, "searchAuditEvents");
+    const spy = vi.spyOn(batches, "fetchExportBatch");
     let done: [number, boolean] | null = null;
     const stream = exportAuditEvents({ orgId: org.id }, "ndjson", { db, batchSize: 5, onDone: (rows, cancelled) => (done = [rows, cancelled]) });
     const reader = stream.getReader();

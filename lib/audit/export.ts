@@ -1,60 +1,11 @@
 import "server-only";
 import { type Executor, getDb } from "@/lib/db";
 import { csvRow } from "./csv";
+import type { AuditCursor } from "./cursor";
+import * as batches from "./export-batch";
 import type { AuditFilter } from "./filter";
-import { type AuditEventDto, searchAuditEvents } from "./query";
 
-export type ExportFormat = "csv" | "ndjson";
-
-export const CSV_COLUMNS = [
-  "occurred_at",
-  "org",
-  "chain_seq",
-  "actor_type",
-  "actor_id",
-  "actor_name",
-  "on_behalf_of_user_id",
-  "on_behalf_of_name",
-  "client_id",
-  "grant_id",
-  "action",
-  "target_type",
-  "target_id",
-  "target_name",
-  "outcome",
-  "ip",
-  "user_agent",
-  "request_id",
-  "metadata",
-  "id",
-  "hash",
-] as const;
-
-function csvLine(e: AuditEventDto): string {
-  return csvRow([
-    e.occurredAt,
-    e.orgSlug ?? e.orgId,
-    e.chainSeq,
-    e.actor.type,
-    e.actor.id,
-    e.actor.name,
-    e.onBehalfOf?.userId,
-    e.onBehalfOf?.name,
-    e.clientId,
-    e.grantId,
-    e.action,
-    e.target?.type,
-    e.target?.id,
-    e.target?.name,
-    e.outcome,
-    e.ip,
-    e.userAgent,
-    e.requestId,
-    e.metadata,
-    e.id,
-    e.hash,
-  ]);
-}
+export { CSV_COLUMNS, type ExportFormat } from "./export-batch";
 
 export interface ExportOptions {
   batchSize?: number;
@@ -66,13 +17,13 @@ export interface ExportOptions {
 /**
  * Stream every event matching the filter, newest first, as CSV or NDJSON. Pull-based keyset
  * batches: one batch is in memory at a time, the next is read only when the consumer asks, and a
- * cancel (the client went away) stops before the next query.
+ * cancel (the client went away) stops before the next query. Postgres formats the lines.
  */
-export function exportAuditEvents(filter: AuditFilter, format: ExportFormat, opts: ExportOptions = {}): ReadableStream<Uint8Array> {
+export function exportAuditEvents(filter: AuditFilter, format: batches.ExportFormat, opts: ExportOptions = {}): ReadableStream<Uint8Array> {
   const db = opts.db ?? getDb();
-  const batchSize = opts.batchSize ?? 1000;
+  const batchSize = opts.batchSize ?? 5000;
   const encoder = new TextEncoder();
-  let cursor: string | null = null;
+  let after: AuditCursor | null = null;
   let started = false;
   let done = false;
   let rows = 0;
@@ -81,6 +32,7 @@ export function exportAuditEvents(filter: AuditFilter, format: ExportFormat, opt
     done = true;
     opts.onDone?.(rows, cancelled);
   };
+  const eol = format === "csv" ? "\r\n" : "\n";
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -88,15 +40,15 @@ export function exportAuditEvents(filter: AuditFilter, format: ExportFormat, opt
         let head = "";
         if (!started) {
           started = true;
-          if (format === "csv") head = csvRow([...CSV_COLUMNS]);
+          if (format === "csv") head = csvRow([...batches.CSV_COLUMNS]);
         }
-        const page = await searchAuditEvents(filter, { limit: batchSize, cursor }, db);
+        const batch = await batches.fetchExportBatch(db, filter, format, after, batchSize);
         if (done) return; // cancelled while the batch was being read
-        rows += page.events.length;
-        const body = page.events.map((e) => (format === "csv" ? csvLine(e) : `${JSON.stringify(e)}\n`)).join("");
+        rows += batch.lines.length;
+        const body = batch.lines.length ? batch.lines.join(eol) + eol : "";
         if (head || body) controller.enqueue(encoder.encode(head + body));
-        cursor = page.nextCursor;
-        if (!cursor) {
+        after = batch.next;
+        if (!after) {
           finish(false);
           controller.close();
         }
