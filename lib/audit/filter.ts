@@ -98,11 +98,3 @@ export function auditWhere(filter: AuditFilter): SQL[] {
   if (filter.to) where.push(lt(t.occurredAt, filter.to));
   return where;
 }
-
-/** The org filter alone, for callers that combine it with their own conditions. */
-export function orgCondition(scope: AuditOrgScope): SQL | undefined {
-  if (isSingleOrg(scope)) return eq(auditEvents.orgId, scope);
-  return undefined;
-}
-
-
