@@ -6,7 +6,7 @@ export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
   let s = typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",\r\n]/.test(s) || /^[ \t\n\r\f\v]|[ \t\n\r\f\v]$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** One CSV line, CRLF-terminated. */

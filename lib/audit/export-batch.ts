@@ -16,8 +16,14 @@ const ts = sql<string>`to_char(${t.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T
  * edge spaces are quoted. Formatting in SQL keeps the export near COPY speed.
  */
 function cell(v: SQL): SQL {
-  const n = sql`(case when ${v} ~ '^[=+\\-@\\t\\r]' then '''' || ${v} else ${v} end)`;
-  return sql`coalesce(case when ${n} ~ '[",\\r\\n]|^\\s|\\s$' then '"' || replace(${n}, '"', '""') || '"' else ${n} end, '')`;
+  const n = sql`(case when left(${v}, 1) in ('=', '+', '-', '@', E'\\t', E'\\r') then '''' || ${v} else ${v} end)`;
+  const needsQuotes = sql`(strpos(${n}, '"') > 0 or strpos(${n}, ',') > 0 or strpos(${n}, E'\\n') > 0 or strpos(${n}, E'\\r') > 0 or ${n} <> btrim(${n}, E' \\t\\n\\r\\f' || chr(11)))`;
+  return sql`coalesce(case when ${needsQuotes} then '"' || replace(${n}, '"', '""') || '"' else ${n} end, '')`;
+}
+
+/** Always quoted (JSON always holds quotes or commas). */
+function quoted(v: SQL): SQL {
+  return sql`'"' || replace(${v}, '"', '""') || '"'`;
 }
 
 export const CSV_COLUMNS = [
@@ -49,22 +55,22 @@ const csvLine = sql.join(
     ts,
     cell(sql`coalesce(${orgs.slug}, ${t.orgId}::text)`),
     sql`${t.chainSeq}::text`,
-    cell(sql`${t.actorType}`),
+    sql`${t.actorType}`, // checked by a constraint: plain words
     cell(sql`${t.actorId}`),
     cell(sql`${t.actorName}`),
     sql`coalesce(${t.onBehalfOfUserId}::text, '')`,
     cell(sql`${t.onBehalfOfName}`),
     cell(sql`${t.clientId}`),
     cell(sql`${t.grantId}`),
-    cell(sql`${t.action}`),
+    sql`${t.action}`, // checked by a constraint: dotted lowercase
     cell(sql`${t.targetType}`),
     cell(sql`${t.targetId}`),
     cell(sql`${t.targetName}`),
-    cell(sql`${t.outcome}`),
+    sql`${t.outcome}`,
     cell(sql`${t.ip}`),
     cell(sql`${t.userAgent}`),
     cell(sql`${t.requestId}`),
-    cell(sql`${t.metadata}::text`),
+    quoted(sql`${t.metadata}::text`),
     sql`${t.id}::text`,
     cell(sql`${t.hash}`),
   ],

@@ -51,7 +51,7 @@ describe("exportAuditEvents", () => {
     const { db } = getDb();
     const [m] = await db.insert(roleMappings).values({ name: "m-parity" }).returning();
     const [org] = await db.insert(orgs).values({ slug: "export-parity", name: "p", roleMappingId: m!.id }).returning();
-    const tricky = ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\r=x", 'a "quoted" word', "a,b", "two\nlines", " lead", "trail ", "plain", "naïve ünïcode", "'already"];
+    const tricky = ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\r=x", 'a "quoted" word', "a,b", "two\nlines", " lead", "trail ", "plain", "naïve ünïcode", "'already", "vivid v", "v", "\u00a0nbsp"];
     await db.transaction(async (tx) => {
       for (const name of tricky) await recordAudit(tx, { orgId: org!.id, actor: { type: "user", name }, action: "member.invited" });
     });
