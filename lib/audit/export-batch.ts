@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import { auditEvents, orgs } from "@/drizzle/schema";
 import type { Executor } from "@/lib/db";
 import type { AuditCursor } from "./cursor";
@@ -105,13 +105,16 @@ export async function fetchExportBatch(
     const at = sql`${after.ts}::timestamptz`;
     where.push(lte(t.occurredAt, at as never), or(lt(t.occurredAt, at as never), lt(t.id, after.id))!);
   }
-  const rows = await db
-    .select({ line: format === "csv" ? sql<string>`${csvLine}` : sql<string>`${jsonLine}`, ts, id: t.id })
-    .from(t)
-    .leftJoin(orgs, eq(orgs.id, t.orgId))
-    .where(and(...where))
-    .orderBy(desc(t.occurredAt), desc(t.id))
-    .limit(limit);
+  // Pick and order the page first, then format only its rows: formatting before a sort would
+  // format every matching row of every batch. The subquery keeps the table's name, so the column
+  // references of the line expressions resolve to it.
+  const line = format === "csv" ? csvLine : jsonLine;
+  const res = await db.execute(sql`
+    select ${line} as line, ${ts} as ts, ${t.id} as id
+    from (select * from ${t} where ${and(...where)} order by ${t.occurredAt} desc, ${t.id} desc limit ${limit}) as ${t}
+    left join ${orgs} on ${orgs.id} = ${t.orgId}
+    order by ${t.occurredAt} desc, ${t.id} desc`);
+  const rows = (res as unknown as { rows: { line: string; ts: string; id: string }[] }).rows;
   const last = rows.at(-1);
   return { lines: rows.map((r) => r.line), next: rows.length === limit && last ? { ts: last.ts, id: last.id } : null };
 }
