@@ -223,7 +223,7 @@ async function main() {
       return runs.sort((a, b) => a.perSec - b.perSec)[1]!;
     };
     const inProcess = await rate(async () => {
-      const stream = exportAuditEvents({ orgId: X, from: new Date(exportFrom) }, "csv", { db });
+      const stream = exportAuditEvents({ orgId: X, from: new Date(exportFrom) }, "csv", { database });
       let rows = -1;
       for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) for (const b of chunk) if (b === 10) rows++;
       return rows;

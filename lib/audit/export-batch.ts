@@ -118,3 +118,14 @@ export async function fetchExportBatch(
   const last = rows.at(-1);
   return { lines: rows.map((r) => r.line), next: rows.length === limit && last ? { ts: last.ts, id: last.id } : null };
 }
+
+/**
+ * The whole export as one query, for a server-side cursor: lines in (time, id) order, formatted
+ * as they are fetched.
+ */
+export function exportQuery(filter: AuditFilter, format: ExportFormat): SQL {
+  return sql`select ${format === "csv" ? csvLine : jsonLine} as line
+    from ${t} left join ${orgs} on ${orgs.id} = ${t.orgId}
+    where ${and(...auditWhere(filter))}
+    order by ${t.occurredAt} desc, ${t.id} desc`;
+}

@@ -79,6 +79,31 @@ describe("exportAuditEvents", () => {
   });
 });
 
+describe("exportAuditEvents on the process database", () => {
+  it("streams through a server cursor on PostgreSQL (keyset batches on PGlite) and frees it on cancel", async () => {
+    const org = await seedOrg("export-cursor", 23);
+    const database = getDb();
+    const all = (await readAll(exportAuditEvents({ orgId: org.id }, "ndjson", { database, batchSize: 5 }))).trim().split("\n");
+    expect(all.map((l) => JSON.parse(l).chainSeq)).toEqual(Array.from({ length: 23 }, (_, i) => 23 - i));
+    expect(JSON.parse(all[0]!)).toMatchObject({ orgId: org.id, action: "member.invited", actor: { type: "user", id: "u1" } });
+
+    let done: [number, boolean] | null = null;
+    const reader = exportAuditEvents({ orgId: org.id }, "csv", { database, batchSize: 5, onDone: (n, c) => (done = [n, c]) }).getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(done).toEqual([5, true]);
+    if (database.kind === "postgres") {
+      // The cursor's transaction is gone: nothing of ours is left idle in a transaction.
+      const res = (await database.db.execute(
+        sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
+      )) as unknown as { rows: { n: number }[] };
+      expect(res.rows[0]!.n).toBe(0);
+    }
+    // And the database is free for the next export.
+    expect((await readAll(exportAuditEvents({ orgId: org.id }, "csv", { database }))).trim().split("\r\n")).toHaveLength(24);
+  });
+});
+
 describe("eventChainStatus", () => {
   it("reports an altered event and the broken link of the next one, at the right place", async () => {
     const org = await seedOrg("chain-status", 5);
