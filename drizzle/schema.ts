@@ -306,6 +306,8 @@ export const loginFlows = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     tokenHash: text("token_hash").notNull(),
     userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    /** The address the flow is about (for a sign-up of a taken address, the flow has no user). */
+    email: text("email"),
     /** Where to go after LOGGED_IN: a same-site path, validated on write. */
     returnTo: text("return_to").notNull().default("/"),
     method: text("method"),

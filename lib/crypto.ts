@@ -1,5 +1,5 @@
 import "server-only";
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { getEnv } from "@/lib/env";
 
 /** A URL-safe random token with `bytes` bytes of entropy. */
@@ -32,4 +32,12 @@ export function decryptSecret(sealed: string, key = getEnv().ENCRYPTION_KEY): st
   const decipher = createDecipheriv("aes-256-gcm", Buffer.from(key, "hex"), Buffer.from(iv, "base64url"));
   decipher.setAuthTag(Buffer.from(tag, "base64url"));
   return Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]).toString("utf8");
+}
+
+/**
+ * HMAC-SHA256 under a key derived from ENCRYPTION_KEY: for short secrets such as backup codes, so a
+ * stolen table cannot be brute-forced offline without the key.
+ */
+export function keyedHash(value: string, key = getEnv().ENCRYPTION_KEY): string {
+  return createHmac("sha256", Buffer.from(key, "hex")).update("gatehouse:keyed-hash:v1\n").update(value).digest("hex");
 }

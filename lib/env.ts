@@ -28,6 +28,8 @@ const schema = z.object({
     .optional(),
   SESSION_MAX_AGE_SECONDS: int(30 * 24 * 3600, 60),
   SESSION_IDLE_TIMEOUT_SECONDS: int(7 * 24 * 3600, 60),
+  PASSWORD_MIN_LENGTH: int(12, 8),
+  LOGIN_FLOW_TTL_SECONDS: int(30 * 60, 60),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
   MAIL_FROM: z.string().min(3).default("Gatehouse <no-reply@gatehouse.localhost>"),
   DEV_MAILBOX: bool.optional(),

@@ -3,13 +3,10 @@ import { notFound, redirect } from "next/navigation";
 import { findMembershipBySlug, type MembershipDto } from "@/lib/orgs/queries";
 import { hasPermission, isAtLeastRole } from "@/lib/rbac";
 import type { PlatformRole } from "@/drizzle/schema";
-import { type CurrentUser, getCurrentUser } from "./current-user";
+import { safeNextPath } from "./safe-next-path";
 
-/** Same-site path to come back to after sign-in; anything else becomes "/". */
-export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
-  return next;
-}
+export { safeNextPath };
+import { type CurrentUser, getCurrentUser } from "./current-user";
 
 /** For pages: the signed-in user, or a redirect to sign-in that comes back to `returnTo`. */
 export async function requireUser(returnTo?: string): Promise<CurrentUser> {

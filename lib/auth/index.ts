@@ -1,14 +1,14 @@
 import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { z } from "zod";
 import { recordAudit } from "@/lib/audit/record";
 import { sha256 } from "@/lib/crypto";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { requestContextFrom } from "@/lib/http/request-context";
+import { completeFlow } from "@/lib/login-flow/complete";
+import { FLOW_COOKIE } from "@/lib/login-flow/flow";
 import { revokeSession, validateSession } from "./sessions";
-import { signInWithPassword } from "./sign-in";
 
 declare module "next-auth" {
   interface User {
@@ -19,7 +19,14 @@ declare module "next-auth" {
   }
 }
 
-const credentialsSchema = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) });
+/** The value of one cookie from a Cookie header. */
+function readCookie(header: string | null, name: string): string | null {
+  for (const part of (header ?? "").split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return decodeURIComponent(v.join("="));
+  }
+  return null;
+}
 
 // Built lazily: building the config at import time would open the database during `next build`.
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
@@ -37,19 +44,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       },
     },
     providers: [
+      // The only way to a session: a pending sign-in (login_flows) that reached LOGGED_IN, consumed once.
       Credentials({
-        id: "password",
-        credentials: { email: {}, password: {} },
-        async authorize(raw, request) {
-          const parsed = credentialsSchema.safeParse(raw);
-          if (!parsed.success) throw new CredentialsSignin();
-          const result = await signInWithPassword(
-            parsed.data.email,
-            parsed.data.password,
-            requestContextFrom(request.headers),
-          );
-          if (!result.ok) throw new CredentialsSignin();
-          return { id: result.userId, sid: result.sid };
+        id: "login-flow",
+        credentials: {},
+        async authorize(_raw, request) {
+          const token = readCookie(request.headers.get("cookie"), FLOW_COOKIE);
+          if (!token) throw new CredentialsSignin();
+          const done = await completeFlow(token, requestContextFrom(request.headers));
+          if (!done) throw new CredentialsSignin();
+          return { id: done.userId, sid: done.sid };
         },
       }),
     ],

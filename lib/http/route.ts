@@ -1,6 +1,8 @@
 import "server-only";
 import { connection, type NextRequest, NextResponse } from "next/server";
+import type { PlatformRole } from "@/drizzle/schema";
 import { type CurrentUser, getCurrentUser } from "@/lib/auth/current-user";
+import { isPlatformStaff } from "@/lib/auth/guards";
 import { forbidden, notFound, toErrorBody, unauthenticated } from "@/lib/errors";
 import { findMembershipBySlug, type MembershipDto } from "@/lib/orgs/queries";
 import { hasPermission, isAtLeastRole } from "@/lib/rbac";
@@ -67,6 +69,17 @@ export function route<P extends Params = Params>(fn: RouteFn<P, object>): NextHa
   };
 }
 
+/**
+ * A route handler for anonymous callers whose writes must still come from our own pages (the
+ * sign-in steps: no login CSRF).
+ */
+export function sameOriginRoute<P extends Params = Params>(fn: RouteFn<P, object>): NextHandler {
+  return route<P>(async (args) => {
+    assertSameOrigin(args.req);
+    return fn(args);
+  });
+}
+
 /** A route handler for a signed-in user (401 otherwise); cookie-authenticated writes must be same-origin. */
 export function withUser<P extends Params = Params>(fn: RouteFn<P, { user: CurrentUser }>): NextHandler {
   return route<P>(async (args) => {
@@ -74,6 +87,17 @@ export function withUser<P extends Params = Params>(fn: RouteFn<P, { user: Curre
     if (!user) throw unauthenticated();
     assertSameOrigin(args.req);
     return fn({ ...args, user });
+  });
+}
+
+/** A route handler for platform staff (admin may do everything support may); others get 404. */
+export function withPlatformStaff<P extends Params = Params>(
+  fn: RouteFn<P, { user: CurrentUser }>,
+  role: PlatformRole = "admin",
+): NextHandler {
+  return withUser<P>(async (args) => {
+    if (!isPlatformStaff(args.user, role)) throw notFound();
+    return fn(args);
   });
 }
 

@@ -51,13 +51,22 @@ export async function enforce(key: string, limit: Limit, db?: Executor): Promise
   return result;
 }
 
-/** How many hits `key` has in its current window, without counting one. */
-export async function peek(key: string, db: Executor = getDb()): Promise<number> {
+/** The hits `key` has in its current window and when it resets, without counting one. */
+export async function peek(key: string, db: Executor = getDb()): Promise<{ hits: number; retryAfterSeconds: number }> {
   const [row] = await db
-    .select({ hits: sql<number>`case when ${rateLimitBuckets.resetAt} <= now() then 0 else ${rateLimitBuckets.hits} end` })
+    .select({
+      hits: sql<number>`case when ${rateLimitBuckets.resetAt} <= now() then 0 else ${rateLimitBuckets.hits} end`,
+      retryAfter: sql<number>`greatest(1, ceil(extract(epoch from (${rateLimitBuckets.resetAt} - now()))))::int`,
+    })
     .from(rateLimitBuckets)
     .where(eq(rateLimitBuckets.key, key));
-  return Number(row?.hits ?? 0);
+  return { hits: Number(row?.hits ?? 0), retryAfterSeconds: Number(row?.retryAfter ?? 0) };
+}
+
+/** Throw a 429 if `key` already has `max` hits in its window (checks without counting). */
+export async function assertUnder(key: string, max: number, db?: Executor): Promise<void> {
+  const { hits, retryAfterSeconds } = await peek(key, db);
+  if (hits >= max) throw new RateLimitedError(retryAfterSeconds);
 }
 
 /** Forget a key (e.g. after a successful sign-in clears the failure counter). */

@@ -7,6 +7,7 @@ import {
   roleMappingPermissions,
   roleMappings,
   roles,
+  userPropertyDefinitions,
   users,
 } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
@@ -92,6 +93,8 @@ export async function seedDemo(db: Db): Promise<boolean> {
       }
       await tx.insert(roleMappingPermissions).values(cells);
     }
+    // Every user must have a full name; new sign-ups are asked for it.
+    await tx.insert(userPropertyDefinitions).values({ key: "name", label: "Full name", type: "text", required: true, position: 0 }).onConflictDoNothing();
     await recordAudit(tx, {
       orgId: null,
       actor,

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
-import { PasswordSignInForm } from "@/components/login/password-sign-in-form";
-import { safeNextPath } from "@/lib/auth/guards";
-import { signInAction } from "./actions";
+import { LoginStateManager } from "@/components/login/login-state-manager";
+import { safeNextPath } from "@/lib/auth/safe-next-path";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -9,7 +8,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const { next } = await searchParams;
   return (
     <main className="flex min-h-dvh items-center justify-center p-4">
-      <PasswordSignInForm action={signInAction} next={safeNextPath(next)} />
+      <LoginStateManager returnTo={safeNextPath(next)} />
     </main>
   );
 }

@@ -1,0 +1,8 @@
+import { confirmMfaEnrollment, totpCodeSchema } from "@/lib/login-flow/mfa-steps";
+import { readJson } from "@/lib/http/body";
+import { json, sameOriginRoute } from "@/lib/http/route";
+
+// POST /api/login/mfa/confirm — TWO_FACTOR_ENROLLMENT_REQUIRED: confirm with a first code; returns backup codes once
+export const POST = sameOriginRoute(async ({ req, context }) => {
+  return json(await confirmMfaEnrollment(await readJson(req, totpCodeSchema), context));
+});

@@ -1,0 +1,91 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { FormField } from "@/components/ui/form-field";
+import { Input } from "@/components/ui/input";
+import { useLoginStep } from "@/lib/queries/login/use-login-step";
+import { StepCard, StepError } from "./step-card";
+
+type Mode = "sign-in" | "sign-up" | "magic-link";
+
+/** LOGIN_REQUIRED: sign in with a password, create an account, or get a sign-in link by mail. */
+export function LoginAndSignup({ returnTo, passwordMinLength }: { returnTo: string; passwordMinLength: number }) {
+  const [mode, setMode] = useState<Mode>("sign-in");
+  const [linkSent, setLinkSent] = useState(false);
+  const signIn = useLoginStep<{ email: string; password: string; returnTo: string }>("password");
+  const signUp = useLoginStep<{ email: string; password: string; returnTo: string }>("signup");
+  const magic = useLoginStep<{ email: string; returnTo: string }>("magic-link", { advance: false });
+  const step = mode === "sign-in" ? signIn : mode === "sign-up" ? signUp : magic;
+
+  function submit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const email = String(form.get("email") ?? "");
+    const password = String(form.get("password") ?? "");
+    if (mode === "magic-link") magic.mutate({ email, returnTo }, { onSuccess: () => setLinkSent(true) });
+    else step.mutate({ email, password, returnTo } as never);
+  }
+
+  const title = mode === "sign-in" ? "Sign in to Gatehouse" : mode === "sign-up" ? "Create your account" : "Sign in with a link";
+  return (
+    <StepCard
+      title={title}
+      testId="login-and-signup"
+      description={mode === "sign-up" ? "Use your work email. We will send you a link to confirm it." : "Use your work email."}
+      footer={
+        <>
+          {mode !== "sign-in" && (
+            <Button variant="link" className="h-auto p-0" onClick={() => setMode("sign-in")}>
+              Sign in with a password
+            </Button>
+          )}
+          {mode !== "sign-up" && (
+            <Button variant="link" className="h-auto p-0" onClick={() => setMode("sign-up")}>
+              Create an account
+            </Button>
+          )}
+          {mode !== "magic-link" && (
+            <Button variant="link" className="h-auto p-0" onClick={() => { setMode("magic-link"); setLinkSent(false); }}>
+              Email me a sign-in link
+            </Button>
+          )}
+          <Link href="/login/forgot" className="underline-offset-4 hover:underline">
+            Forgot your password?
+          </Link>
+        </>
+      }
+    >
+      {mode === "magic-link" && linkSent ? (
+        <p data-testid="magic-link-sent">If that address has an account, a sign-in link is on its way. It works once, for 15 minutes.</p>
+      ) : (
+        <form onSubmit={submit} className="grid gap-4" noValidate>
+          <FormField label="Email" id="email">
+            <Input id="email" name="email" type="email" autoComplete={mode === "sign-up" ? "email" : "username"} required />
+          </FormField>
+          {mode !== "magic-link" && (
+            <FormField
+              label="Password"
+              id="password"
+              description={mode === "sign-up" ? `At least ${passwordMinLength} characters. Long passphrases are welcome.` : undefined}
+            >
+              <Input
+                id="password"
+                name="password"
+                type="password"
+                autoComplete={mode === "sign-up" ? "new-password" : "current-password"}
+                required
+                minLength={mode === "sign-up" ? passwordMinLength : undefined}
+              />
+            </FormField>
+          )}
+          <StepError message={step.error?.message} testId="sign-in-error" />
+          <Button type="submit" disabled={step.isPending}>
+            {step.isPending ? "Please wait…" : mode === "sign-in" ? "Sign in" : mode === "sign-up" ? "Create account" : "Send link"}
+          </Button>
+        </form>
+      )}
+    </StepCard>
+  );
+}

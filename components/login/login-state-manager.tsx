@@ -1,0 +1,49 @@
+"use client";
+
+import { Button } from "@/components/ui/button";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useLoginState } from "@/lib/queries/login/use-login-state";
+import { ConfirmYourEmail } from "./confirm-your-email";
+import { EnrollInMfa } from "./enroll-in-mfa";
+import { JoinAnOrganization } from "./join-an-organization";
+import { LoggedIn } from "./logged-in";
+import { LoginAndSignup } from "./login-and-signup";
+import { StepCard, StepError } from "./step-card";
+import { UpdatePassword } from "./update-password";
+import { UpdateUserProperty } from "./update-user-property";
+import { VerifyMfa } from "./verify-mfa";
+
+/**
+ * Asks the server where this browser's sign-in stands and renders the one component for that state.
+ * The server decides; this only displays.
+ */
+export function LoginStateManager({ returnTo }: { returnTo: string }) {
+  const { data, error, isPending, refetch } = useLoginState();
+  if (isPending) return <Skeleton className="h-80 w-full max-w-md" aria-label="Loading" />;
+  if (error || !data) {
+    return (
+      <StepCard title="Something went wrong">
+        <StepError message={error?.message ?? "We could not load your sign-in."} />
+        <Button onClick={() => void refetch()}>Try again</Button>
+      </StepCard>
+    );
+  }
+  switch (data.state) {
+    case "LOGIN_REQUIRED":
+      return <LoginAndSignup returnTo={returnTo} passwordMinLength={data.passwordMinLength} />;
+    case "EMAIL_NOT_CONFIRMED_YET":
+      return <ConfirmYourEmail email={data.email} />;
+    case "UPDATE_PASSWORD_REQUIRED":
+      return <UpdatePassword passwordMinLength={data.passwordMinLength} />;
+    case "USER_MISSING_REQUIRED_PROPERTIES":
+      return <UpdateUserProperty fields={data.fields ?? []} />;
+    case "TWO_FACTOR_ENROLLMENT_REQUIRED":
+      return <EnrollInMfa />;
+    case "TWO_FACTOR_REQUIRED":
+      return <VerifyMfa attemptsLeft={data.attemptsLeft} />;
+    case "USER_MUST_BE_IN_AT_LEAST_ONE_ORG":
+      return <JoinAnOrganization join={data.join ?? { invitations: [], autoJoin: [], canCreateOrg: false }} />;
+    case "LOGGED_IN":
+      return <LoggedIn />;
+  }
+}

@@ -1,0 +1,46 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
+import { Button } from "@/components/ui/button";
+import { FormField } from "@/components/ui/form-field";
+import { Input } from "@/components/ui/input";
+import { type ApiError, fetchJson } from "@/lib/queries/fetch-json";
+import { StepCard, StepError } from "./step-card";
+
+/** Ask for a password-reset link. The answer is the same whether or not the address has an account. */
+export function RequestPasswordReset() {
+  const request = useMutation<unknown, ApiError, string>({
+    mutationFn: (email) => fetchJson("/api/login/reset/request", { method: "POST", json: { email } }),
+  });
+  return (
+    <StepCard
+      title="Reset your password"
+      testId="request-password-reset"
+      description="We will mail you a link to set a new password."
+      footer={<Link href="/login" className="underline-offset-4 hover:underline">Back to sign-in</Link>}
+    >
+      {request.isSuccess ? (
+        <p aria-live="polite" data-testid="reset-requested">
+          If that address has an account, a reset link is on its way. It works once, for 30 minutes.
+        </p>
+      ) : (
+        <form
+          className="grid gap-4"
+          onSubmit={(e) => {
+            e.preventDefault();
+            request.mutate(String(new FormData(e.currentTarget).get("email") ?? ""));
+          }}
+        >
+          <FormField label="Email" id="reset-email">
+            <Input id="reset-email" name="email" type="email" autoComplete="username" required />
+          </FormField>
+          <StepError message={request.error?.message} />
+          <Button type="submit" disabled={request.isPending}>
+            Send reset link
+          </Button>
+        </form>
+      )}
+    </StepCard>
+  );
+}

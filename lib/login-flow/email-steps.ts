@@ -1,0 +1,95 @@
+import "server-only";
+import { and, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { loginFlows, users } from "@/drizzle/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { getDb } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { RequestContext } from "@/lib/http/request-context";
+import { enforce } from "@/lib/rate-limit";
+import { normalizeEmail } from "@/lib/users/queries";
+import { issueEmailToken, redeemEmailToken } from "./email-tokens";
+import { currentFlow, requireFlowState } from "./flow";
+import { LIMITS } from "./limits";
+import { sendAlreadyRegistered, sendConfirmEmail } from "./mails";
+
+const expiredLink = () => new AppError(410, "link_expired", "This link has expired or was already used. Ask for a new one.");
+
+/** EMAIL_NOT_CONFIRMED_YET → send the confirmation again (throttled per address). Same answer for every address. */
+export async function resendConfirmation(context: RequestContext): Promise<void> {
+  const { flow, user } = await requireFlowState("EMAIL_NOT_CONFIRMED_YET");
+  const email = flow.email ?? user?.email ?? "";
+  await enforce(`mail:${email}`, LIMITS.mailsPerAddress);
+  await enforce(`mail:ip:${context.ip ?? "unknown"}`, LIMITS.mailsPerIp);
+  await getDb().transaction(async (tx) => {
+    if (!user) {
+      await sendAlreadyRegistered(tx, email);
+      return;
+    }
+    const token = await issueEmailToken(tx, { purpose: "email_confirm", userId: user.id, email: user.email, loginFlowId: flow.id });
+    await sendConfirmEmail(tx, user.email, token);
+  });
+}
+
+export const changeEmailSchema = z.object({ email: z.email("Enter a valid email address").max(320) }).strict();
+
+/**
+ * EMAIL_NOT_CONFIRMED_YET → correct a mistyped address. If the new address is taken, the flow
+ * quietly becomes a "taken address" flow, so the answer reveals nothing.
+ */
+export async function changeUnconfirmedEmail(input: z.infer<typeof changeEmailSchema>, context: RequestContext): Promise<void> {
+  const { flow, user } = await requireFlowState("EMAIL_NOT_CONFIRMED_YET");
+  const email = normalizeEmail(input.email);
+  await enforce(`mail:${email}`, LIMITS.mailsPerAddress);
+  await getDb().transaction(async (tx) => {
+    const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
+    if (!user || taken) {
+      await tx.update(loginFlows).set({ userId: null, email }).where(eq(loginFlows.id, flow.id));
+      await sendAlreadyRegistered(tx, email);
+      return;
+    }
+    await tx.update(users).set({ email, updatedAt: new Date() }).where(and(eq(users.id, user.id), isNull(users.emailVerifiedAt)));
+    await tx.update(loginFlows).set({ email }).where(eq(loginFlows.id, flow.id));
+    const token = await issueEmailToken(tx, { purpose: "email_confirm", userId: user.id, email, loginFlowId: flow.id });
+    await sendConfirmEmail(tx, email, token);
+    await recordAudit(tx, {
+      orgId: null,
+      actor: { type: "user", id: user.id, name: email },
+      action: "user.email_changed",
+      target: { type: "user", id: user.id, name: email },
+      context,
+      metadata: { before: { email: user.email }, after: { email } },
+    });
+  });
+}
+
+/**
+ * Confirm an address from the mailed link (single use). Returns whether this browser's pending
+ * sign-in is the one that asked, so the page can carry on with it.
+ */
+export async function confirmEmail(token: string, context: RequestContext): Promise<{ continueSignIn: boolean }> {
+  const db = getDb();
+  const redeemed = await db.transaction(async (tx) => {
+    const row = await redeemEmailToken(tx, "email_confirm", token);
+    if (!row) return null;
+    const updated = await tx
+      .update(users)
+      .set({ emailVerifiedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(users.id, row.userId), eq(users.email, row.email)))
+      .returning({ id: users.id });
+    if (updated.length === 0) return null; // the address changed since the mail went out
+    await recordAudit(tx, {
+      orgId: null,
+      actor: { type: "user", id: row.userId, name: row.email },
+      action: "email.confirmed",
+      target: { type: "user", id: row.userId, name: row.email },
+      context,
+    });
+    return row;
+  });
+  if (!redeemed) throw expiredLink();
+  const flow = await currentFlow();
+  return { continueSignIn: Boolean(flow && flow.id === redeemed.loginFlowId) };
+}
+
+export { expiredLink };

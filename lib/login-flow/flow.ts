@@ -1,0 +1,169 @@
+import "server-only";
+import { and, count, eq, gt, isNull } from "drizzle-orm";
+import { cookies } from "next/headers";
+import { loginFlows, memberships, mfaTotp, orgs, userPropertyDefinitions, users } from "@/drizzle/schema";
+import { safeNextPath } from "@/lib/auth/safe-next-path";
+import { randomToken, sha256 } from "@/lib/crypto";
+import { type Executor, getDb, type Tx } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import type { RequestContext } from "@/lib/http/request-context";
+import { getPlatformSetting } from "@/lib/platform/settings";
+import { type LoginFacts, type LoginState, nextLoginState } from "./state";
+
+export const FLOW_COOKIE = "gh_login_flow";
+
+export type FlowRow = typeof loginFlows.$inferSelect;
+
+export interface FlowUser {
+  id: string;
+  email: string;
+  name: string | null;
+  emailVerifiedAt: Date | null;
+  passwordChangeRequired: boolean;
+  properties: Record<string, unknown>;
+  disabledAt: Date | null;
+}
+
+export interface FlowSnapshot {
+  flow: FlowRow | null;
+  user: FlowUser | null;
+  facts: LoginFacts;
+  state: LoginState;
+  missingProperties: { key: string; label: string; type: string }[];
+}
+
+/** Start a pending sign-in and set its cookie. Any previous flow in this browser is replaced. */
+export async function createFlow(
+  tx: Tx,
+  input: { userId: string | null; email: string; method: string; returnTo?: string | null; authenticated: boolean; context: RequestContext },
+): Promise<FlowRow> {
+  const env = getEnv();
+  const token = randomToken(32);
+  const now = new Date();
+  const [flow] = await tx
+    .insert(loginFlows)
+    .values({
+      tokenHash: sha256(token),
+      userId: input.userId,
+      email: input.email,
+      method: input.method,
+      returnTo: safeNextPath(input.returnTo),
+      passwordVerifiedAt: input.authenticated ? now : null,
+      ip: input.context.ip,
+      userAgent: input.context.userAgent,
+      expiresAt: new Date(now.getTime() + env.LOGIN_FLOW_TTL_SECONDS * 1000),
+    })
+    .returning();
+  (await cookies()).set(FLOW_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: env.APP_URL.startsWith("https://"),
+    path: "/",
+    maxAge: env.LOGIN_FLOW_TTL_SECONDS,
+  });
+  return flow!;
+}
+
+export async function clearFlowCookie() {
+  (await cookies()).delete(FLOW_COOKIE);
+}
+
+/** The live flow of this browser's cookie, or null. */
+export async function currentFlow(db: Executor = getDb()): Promise<FlowRow | null> {
+  const token = (await cookies()).get(FLOW_COOKIE)?.value;
+  return token ? flowByToken(token, db) : null;
+}
+
+export async function flowByToken(token: string, db: Executor = getDb()): Promise<FlowRow | null> {
+  const [flow] = await db
+    .select()
+    .from(loginFlows)
+    .where(and(eq(loginFlows.tokenHash, sha256(token)), isNull(loginFlows.completedAt), gt(loginFlows.expiresAt, new Date())));
+  return flow ?? null;
+}
+
+/** Gather the facts about a flow and decide its state. */
+export async function snapshot(flow: FlowRow | null, db: Executor = getDb()): Promise<FlowSnapshot> {
+  const empty: LoginFacts = {
+    hasFlow: false,
+    authenticated: false,
+    emailConfirmed: false,
+    passwordChangeRequired: false,
+    missingProperties: 0,
+    mfaRequired: false,
+    mfaEnrolled: false,
+    mfaVerified: false,
+    orgCount: 0,
+  };
+  if (!flow) return { flow: null, user: null, facts: empty, state: "LOGIN_REQUIRED", missingProperties: [] };
+
+  const [user] = flow.userId
+    ? await db
+        .select({
+          id: users.id,
+          email: users.email,
+          name: users.name,
+          emailVerifiedAt: users.emailVerifiedAt,
+          passwordChangeRequired: users.passwordChangeRequired,
+          properties: users.properties,
+          disabledAt: users.disabledAt,
+        })
+        .from(users)
+        .where(eq(users.id, flow.userId))
+    : [];
+  if (!user) {
+    // A sign-up for an address that already has an account: it looks exactly like a new sign-up.
+    const facts = { ...empty, hasFlow: true, authenticated: Boolean(flow.passwordVerifiedAt) };
+    return { flow, user: null, facts, state: nextLoginState(facts), missingProperties: [] };
+  }
+  if (user.disabledAt) return { flow, user, facts: empty, state: "LOGIN_REQUIRED", missingProperties: [] };
+
+  const [definitions, [totp], [orgCount], [mfaOrg], platformMfa] = await Promise.all([
+    db.select().from(userPropertyDefinitions).where(eq(userPropertyDefinitions.required, true)).orderBy(userPropertyDefinitions.position),
+    db.select({ enabledAt: mfaTotp.enabledAt }).from(mfaTotp).where(eq(mfaTotp.userId, user.id)),
+    db.select({ n: count() }).from(memberships).where(eq(memberships.userId, user.id)),
+    db
+      .select({ n: count() })
+      .from(memberships)
+      .innerJoin(orgs, eq(orgs.id, memberships.orgId))
+      .where(and(eq(memberships.userId, user.id), eq(orgs.requireMfa, true))),
+    getPlatformSetting("require_mfa", db),
+  ]);
+  const missingProperties = definitions
+    .filter((d) => isEmptyProperty(d.key === "name" ? user.name : user.properties[d.key], d.type))
+    .map((d) => ({ key: d.key, label: d.label, type: d.type }));
+  const facts: LoginFacts = {
+    hasFlow: true,
+    authenticated: Boolean(flow.passwordVerifiedAt),
+    emailConfirmed: Boolean(user.emailVerifiedAt),
+    passwordChangeRequired: user.passwordChangeRequired,
+    missingProperties: missingProperties.length,
+    mfaRequired: platformMfa || (mfaOrg?.n ?? 0) > 0,
+    mfaEnrolled: Boolean(totp?.enabledAt),
+    mfaVerified: Boolean(flow.mfaVerifiedAt),
+    orgCount: orgCount?.n ?? 0,
+  };
+  return { flow, user, facts, state: nextLoginState(facts), missingProperties };
+}
+
+function isEmptyProperty(value: unknown, type: string): boolean {
+  if (type === "checkbox") return value !== true;
+  return typeof value !== "string" || value.trim() === "";
+}
+
+export class WrongStateError extends AppError {
+  constructor(readonly current: LoginState) {
+    super(409, "wrong_state", `This step is not available now: the sign-in is at ${current}.`);
+  }
+}
+
+/**
+ * The flow of this browser, which must be in one of `expected` states; otherwise 409 and nothing
+ * changes. Every step endpoint starts here.
+ */
+export async function requireFlowState(...expected: LoginState[]): Promise<FlowSnapshot & { flow: FlowRow }> {
+  const snap = await snapshot(await currentFlow());
+  if (!snap.flow || !expected.includes(snap.state)) throw new WrongStateError(snap.state);
+  return snap as FlowSnapshot & { flow: FlowRow };
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { type LoginFacts, type LoginState, nextLoginState } from "./state";
+
+const KEYS = ["hasFlow", "authenticated", "emailConfirmed", "passwordChangeRequired", "missing", "mfaRequired", "mfaEnrolled", "mfaVerified", "inOrg"] as const;
+
+/** The expected state, written independently of the implementation as a priority list. */
+function expected(b: Record<(typeof KEYS)[number], boolean>): LoginState {
+  const rules: [boolean, LoginState][] = [
+    [!b.hasFlow || !b.authenticated, "LOGIN_REQUIRED"],
+    [!b.emailConfirmed, "EMAIL_NOT_CONFIRMED_YET"],
+    [b.mfaEnrolled && !b.mfaVerified, "TWO_FACTOR_REQUIRED"],
+    [b.passwordChangeRequired, "UPDATE_PASSWORD_REQUIRED"],
+    [b.missing, "USER_MISSING_REQUIRED_PROPERTIES"],
+    [b.mfaRequired && !b.mfaEnrolled, "TWO_FACTOR_ENROLLMENT_REQUIRED"],
+    [!b.inOrg, "USER_MUST_BE_IN_AT_LEAST_ONE_ORG"],
+  ];
+  return rules.find(([when]) => when)?.[1] ?? "LOGGED_IN";
+}
+
+describe("nextLoginState", () => {
+  it("decides every one of the 512 combinations of facts", () => {
+    const seen = new Set<LoginState>();
+    for (let mask = 0; mask < 1 << KEYS.length; mask++) {
+      const b = Object.fromEntries(KEYS.map((k, i) => [k, Boolean(mask & (1 << i))])) as Record<(typeof KEYS)[number], boolean>;
+      const facts: LoginFacts = {
+        hasFlow: b.hasFlow,
+        authenticated: b.authenticated,
+        emailConfirmed: b.emailConfirmed,
+        passwordChangeRequired: b.passwordChangeRequired,
+        missingProperties: b.missing ? 2 : 0,
+        mfaRequired: b.mfaRequired,
+        mfaEnrolled: b.mfaEnrolled,
+        mfaVerified: b.mfaVerified,
+        orgCount: b.inOrg ? 1 : 0,
+      };
+      const state = nextLoginState(facts);
+      expect(state, JSON.stringify(b)).toBe(expected(b));
+      seen.add(state);
+    }
+    expect(seen.size).toBe(8);
+  });
+
+  it.each<[string, Partial<LoginFacts>, LoginState]>([
+    ["nobody", { hasFlow: false }, "LOGIN_REQUIRED"],
+    ["a returning user with nothing pending", {}, "LOGGED_IN"],
+    ["a fresh sign-up", { emailConfirmed: false, orgCount: 0 }, "EMAIL_NOT_CONFIRMED_YET"],
+    ["MFA enrolled but not verified", { mfaEnrolled: true, mfaVerified: false, passwordChangeRequired: true }, "TWO_FACTOR_REQUIRED"],
+    ["an org requires MFA", { mfaRequired: true }, "TWO_FACTOR_ENROLLMENT_REQUIRED"],
+    ["MFA optional and not enrolled", { mfaRequired: false }, "LOGGED_IN"],
+    ["no org yet", { orgCount: 0 }, "USER_MUST_BE_IN_AT_LEAST_ONE_ORG"],
+  ])("%s", (_, overrides, state) => {
+    const base: LoginFacts = {
+      hasFlow: true,
+      authenticated: true,
+      emailConfirmed: true,
+      passwordChangeRequired: false,
+      missingProperties: 0,
+      mfaRequired: false,
+      mfaEnrolled: false,
+      mfaVerified: false,
+      orgCount: 1,
+    };
+    expect(nextLoginState({ ...base, ...overrides })).toBe(state);
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * The login state machine: a pure function from what the server knows about a pending sign-in to
+ * the one step the user must take next. Every step endpoint checks it before acting, so no UI can
+ * skip a step by calling a later endpoint early.
+ */
+
+export const LOGIN_STATES = [
+  "LOGIN_REQUIRED",
+  "EMAIL_NOT_CONFIRMED_YET",
+  "UPDATE_PASSWORD_REQUIRED",
+  "USER_MISSING_REQUIRED_PROPERTIES",
+  "TWO_FACTOR_ENROLLMENT_REQUIRED",
+  "TWO_FACTOR_REQUIRED",
+  "USER_MUST_BE_IN_AT_LEAST_ONE_ORG",
+  "LOGGED_IN",
+] as const;
+export type LoginState = (typeof LOGIN_STATES)[number];
+
+export interface LoginFacts {
+  /** A live (unexpired, unfinished) pending sign-in exists. */
+  hasFlow: boolean;
+  /** The user proved who they are (password, or a magic link). */
+  authenticated: boolean;
+  emailConfirmed: boolean;
+  /** An admin required a new password, or the current one is on the blocklist. */
+  passwordChangeRequired: boolean;
+  /** Required profile properties that are still empty. */
+  missingProperties: number;
+  /** MFA is required by the platform or by an org of the user. */
+  mfaRequired: boolean;
+  mfaEnrolled: boolean;
+  /** MFA was verified (or enrolled) in this sign-in. */
+  mfaVerified: boolean;
+  orgCount: number;
+}
+
+/**
+ * The next state. Order matters: a second factor the user already has is asked for right after
+ * the email check — before they may change their password or profile — so a stolen password alone
+ * changes nothing.
+ */
+export function nextLoginState(f: LoginFacts): LoginState {
+  if (!f.hasFlow || !f.authenticated) return "LOGIN_REQUIRED";
+  if (!f.emailConfirmed) return "EMAIL_NOT_CONFIRMED_YET";
+  if (f.mfaEnrolled && !f.mfaVerified) return "TWO_FACTOR_REQUIRED";
+  if (f.passwordChangeRequired) return "UPDATE_PASSWORD_REQUIRED";
+  if (f.missingProperties > 0) return "USER_MISSING_REQUIRED_PROPERTIES";
+  if (f.mfaRequired && !f.mfaEnrolled) return "TWO_FACTOR_ENROLLMENT_REQUIRED";
+  if (f.orgCount < 1) return "USER_MUST_BE_IN_AT_LEAST_ONE_ORG";
+  return "LOGGED_IN";
+}

@@ -1,0 +1,4 @@
+export const loginKeys = {
+  all: () => ["login"] as const,
+  state: () => [...loginKeys.all(), "state"] as const,
+};
