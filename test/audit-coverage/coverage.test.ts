@@ -4,16 +4,25 @@ import { auditEvents, users } from "@/drizzle/schema";
 import type { CurrentUser } from "@/lib/auth/current-user";
 import { seedDemo } from "@/lib/seed/demo";
 import { useTestDatabase } from "@/test/db";
-import { COVERAGE_CASES, type CoverageContext } from "./cases";
+import { COVERAGE_CASES, type CoverageCase, type CoverageContext } from "./cases";
 import { discoverMutations } from "./discover";
 import { callRoute, loadEntry } from "./harness";
 
 // Wrapped handlers and actions see this user; Auth.js routes use their real cookies and tokens.
-const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
+const session = vi.hoisted(() => ({ user: null as CurrentUser | null, jar: new Map<string, string>() }));
 vi.mock("@/lib/auth/current-user", () => ({ getCurrentUser: async () => session.user }));
 vi.mock("next/headers", async (importOriginal) => ({
   ...(await importOriginal<typeof import("next/headers")>()),
-  headers: async () => new Headers({ "user-agent": "coverage-test" }),
+  headers: async () => new Headers({ "user-agent": "coverage-test", origin: "http://localhost:3000", host: "localhost:3000" }),
+  // One cookie jar for the login-flow steps that set and read their cookie through next/headers.
+  cookies: async () => ({
+    get: (name: string) => (session.jar.has(name) ? { name, value: session.jar.get(name)! } : undefined),
+    getAll: () => [...session.jar].map(([name, value]) => ({ name, value })),
+    has: (name: string) => session.jar.has(name),
+    set: (name: string | { name: string; value: string }, value?: string) =>
+      typeof name === "string" ? session.jar.set(name, value ?? "") : session.jar.set(name.name, name.value),
+    delete: (name: string) => session.jar.delete(name),
+  }),
 }));
 vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/server")>()), connection: async () => {} }));
 
@@ -49,9 +58,13 @@ describe("audit coverage of mutating entry points", () => {
     expect(stale, "cases for entry points that no longer exist").toEqual([]);
   });
 
-  it.each(discovered.filter((k) => k in COVERAGE_CASES))("%s leaves exactly one audit event", async (key) => {
-    const c = COVERAGE_CASES[key]!;
-    const ctx: CoverageContext = { entry: await loadEntry(key), as, call: callRoute, state: {} };
+  const pending = discovered.filter((k) => "pending" in (COVERAGE_CASES[k] ?? {}));
+  for (const key of pending) it.todo(`${key} (pending: ${(COVERAGE_CASES[key] as { pending: string }).pending})`);
+
+  it.each(discovered.filter((k) => k in COVERAGE_CASES && !pending.includes(k)))("%s leaves exactly one audit event", async (key) => {
+    const c = COVERAGE_CASES[key] as CoverageCase;
+    session.jar.clear();
+    const ctx: CoverageContext = { entry: await loadEntry(key), as, call: callRoute, state: {}, jar: session.jar };
     expect(ctx.entry, `${key} is not exported`).toBeTypeOf("function");
     await as(null);
     await c.setup?.(ctx);
