@@ -57,7 +57,6 @@ async function authJsComplete(jar: Map<string, string>): Promise<string[]> {
   return jarOut;
 }
 
-const DEMO_PASSWORD = "gatehouse-demo-2026";
 
 /**
  * How each mutating entry point is exercised. A new POST/PUT/PATCH/DELETE route or server action
