@@ -108,6 +108,7 @@ export async function snapshot(flow: FlowRow | null, db: Executor = getDb()): Pr
           passwordChangeRequired: users.passwordChangeRequired,
           properties: users.properties,
           disabledAt: users.disabledAt,
+          platformRole: users.platformRole,
         })
         .from(users)
         .where(eq(users.id, flow.userId))
@@ -142,7 +143,8 @@ export async function snapshot(flow: FlowRow | null, db: Executor = getDb()): Pr
     mfaRequired: platformMfa || (mfaOrg?.n ?? 0) > 0,
     mfaEnrolled: Boolean(totp?.enabledAt),
     mfaVerified: Boolean(flow.mfaVerifiedAt),
-    orgCount: orgCount?.n ?? 0,
+    // Platform staff work in /admin and /support, not in a tenant: they need no org of their own.
+    orgCount: (orgCount?.n ?? 0) + (user.platformRole ? 1 : 0),
   };
   return { flow, user, facts, state: nextLoginState(facts), missingProperties };
 }
