@@ -7,7 +7,7 @@ import path from "node:path";
 const dir = __dirname;
 const filter = process.argv[2];
 const files = readdirSync(dir)
-  .filter((f) => f.endsWith(".ts") && f !== "run.ts" && !f.startsWith("_") && !f.endsWith(".test.ts"))
+  .filter((f) => f.endsWith(".ts") && !["run.ts", "lib.ts"].includes(f) && !f.startsWith("_") && !f.endsWith(".test.ts"))
   .filter((f) => !filter || f.includes(filter))
   .sort();
 

@@ -4,7 +4,7 @@ import { cookies } from "next/headers";
 import { loginFlows, memberships, mfaTotp, orgs, userPropertyDefinitions, users } from "@/drizzle/schema";
 import { safeNextPath } from "@/lib/auth/safe-next-path";
 import { randomToken, sha256 } from "@/lib/crypto";
-import { type Executor, getDb, type Tx } from "@/lib/db";
+import { type Executor, getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
@@ -23,6 +23,7 @@ export interface FlowUser {
   passwordChangeRequired: boolean;
   properties: Record<string, unknown>;
   disabledAt: Date | null;
+  platformRole: string | null;
 }
 
 export interface FlowSnapshot {
@@ -35,7 +36,7 @@ export interface FlowSnapshot {
 
 /** Start a pending sign-in and set its cookie. Any previous flow in this browser is replaced. */
 export async function createFlow(
-  tx: Tx,
+  tx: Executor,
   input: { userId: string | null; email: string; method: string; returnTo?: string | null; authenticated: boolean; context: RequestContext },
 ): Promise<FlowRow> {
   const env = getEnv();
@@ -95,6 +96,7 @@ export async function snapshot(flow: FlowRow | null, db: Executor = getDb()): Pr
     mfaEnrolled: false,
     mfaVerified: false,
     orgCount: 0,
+    platformStaff: false,
   };
   if (!flow) return { flow: null, user: null, facts: empty, state: "LOGIN_REQUIRED", missingProperties: [] };
 
@@ -143,8 +145,8 @@ export async function snapshot(flow: FlowRow | null, db: Executor = getDb()): Pr
     mfaRequired: platformMfa || (mfaOrg?.n ?? 0) > 0,
     mfaEnrolled: Boolean(totp?.enabledAt),
     mfaVerified: Boolean(flow.mfaVerifiedAt),
-    // Platform staff work in /admin and /support, not in a tenant: they need no org of their own.
-    orgCount: (orgCount?.n ?? 0) + (user.platformRole ? 1 : 0),
+    orgCount: orgCount?.n ?? 0,
+    platformStaff: user.platformRole !== null,
   };
   return { flow, user, facts, state: nextLoginState(facts), missingProperties };
 }

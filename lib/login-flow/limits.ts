@@ -3,8 +3,8 @@ import type { Limit } from "@/lib/rate-limit";
 
 /** Throttles of the sign-in kit. Windows are short so an attacker cannot lock a victim out for long. */
 export const LIMITS = {
-  /** Password attempts from one IP. */
-  signInPerIp: { max: 30, windowSeconds: 300 },
+  /** Failed password attempts from one IP (an office behind one NAT still signs in fine). */
+  failuresPerIp: { max: 50, windowSeconds: 900 },
   /** Failed password attempts against one account (known or not: the answer must not differ). */
   failuresPerAccount: { max: 10, windowSeconds: 900 },
   signUpPerIp: { max: 10, windowSeconds: 600 },

@@ -32,8 +32,8 @@ export const invalidCredentials = () =>
 export async function signInWithPassword(input: CredentialsInput, context: RequestContext): Promise<void> {
   const email = normalizeEmail(input.email);
   const accountKey = `login:fail:${email}`;
-  await assertUnder(accountKey, LIMITS.failuresPerAccount.max);
-  await enforce(`login:ip:${context.ip ?? "unknown"}`, LIMITS.signInPerIp);
+  const ipKey = `login:fail:ip:${context.ip ?? "unknown"}`;
+  const failures = await assertUnder({ [accountKey]: LIMITS.failuresPerAccount.max, [ipKey]: LIMITS.failuresPerIp.max });
 
   const db = getDb();
   const [user] = await db
@@ -44,6 +44,7 @@ export async function signInWithPassword(input: CredentialsInput, context: Reque
 
   if (!user || !valid || user.disabledAt) {
     await hit(accountKey, LIMITS.failuresPerAccount);
+    await hit(ipKey, LIMITS.failuresPerIp);
     await db.transaction((tx) =>
       recordAudit(tx, {
         orgId: null,
@@ -57,21 +58,13 @@ export async function signInWithPassword(input: CredentialsInput, context: Reque
     );
     throw invalidCredentials();
   }
-  await reset(accountKey);
-  await db.transaction(async (tx) => {
-    // A password that has since landed on the blocklist must be replaced before going on.
-    if (isCommonPassword(input.password)) {
-      await tx.update(users).set({ passwordChangeRequired: true }).where(eq(users.id, user.id));
-    }
-    await createFlow(tx, { userId: user.id, email, method: "password", returnTo: input.returnTo, authenticated: true, context });
-    await recordAudit(tx, {
-      orgId: null,
-      actor: { type: "user", id: user.id, name: user.name ?? email },
-      action: "login.password_verified",
-      target: { type: "user", id: user.id, name: email },
-      context,
-    });
-  });
+  if (failures[accountKey]) await reset(accountKey);
+  // A password that has since landed on the blocklist must be replaced before going on.
+  if (isCommonPassword(input.password)) {
+    await db.update(users).set({ passwordChangeRequired: true }).where(eq(users.id, user.id));
+  }
+  // The sign-in itself is audited when it completes (login.succeeded) or fails (login.failed).
+  await createFlow(db, { userId: user.id, email, method: "password", returnTo: input.returnTo, authenticated: true, context });
 }
 
 /**

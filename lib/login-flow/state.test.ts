@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type LoginFacts, type LoginState, nextLoginState } from "./state";
 
-const KEYS = ["hasFlow", "authenticated", "emailConfirmed", "passwordChangeRequired", "missing", "mfaRequired", "mfaEnrolled", "mfaVerified", "inOrg"] as const;
+const KEYS = ["hasFlow", "authenticated", "emailConfirmed", "passwordChangeRequired", "missing", "mfaRequired", "mfaEnrolled", "mfaVerified", "inOrg", "staff"] as const;
 
 /** The expected state, written independently of the implementation as a priority list. */
 function expected(b: Record<(typeof KEYS)[number], boolean>): LoginState {
@@ -12,13 +12,13 @@ function expected(b: Record<(typeof KEYS)[number], boolean>): LoginState {
     [b.passwordChangeRequired, "UPDATE_PASSWORD_REQUIRED"],
     [b.missing, "USER_MISSING_REQUIRED_PROPERTIES"],
     [b.mfaRequired && !b.mfaEnrolled, "TWO_FACTOR_ENROLLMENT_REQUIRED"],
-    [!b.inOrg, "USER_MUST_BE_IN_AT_LEAST_ONE_ORG"],
+    [!b.inOrg && !b.staff, "USER_MUST_BE_IN_AT_LEAST_ONE_ORG"],
   ];
   return rules.find(([when]) => when)?.[1] ?? "LOGGED_IN";
 }
 
 describe("nextLoginState", () => {
-  it("decides every one of the 512 combinations of facts", () => {
+  it("decides every one of the 1024 combinations of facts", () => {
     const seen = new Set<LoginState>();
     for (let mask = 0; mask < 1 << KEYS.length; mask++) {
       const b = Object.fromEntries(KEYS.map((k, i) => [k, Boolean(mask & (1 << i))])) as Record<(typeof KEYS)[number], boolean>;
@@ -32,6 +32,7 @@ describe("nextLoginState", () => {
         mfaEnrolled: b.mfaEnrolled,
         mfaVerified: b.mfaVerified,
         orgCount: b.inOrg ? 1 : 0,
+        platformStaff: b.staff,
       };
       const state = nextLoginState(facts);
       expect(state, JSON.stringify(b)).toBe(expected(b));
@@ -48,6 +49,7 @@ describe("nextLoginState", () => {
     ["an org requires MFA", { mfaRequired: true }, "TWO_FACTOR_ENROLLMENT_REQUIRED"],
     ["MFA optional and not enrolled", { mfaRequired: false }, "LOGGED_IN"],
     ["no org yet", { orgCount: 0 }, "USER_MUST_BE_IN_AT_LEAST_ONE_ORG"],
+    ["platform staff without an org", { orgCount: 0, platformStaff: true }, "LOGGED_IN"],
   ])("%s", (_, overrides, state) => {
     const base: LoginFacts = {
       hasFlow: true,
@@ -59,6 +61,7 @@ describe("nextLoginState", () => {
       mfaEnrolled: false,
       mfaVerified: false,
       orgCount: 1,
+      platformStaff: false,
     };
     expect(nextLoginState({ ...base, ...overrides })).toBe(state);
   });

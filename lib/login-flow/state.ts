@@ -32,6 +32,8 @@ export interface LoginFacts {
   /** MFA was verified (or enrolled) in this sign-in. */
   mfaVerified: boolean;
   orgCount: number;
+  /** Platform staff (admin, support) work across orgs and need none of their own. */
+  platformStaff: boolean;
 }
 
 /**
@@ -46,6 +48,6 @@ export function nextLoginState(f: LoginFacts): LoginState {
   if (f.passwordChangeRequired) return "UPDATE_PASSWORD_REQUIRED";
   if (f.missingProperties > 0) return "USER_MISSING_REQUIRED_PROPERTIES";
   if (f.mfaRequired && !f.mfaEnrolled) return "TWO_FACTOR_ENROLLMENT_REQUIRED";
-  if (f.orgCount < 1) return "USER_MUST_BE_IN_AT_LEAST_ONE_ORG";
+  if (f.orgCount < 1 && !f.platformStaff) return "USER_MUST_BE_IN_AT_LEAST_ONE_ORG";
   return "LOGGED_IN";
 }

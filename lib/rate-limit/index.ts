@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "@/drizzle/schema";
 import { type Executor, getDb } from "@/lib/db";
 import { RateLimitedError } from "@/lib/errors";
@@ -63,10 +63,26 @@ export async function peek(key: string, db: Executor = getDb()): Promise<{ hits:
   return { hits: Number(row?.hits ?? 0), retryAfterSeconds: Number(row?.retryAfter ?? 0) };
 }
 
-/** Throw a 429 if `key` already has `max` hits in its window (checks without counting). */
-export async function assertUnder(key: string, max: number, db?: Executor): Promise<void> {
-  const { hits, retryAfterSeconds } = await peek(key, db);
-  if (hits >= max) throw new RateLimitedError(retryAfterSeconds);
+/**
+ * Throw a 429 if any key already has its `max` hits in its window (checks without counting; one
+ * query for all keys). Returns the current hits per key.
+ */
+export async function assertUnder(limits: Record<string, number>, db: Executor = getDb()): Promise<Record<string, number>> {
+  const keys = Object.keys(limits);
+  const rows = await db
+    .select({
+      key: rateLimitBuckets.key,
+      hits: sql<number>`case when ${rateLimitBuckets.resetAt} <= now() then 0 else ${rateLimitBuckets.hits} end`,
+      retryAfter: sql<number>`greatest(1, ceil(extract(epoch from (${rateLimitBuckets.resetAt} - now()))))::int`,
+    })
+    .from(rateLimitBuckets)
+    .where(inArray(rateLimitBuckets.key, keys));
+  const hits: Record<string, number> = Object.fromEntries(keys.map((k) => [k, 0]));
+  for (const row of rows) {
+    hits[row.key] = Number(row.hits);
+    if (Number(row.hits) >= limits[row.key]!) throw new RateLimitedError(Number(row.retryAfter));
+  }
+  return hits;
 }
 
 /** Forget a key (e.g. after a successful sign-in clears the failure counter). */

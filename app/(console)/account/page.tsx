@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { Suspense } from "react";
+import { AccountMfa } from "@/components/console/account-mfa";
 import { SignOutOthersButton } from "@/components/console/sign-out-others-button";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -39,6 +40,15 @@ async function Account() {
               {user.email} {user.platformRole && <Badge variant="secondary">platform {user.platformRole}</Badge>}
             </CardDescription>
           </CardHeader>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Two-factor authentication</CardTitle>
+            <CardDescription>A code from an authenticator app when you sign in.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <AccountMfa />
+          </CardContent>
         </Card>
         <Card>
           <CardHeader>

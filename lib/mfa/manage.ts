@@ -1,0 +1,75 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import { mfaBackupCodes, mfaTotp } from "@/drizzle/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { getDb } from "@/lib/db";
+import { AppError, conflict } from "@/lib/errors";
+import type { RequestContext } from "@/lib/http/request-context";
+import { remainingBackupCodes, regenerateBackupCodes } from "./backup-codes";
+import { consumeTotp, type Enrollment, isMfaEnrolled, startEnrollment } from "./totp";
+
+type Actor = { id: string; email: string; name: string | null };
+const invalidCode = () => new AppError(400, "invalid_code", "That code is not valid. Check your authenticator and try again.");
+
+export async function mfaStatus(userId: string) {
+  const db = getDb();
+  const enrolled = await isMfaEnrolled(db, userId);
+  return { enrolled, backupCodesLeft: enrolled ? await remainingBackupCodes(db, userId) : 0 };
+}
+
+/** Start enrolling from the account page (the same pending secret as in the sign-in flow). */
+export async function beginAccountEnrollment(user: Actor): Promise<Enrollment> {
+  return getDb().transaction(async (tx) => {
+    if (await isMfaEnrolled(tx, user.id)) throw conflict("Two-factor authentication is already on.", "already_enrolled");
+    return startEnrollment(tx, user);
+  });
+}
+
+/** Confirm enrollment with a first code; returns the backup codes, shown once. */
+export async function confirmAccountEnrollment(user: Actor, code: string, context: RequestContext): Promise<string[]> {
+  return getDb().transaction(async (tx) => {
+    if (!(await consumeTotp(tx, user.id, code, { enabling: true }))) throw invalidCode();
+    const codes = await regenerateBackupCodes(tx, user.id);
+    await recordAudit(tx, {
+      orgId: null,
+      actor: { type: "user", id: user.id, name: user.name ?? user.email },
+      action: "mfa.enrolled",
+      target: { type: "user", id: user.id, name: user.email },
+      context,
+      metadata: { method: "totp", from: "account" },
+    });
+    return codes;
+  });
+}
+
+/** New backup codes (the old ones stop working); needs a fresh authenticator code. */
+export async function regenerateCodes(user: Actor, code: string, context: RequestContext): Promise<string[]> {
+  return getDb().transaction(async (tx) => {
+    if (!(await consumeTotp(tx, user.id, code))) throw invalidCode();
+    const codes = await regenerateBackupCodes(tx, user.id);
+    await recordAudit(tx, {
+      orgId: null,
+      actor: { type: "user", id: user.id, name: user.name ?? user.email },
+      action: "mfa.backup_codes_regenerated",
+      target: { type: "user", id: user.id, name: user.email },
+      context,
+    });
+    return codes;
+  });
+}
+
+/** Turn two-factor off; needs a fresh authenticator code. Required MFA is asked again at the next sign-in. */
+export async function removeMfa(user: Actor, code: string, context: RequestContext): Promise<void> {
+  await getDb().transaction(async (tx) => {
+    if (!(await consumeTotp(tx, user.id, code))) throw invalidCode();
+    await tx.delete(mfaBackupCodes).where(eq(mfaBackupCodes.userId, user.id));
+    await tx.delete(mfaTotp).where(eq(mfaTotp.userId, user.id));
+    await recordAudit(tx, {
+      orgId: null,
+      actor: { type: "user", id: user.id, name: user.name ?? user.email },
+      action: "mfa.removed",
+      target: { type: "user", id: user.id, name: user.email },
+      context,
+    });
+  });
+}

@@ -1,0 +1,4 @@
+export const accountKeys = {
+  all: () => ["account"] as const,
+  mfa: () => [...accountKeys.all(), "mfa"] as const,
+};
