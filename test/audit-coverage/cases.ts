@@ -67,7 +67,7 @@ export interface PendingCase {
   pending: string;
 }
 
-const SIGN_IN_KIT = "arrived with the sign-in kit merge at the end of issue 6; needs its own case (login-flow cookie and state set-up)";
+const SIGN_IN_KIT = "arrived with the sign-in kit merges at the end of issue 6; needs its own case (login-flow cookie, MFA state set-up)";
 
 export const COVERAGE_CASES: Record<string, CoverageCase | PendingCase> = {
   "app/api/auth/[...nextauth]/route.ts POST": {
@@ -98,8 +98,13 @@ export const COVERAGE_CASES: Record<string, CoverageCase | PendingCase> = {
     },
   },
   "app/api/login/password/route.ts POST": {
-    action: "login.password_verified",
-    run: ({ jar }) => passwordStep(jar, "owner@xcorp.example"),
+    // A successful step is recorded once, as login.succeeded when the flow completes (covered by the
+    // Auth.js case above); a refused one is recorded at once.
+    action: "login.failed",
+    run: async ({ entry, call }) => {
+      const res = await call(entry, "/api/login/password", { method: "POST", json: { email: "owner@xcorp.example", password: "not-the-password" } });
+      if (res.status < 400) throw new Error(`a wrong password was accepted (HTTP ${res.status})`);
+    },
   },
   "app/api/admin/platform-settings/route.ts PATCH": {
     action: "platform.settings_changed",
@@ -205,4 +210,8 @@ export const COVERAGE_CASES: Record<string, CoverageCase | PendingCase> = {
   "app/api/login/restart/route.ts POST": { pending: SIGN_IN_KIT },
   "app/api/login/signup/route.ts POST": { pending: SIGN_IN_KIT },
   "app/api/login/update-password/route.ts POST": { pending: SIGN_IN_KIT },
+  "app/api/account/mfa/backup-codes/route.ts POST": { pending: SIGN_IN_KIT },
+  "app/api/account/mfa/confirm/route.ts POST": { pending: SIGN_IN_KIT },
+  "app/api/account/mfa/enroll/route.ts POST": { pending: SIGN_IN_KIT },
+  "app/api/account/mfa/route.ts DELETE": { pending: SIGN_IN_KIT },
 };
