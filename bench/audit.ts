@@ -315,19 +315,14 @@ async function startServer(url: string): Promise<{ child: ChildProcess; base: st
   throw new Error("next start did not come up (run `npx next build` first)");
 }
 
-/** Sign in through Auth.js like the login form does; returns the cookie header. */
+/** Sign in through the login flow like the sign-in page does; returns the cookie header. */
 async function signIn(base: string, email: string): Promise<string> {
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const jar = csrf.headers.getSetCookie().map((c) => c.split(";")[0]!);
-  const res = await fetch(`${base}/api/auth/callback/password`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded", origin: base },
-    body: new URLSearchParams({ csrfToken, email, password: "gatehouse-demo-2026", callbackUrl: `${base}/` }),
-  });
-  const cookies = [...jar, ...res.headers.getSetCookie().map((c) => c.split(";")[0]!)];
-  if (!cookies.some((c) => c.includes("session-token"))) throw new Error(`sign-in as ${email} failed (${res.status})`);
+  const headers = { "content-type": "application/json", origin: base };
+  const step = await fetch(`${base}/api/login/password`, { method: "POST", headers, body: JSON.stringify({ email, password: "gatehouse-demo-2026" }) });
+  const flow = step.headers.getSetCookie().map((c) => c.split(";")[0]!);
+  const done = await fetch(`${base}/api/login/complete`, { method: "POST", redirect: "manual", headers: { ...headers, cookie: flow.join("; ") } });
+  const cookies = [...flow, ...done.headers.getSetCookie().map((c) => c.split(";")[0]!)];
+  if (!cookies.some((c) => c.includes("session-token"))) throw new Error(`sign-in as ${email} failed (${step.status}, ${done.status})`);
   return cookies.join("; ");
 }
 
