@@ -6,7 +6,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { getDb } from "@/lib/db";
 import { conflict, invalidInput } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
-import { createInvitation } from "@/lib/invitations/create";
+import { insertInvitation } from "@/lib/invitations/create";
 
 export const createOrgSchema = z
   .object({
@@ -17,26 +17,28 @@ export const createOrgSchema = z
   })
   .strict();
 
-/** Platform staff create an org on a plan and invite its first Owner (who accepts through the sign-in kit). */
+/**
+ * Platform staff create an org on a plan and invite its first Owner (who accepts through the sign-in
+ * kit): one transaction, one audit event.
+ */
 export async function createOrgAsStaff(actor: { id: string; email: string; name: string | null }, input: z.infer<typeof createOrgSchema>, context: RequestContext) {
-  const org = await getDb().transaction(async (tx) => {
+  return getDb().transaction(async (tx) => {
     const [taken] = await tx.select({ id: orgs.id }).from(orgs).where(eq(orgs.slug, input.slug));
     if (taken) throw conflict(`The slug "${input.slug}" is taken.`);
     const [plan] = await tx.select().from(roleMappings).where(eq(roleMappings.id, input.mappingId));
     if (!plan) throw invalidInput("No such plan.", { mappingId: "Unknown plan" });
     const [row] = await tx.insert(orgs).values({ name: input.name, slug: input.slug, roleMappingId: plan.id }).returning();
+    const org = { id: row!.id, slug: row!.slug, name: row!.name, requireMfa: row!.requireMfa };
+    const [owner] = await tx.select().from(roles).orderBy(desc(roles.rank)).limit(1);
+    const { invitation } = await insertInvitation(tx, actor, { org, role: owner! }, { email: input.ownerEmail, roleKey: owner!.key });
     await recordAudit(tx, {
-      orgId: row!.id,
+      orgId: org.id,
       actor: { type: "user", id: actor.id, name: actor.name ?? actor.email },
       action: "org.created",
-      target: { type: "org", id: row!.id, name: row!.name },
+      target: { type: "org", id: org.id, name: org.name },
       context,
-      metadata: { plan: plan.name, by: "platform_staff", owner: input.ownerEmail },
+      metadata: { plan: plan.name, by: "platform_staff", ownerInvited: input.ownerEmail, invitationId: invitation.id },
     });
-    return row!;
+    return org;
   });
-  const [owner] = await getDb().select().from(roles).orderBy(desc(roles.rank)).limit(1);
-  const orgDto = { id: org.id, slug: org.slug, name: org.name, requireMfa: org.requireMfa };
-  await createInvitation(actor, { org: orgDto, role: owner! }, { email: input.ownerEmail, roleKey: owner!.key }, context);
-  return orgDto;
 }

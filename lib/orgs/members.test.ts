@@ -51,7 +51,13 @@ describe("members", () => {
     const [event] = await getDb()
       .db.select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, "member.role_changed"), eq(auditEvents.targetId, people["john@xcorp.example"]!.id)));
+      .where(
+        and(
+          eq(auditEvents.action, "member.role_changed"),
+          eq(auditEvents.targetId, people["john@xcorp.example"]!.id),
+          eq(auditEvents.actorId, admin.actor.id),
+        ),
+      );
     expect(event!.metadata).toEqual({ before: { role: "Member" }, after: { role: "Admin" } });
     expect((await failure(changeMemberRole(admin.actor, admin.m, people["john@xcorp.example"]!.id, { roleKey: "owner" }, ctx))).status).toBe(403);
     expect((await failure(changeMemberRole(admin.actor, admin.m, people["owner@xcorp.example"]!.id, { roleKey: "member" }, ctx))).status).toBe(403);

@@ -1,0 +1,122 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, it, vi } from "vitest";
+import { orgs, roleMappings } from "@/drizzle/schema";
+import { useTestDatabase } from "@/test/db";
+import { csvCell } from "./csv";
+import { eventChainStatus } from "./event-chain";
+import { exportAuditEvents } from "./export";
+import * as batches from "./export-batch";
+import { recordAudit } from "./record";
+
+const getDb = useTestDatabase();
+
+async function seedOrg(slug: string, n: number) {
+  const { db } = getDb();
+  const [m] = await db.insert(roleMappings).values({ name: `m-${slug}` }).returning();
+  const [org] = await db.insert(orgs).values({ slug, name: slug, roleMappingId: m!.id }).returning();
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < n; i++) {
+      await recordAudit(tx, {
+        orgId: org!.id,
+        actor: { type: "user", id: "u1", name: i % 2 ? "=cmd|' /C calc'!A0" : "Ann, \"the admin\"" },
+        action: "member.invited",
+        target: { type: "user", id: `t${i}`, name: `line\nbreak ${i}` },
+        metadata: { i },
+      });
+    }
+  });
+  return org!;
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>) {
+  return new Response(stream).text();
+}
+
+describe("exportAuditEvents", () => {
+  it("streams every matching row once, as CSV with neutralized formulas, and as NDJSON", async () => {
+    const org = await seedOrg("export-a", 25);
+    const { db } = getDb();
+    const csv = await readAll(exportAuditEvents({ orgId: org.id }, "csv", { db, batchSize: 4 }));
+    expect(csv.startsWith("occurred_at,org,chain_seq,")).toBe(true);
+    expect(csv).toContain(",'=cmd|' /C calc'!A0,");
+    expect(csv).not.toMatch(/,=cmd/);
+    expect(csv).toContain('"line\nbreak 3"');
+    expect(csv).toContain('"Ann, ""the admin"""');
+    const nd = (await readAll(exportAuditEvents({ orgId: org.id }, "ndjson", { db, batchSize: 4 }))).trim().split("\n");
+    const seqs = nd.map((l) => JSON.parse(l).chainSeq);
+    expect(seqs).toEqual(Array.from({ length: 25 }, (_, i) => 25 - i));
+  });
+
+  it("formats cells in SQL exactly as csvCell does", async () => {
+    const { db } = getDb();
+    const [m] = await db.insert(roleMappings).values({ name: "m-parity" }).returning();
+    const [org] = await db.insert(orgs).values({ slug: "export-parity", name: "p", roleMappingId: m!.id }).returning();
+    const tricky = ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\r=x", 'a "quoted" word', "a,b", "two\nlines", " lead", "trail ", "plain", "naïve ünïcode", "'already", "vivid v", "v", "\u00a0nbsp"];
+    await db.transaction(async (tx) => {
+      for (const name of tricky) await recordAudit(tx, { orgId: org!.id, actor: { type: "user", name }, action: "member.invited" });
+    });
+    const csv = await readAll(exportAuditEvents({ orgId: org!.id }, "csv", { db }));
+    for (const name of tricky) expect(csv, JSON.stringify(name)).toContain(`,user,,${csvCell(name)},`);
+  });
+
+  it("reads one batch per pull and stops querying when cancelled", async () => {
+    const org = await seedOrg("export-cancel", 30);
+    const { db } = getDb();
+    const spy = vi.spyOn(batches, "fetchExportBatch");
+    let done: [number, boolean] | null = null;
+    const stream = exportAuditEvents({ orgId: org.id }, "ndjson", { db, batchSize: 5, onDone: (rows, cancelled) => (done = [rows, cancelled]) });
+    const reader = stream.getReader();
+    await reader.read();
+    await reader.read();
+    const callsBeforeCancel = spy.mock.calls.length;
+    // Backpressure: at most one batch read ahead of what the consumer took.
+    expect(callsBeforeCancel).toBeLessThanOrEqual(3);
+    await reader.cancel();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(spy.mock.calls.length).toBe(callsBeforeCancel);
+    expect(done).toEqual([callsBeforeCancel * 5, true]);
+    spy.mockRestore();
+  });
+});
+
+describe("exportAuditEvents on the process database", () => {
+  it("streams through a server cursor on PostgreSQL (keyset batches on PGlite) and frees it on cancel", async () => {
+    const org = await seedOrg("export-cursor", 23);
+    const database = getDb();
+    const all = (await readAll(exportAuditEvents({ orgId: org.id }, "ndjson", { database, batchSize: 5 }))).trim().split("\n");
+    expect(all.map((l) => JSON.parse(l).chainSeq)).toEqual(Array.from({ length: 23 }, (_, i) => 23 - i));
+    expect(JSON.parse(all[0]!)).toMatchObject({ orgId: org.id, action: "member.invited", actor: { type: "user", id: "u1" } });
+
+    let done: [number, boolean] | null = null;
+    const reader = exportAuditEvents({ orgId: org.id }, "csv", { database, batchSize: 5, onDone: (n, c) => (done = [n, c]) }).getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(done).toEqual([5, true]);
+    if (database.kind === "postgres") {
+      // The cursor's transaction is gone: nothing of ours is left idle in a transaction.
+      const res = (await database.db.execute(
+        sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
+      )) as unknown as { rows: { n: number }[] };
+      expect(res.rows[0]!.n).toBe(0);
+    }
+    // And the database is free for the next export.
+    expect((await readAll(exportAuditEvents({ orgId: org.id }, "csv", { database }))).trim().split("\r\n")).toHaveLength(24);
+  });
+});
+
+describe("eventChainStatus", () => {
+  it("reports an altered event and the broken link of the next one, at the right place", async () => {
+    const org = await seedOrg("chain-status", 5);
+    const { db } = getDb();
+    expect(await eventChainStatus(org.id, 3, db)).toEqual({ seq: 3, contentIntact: true, linkedToPrevious: true, linkedFromNext: true });
+    expect(await eventChainStatus(org.id, 5, db)).toMatchObject({ linkedFromNext: null });
+    await db.execute(sql`alter table audit_events disable trigger audit_events_append_only`);
+    await db.execute(sql`update audit_events set actor_name = 'Mallory' where org_id = ${org.id} and chain_seq = 3`);
+    await db.execute(sql`delete from audit_events where org_id = ${org.id} and chain_seq = 1`);
+    await db.execute(sql`alter table audit_events enable trigger audit_events_append_only`);
+    expect(await eventChainStatus(org.id, 3, db)).toMatchObject({ contentIntact: false, linkedToPrevious: true });
+    expect(await eventChainStatus(org.id, 4, db)).toMatchObject({ contentIntact: true, linkedToPrevious: true });
+    expect(await eventChainStatus(org.id, 2, db)).toMatchObject({ contentIntact: true, linkedToPrevious: false });
+    expect(await eventChainStatus(org.id, 1, db)).toBeNull();
+  });
+});
