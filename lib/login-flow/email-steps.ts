@@ -22,12 +22,16 @@ export async function resendConfirmation(context: RequestContext): Promise<void>
   await enforce(`mail:${email}`, LIMITS.mailsPerAddress);
   await enforce(`mail:ip:${context.ip ?? "unknown"}`, LIMITS.mailsPerIp);
   await getDb().transaction(async (tx) => {
-    if (!user) {
-      await sendAlreadyRegistered(tx, email);
-      return;
-    }
-    const token = await issueEmailToken(tx, { purpose: "email_confirm", userId: user.id, email: user.email, loginFlowId: flow.id });
-    await sendConfirmEmail(tx, user.email, token);
+    if (!user) await sendAlreadyRegistered(tx, email);
+    else await sendConfirmEmail(tx, user.email, await issueEmailToken(tx, { purpose: "email_confirm", userId: user.id, email: user.email, loginFlowId: flow.id }));
+    await recordAudit(tx, {
+      orgId: null,
+      actor: { type: "user", id: user?.id ?? null, name: email },
+      action: "email.confirmation_resent",
+      outcome: user ? "success" : "failure",
+      target: { type: "user", id: user?.id ?? null, name: email },
+      context,
+    });
   });
 }
 

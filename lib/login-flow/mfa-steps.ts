@@ -18,9 +18,9 @@ export const verifyMfaSchema = z.union([
 ]);
 
 /** TWO_FACTOR_ENROLLMENT_REQUIRED → a secret to scan (QR code) or type in. */
-export async function beginMfaEnrollment(): Promise<Enrollment> {
+export async function beginMfaEnrollment(context: RequestContext): Promise<Enrollment> {
   const { user } = await requireFlowState("TWO_FACTOR_ENROLLMENT_REQUIRED");
-  return getDb().transaction((tx) => startEnrollment(tx, user!));
+  return getDb().transaction((tx) => startEnrollment(tx, user!, context));
 }
 
 /** Count a wrong code; the fifth ends the pending sign-in. */

@@ -18,10 +18,10 @@ export async function mfaStatus(userId: string) {
 }
 
 /** Start enrolling from the account page (the same pending secret as in the sign-in flow). */
-export async function beginAccountEnrollment(user: Actor): Promise<Enrollment> {
+export async function beginAccountEnrollment(user: Actor, context: RequestContext): Promise<Enrollment> {
   return getDb().transaction(async (tx) => {
     if (await isMfaEnrolled(tx, user.id)) throw conflict("Two-factor authentication is already on.", "already_enrolled");
-    return startEnrollment(tx, user);
+    return startEnrollment(tx, user, context);
   });
 }
 

@@ -4,7 +4,9 @@ import { Secret, TOTP } from "otpauth";
 import QRCode from "qrcode";
 import { mfaTotp } from "@/drizzle/schema";
 import { decryptSecret, encryptSecret } from "@/lib/crypto";
+import { recordAudit } from "@/lib/audit/record";
 import type { Executor, Tx } from "@/lib/db";
+import type { RequestContext } from "@/lib/http/request-context";
 
 const PERIOD = 30;
 const ISSUER = "Gatehouse";
@@ -36,7 +38,7 @@ export interface Enrollment {
  * Start (or resume) enrollment: a pending secret, encrypted at rest, shown to the user as a QR code
  * and as text. Nothing is enabled until a code confirms it.
  */
-export async function startEnrollment(tx: Tx, user: { id: string; email: string }): Promise<Enrollment> {
+export async function startEnrollment(tx: Tx, user: { id: string; email: string; name?: string | null }, context?: RequestContext): Promise<Enrollment> {
   const [existing] = await tx.select().from(mfaTotp).where(eq(mfaTotp.userId, user.id)).for("update");
   if (existing?.enabledAt) throw new Error("MFA is already enrolled");
   let secret: string;
@@ -45,6 +47,14 @@ export async function startEnrollment(tx: Tx, user: { id: string; email: string 
   } else {
     secret = new Secret({ size: 20 }).base32;
     await tx.insert(mfaTotp).values({ userId: user.id, secretEncrypted: encryptSecret(secret) });
+    await recordAudit(tx, {
+      orgId: null,
+      actor: { type: "user", id: user.id, name: user.name ?? user.email },
+      action: "mfa.enrollment_started",
+      target: { type: "user", id: user.id, name: user.email },
+      context: context ?? null,
+      metadata: { method: "totp" },
+    });
   }
   const otpauthUrl = totpFor(secret, user.email).toString();
   return { secret, otpauthUrl, qrDataUrl: await QRCode.toDataURL(otpauthUrl, { margin: 1, width: 200 }) };

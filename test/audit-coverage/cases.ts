@@ -1,5 +1,7 @@
 import { and, eq } from "drizzle-orm";
-import { invitations, orgs, roleMappingPermissions, roleMappings, roles, users } from "@/drizzle/schema";
+import { desc } from "drizzle-orm";
+import { invitations, mailOutbox, orgs, platformSettings, roleMappingPermissions, roleMappings, roles, users } from "@/drizzle/schema";
+import { currentCode, startEnrollment, consumeTotp } from "@/lib/mfa/totp";
 import { createApiKey } from "@/lib/api-keys";
 import { getDb } from "@/lib/db";
 import { systemContext } from "@/lib/http/request-context";
@@ -74,8 +76,6 @@ async function authJsComplete(jar: Map<string, string>): Promise<string[]> {
 export interface PendingCase {
   pending: string;
 }
-
-const SIGN_IN_KIT = "arrived with the sign-in kit merges at the end of issue 6; needs its own case (login-flow cookie, MFA state set-up)";
 
 export const COVERAGE_CASES: Record<string, CoverageCase | PendingCase> = {
   "app/api/auth/[...nextauth]/route.ts POST": {
@@ -201,29 +201,9 @@ export const COVERAGE_CASES: Record<string, CoverageCase | PendingCase> = {
       await ok(call(entry, "/api/audit/verify", { method: "POST", headers: { "x-audit-access": state.token! } }));
     },
   },
-  "app/api/invitations/accept/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/login/change-email/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/login/complete/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/login/confirm-email/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/login/join/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/login/magic-link/redeem/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/login/magic-link/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/login/mfa/confirm/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/login/mfa/enroll/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/login/mfa/verify/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/login/properties/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/login/resend/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/login/reset/request/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/login/reset/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/login/restart/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/login/signup/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/login/update-password/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/account/mfa/backup-codes/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/account/mfa/confirm/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/account/mfa/enroll/route.ts POST": { pending: SIGN_IN_KIT },
-  "app/api/account/mfa/route.ts DELETE": { pending: SIGN_IN_KIT },
 
   ...CONSOLE_CASES(),
+  ...SIGN_IN_KIT_CASES(),
 };
 
 async function userId(email: string) {
@@ -386,6 +366,200 @@ function CONSOLE_CASES(): Record<string, CoverageCase> {
       run: async ({ entry, as, call, state }) => {
         await as(STAFF);
         await ok(call(entry, `/api/admin/api-keys/${state.id}`, { method: "DELETE", params: { id: state.id! } }));
+      },
+    },
+  };
+}
+
+const PASSWORD = "plum-tractor-violet-41";
+let counter = 0;
+const fresh = (what: string) => `${what}-${Date.now().toString(36)}-${counter++}@example.com`;
+
+/** The token in the newest mail of `template` to `to` (from the outbox, as the mailbox page shows it). */
+async function mailedToken(to: string, template: string): Promise<string> {
+  const [mail] = await getDb()
+    .select({ text: mailOutbox.text })
+    .from(mailOutbox)
+    .where(and(eq(mailOutbox.to, to), eq(mailOutbox.template, template)))
+    .orderBy(desc(mailOutbox.createdAt))
+    .limit(1);
+  const match = mail?.text.match(/\/(?:confirm-email|reset-password|magic|invite)\/([\w-]+)/);
+  if (!match) throw new Error(`no ${template} mail to ${to}`);
+  return match[1]!;
+}
+
+async function step(path: string, json?: unknown) {
+  const entry = await loadEntry(`app/api/login/${path}/route.ts POST`);
+  return ok(callRoute(entry, `/api/login/${path}`, { method: "POST", json: json ?? {} }));
+}
+
+/** A new account through sign-up and confirmation, left at USER_MISSING_REQUIRED_PROPERTIES. */
+async function confirmedSignup(email: string) {
+  await step("signup", { email, password: PASSWORD });
+  await step("confirm-email", { token: await mailedToken(email, "email.confirm") });
+}
+
+/** A user with TOTP enabled (directly, outside the counted run); returns the secret. */
+async function userWithTotp(email: string): Promise<string> {
+  const user = await userId(email);
+  const enrollment = await getDb().transaction((tx) => startEnrollment(tx, user));
+  if (!(await consumeTotp(getDb(), user.id, currentCode(enrollment.secret, Date.now() - 30_000), { enabling: true }))) throw new Error("could not enable TOTP");
+  return enrollment.secret;
+}
+
+/** The sign-in kit's steps (issue 3): each leaves exactly one event. */
+function SIGN_IN_KIT_CASES(): Record<string, CoverageCase | PendingCase> {
+  const run = (path: string, json: (state: Record<string, string>) => unknown) => async ({ entry, call, state }: CoverageContext) => {
+    await ok(call(entry, `/api/login/${path}`, { method: "POST", json: json(state) }));
+  };
+  return {
+    "app/api/login/restart/route.ts POST": { pending: "changes no data: it only deletes this browser's flow cookie" },
+    "app/api/login/complete/route.ts POST": {
+      pending: "its event (login.succeeded) is written by the Auth.js login-flow provider, covered by the app/api/auth/[...nextauth] case; the next/headers mock here carries no cookie for Auth.js to read",
+    },
+    "app/api/login/signup/route.ts POST": { action: "user.signed_up", run: run("signup", () => ({ email: fresh("signup"), password: PASSWORD })) },
+    "app/api/login/confirm-email/route.ts POST": {
+      action: "email.confirmed",
+      setup: async ({ state }) => {
+        state.email = fresh("confirm");
+        await step("signup", { email: state.email, password: PASSWORD });
+        state.token = await mailedToken(state.email, "email.confirm");
+      },
+      run: run("confirm-email", (s) => ({ token: s.token })),
+    },
+    "app/api/login/resend/route.ts POST": {
+      action: "email.confirmation_resent",
+      setup: async () => {
+        await step("signup", { email: fresh("resend"), password: PASSWORD });
+      },
+      run: run("resend", () => ({})),
+    },
+    "app/api/login/change-email/route.ts POST": {
+      action: "user.email_changed",
+      setup: async () => {
+        await step("signup", { email: fresh("typo"), password: PASSWORD });
+      },
+      run: run("change-email", () => ({ email: fresh("fixed") })),
+    },
+    "app/api/login/properties/route.ts POST": {
+      action: "user.profile_completed",
+      setup: async () => confirmedSignup(fresh("profile")),
+      run: run("properties", () => ({ values: { name: "Pat Profile" } })),
+    },
+    "app/api/login/join/route.ts POST": {
+      action: "org.created",
+      setup: async () => {
+        await getDb().delete(platformSettings).where(eq(platformSettings.key, "allow_org_creation")); // back to the default: allowed
+        await confirmedSignup(fresh("join"));
+        await step("properties", { values: { name: "Jo Join" } });
+      },
+      run: run("join", () => ({ createOrg: { name: "Joiner Inc" } })),
+    },
+    "app/api/login/update-password/route.ts POST": {
+      action: "password.changed",
+      setup: async () => {
+        await getDb().update(users).set({ passwordChangeRequired: true }).where(eq(users.email, "john@xcorp.example"));
+        await step("password", { email: "john@xcorp.example", password: "gatehouse-demo-2026" });
+      },
+      run: run("update-password", () => ({ password: "a fresh passphrase for john" })),
+    },
+    "app/api/login/mfa/enroll/route.ts POST": {
+      action: "mfa.enrollment_started",
+      setup: async () => {
+        await getDb().update(orgs).set({ requireMfa: true }).where(eq(orgs.slug, "techcorp"));
+        await step("password", { email: "owner@techcorp.example", password: "gatehouse-demo-2026" });
+      },
+      run: async (ctx) => {
+        await run("mfa/enroll", () => ({}))(ctx);
+        await getDb().update(orgs).set({ requireMfa: false }).where(eq(orgs.slug, "techcorp"));
+      },
+    },
+    "app/api/login/mfa/confirm/route.ts POST": {
+      action: "mfa.enrolled",
+      setup: async ({ state }) => {
+        await getDb().update(orgs).set({ requireMfa: true }).where(eq(orgs.slug, "techcorp"));
+        await step("password", { email: "admin@techcorp.example", password: "gatehouse-demo-2026" });
+        const res = await callRoute(await loadEntry("app/api/login/mfa/enroll/route.ts POST"), "/api/login/mfa/enroll", { method: "POST", json: {} });
+        state.secret = ((await res.json()) as { secret: string }).secret;
+      },
+      run: async (ctx) => {
+        await run("mfa/confirm", (s) => ({ code: currentCode(s.secret!) }))(ctx);
+        await getDb().update(orgs).set({ requireMfa: false }).where(eq(orgs.slug, "techcorp"));
+      },
+    },
+    "app/api/login/mfa/verify/route.ts POST": {
+      action: "mfa.verified",
+      setup: async ({ state }) => {
+        state.secret = await userWithTotp("member@xcorp.example");
+        await step("password", { email: "member@xcorp.example", password: "gatehouse-demo-2026" });
+      },
+      run: run("mfa/verify", (s) => ({ code: currentCode(s.secret!) })),
+    },
+    "app/api/login/magic-link/route.ts POST": { action: "login.magic_link_sent", run: run("magic-link", () => ({ email: "admin@xcorp.example" })) },
+    "app/api/login/magic-link/redeem/route.ts POST": {
+      action: "login.magic_link_used",
+      setup: async ({ state }) => {
+        await step("magic-link", { email: "owner@xcorp.example" });
+        state.token = await mailedToken("owner@xcorp.example", "login.magic_link");
+      },
+      run: run("magic-link/redeem", (s) => ({ token: s.token })),
+    },
+    "app/api/login/reset/request/route.ts POST": { action: "password.reset_requested", run: run("reset/request", () => ({ email: "support@gatehouse.example" })) },
+    "app/api/login/reset/route.ts POST": {
+      action: "password.reset",
+      setup: async ({ state }) => {
+        await step("reset/request", { email: "admin@techcorp.example" });
+        state.token = await mailedToken("admin@techcorp.example", "password.reset");
+      },
+      run: run("reset", (s) => ({ token: s.token, password: "a brand new passphrase 2026" })),
+    },
+    "app/api/invitations/accept/route.ts POST": {
+      action: "org.joined",
+      setup: async ({ state }) => {
+        await pendingInvitation("member@techcorp.example");
+        state.token = await mailedToken("member@techcorp.example", "invitation");
+      },
+      run: async ({ entry, as, call, state }) => {
+        await as("member@techcorp.example");
+        await ok(call(entry, "/api/invitations/accept", { method: "POST", json: { token: state.token } }));
+      },
+    },
+    "app/api/account/mfa/enroll/route.ts POST": {
+      action: "mfa.enrollment_started",
+      run: async ({ entry, as, call }) => {
+        await as("owner@xcorp.example");
+        await ok(call(entry, "/api/account/mfa/enroll", { method: "POST" }));
+      },
+    },
+    "app/api/account/mfa/confirm/route.ts POST": {
+      action: "mfa.enrolled",
+      setup: async ({ state }) => {
+        const user = await userId("support@gatehouse.example");
+        state.secret = (await getDb().transaction((tx) => startEnrollment(tx, user))).secret;
+      },
+      run: async ({ entry, as, call, state }) => {
+        await as("support@gatehouse.example");
+        await ok(call(entry, "/api/account/mfa/confirm", { method: "POST", json: { code: currentCode(state.secret!) } }));
+      },
+    },
+    "app/api/account/mfa/backup-codes/route.ts POST": {
+      action: "mfa.backup_codes_regenerated",
+      setup: async ({ state }) => {
+        state.secret = await userWithTotp("admin@xcorp.example");
+      },
+      run: async ({ entry, as, call, state }) => {
+        await as("admin@xcorp.example");
+        await ok(call(entry, "/api/account/mfa/backup-codes", { method: "POST", json: { code: currentCode(state.secret!) } }));
+      },
+    },
+    "app/api/account/mfa/route.ts DELETE": {
+      action: "mfa.removed",
+      setup: async ({ state }) => {
+        state.secret = await userWithTotp("owner@techcorp.example");
+      },
+      run: async ({ entry, as, call, state }) => {
+        await as("owner@techcorp.example");
+        await ok(call(entry, "/api/account/mfa", { method: "DELETE", json: { code: currentCode(state.secret!) } }));
       },
     },
   };
