@@ -14,6 +14,8 @@ export default defineConfig({
     exclude: ["node_modules/**", "e2e/**", ".next/**", ".data*/**"],
     environment: "node",
     testTimeout: 30_000,
+    // next-auth imports "next/server" without an extension; let Vite resolve it.
+    server: { deps: { inline: ["next-auth"] } },
     hookTimeout: 60_000,
     env: {
       APP_ENV: "test",

@@ -251,6 +251,23 @@ export const auditEvents = pgTable(
     index("audit_events_org_time_idx").on(t.orgId, t.occurredAt.desc(), t.id.desc()),
     index("audit_events_org_seq_idx").on(t.orgId, t.chainSeq),
     index("audit_events_time_idx").on(t.occurredAt.desc(), t.id.desc()),
+    // Explorer filters: each one, within an org, is an index scan already in (time, id) order.
+    index("audit_events_org_actor_time_idx").on(t.orgId, t.actorId, t.occurredAt.desc(), t.id.desc()),
+    index("audit_events_org_client_time_idx").on(t.orgId, t.clientId, t.occurredAt.desc(), t.id.desc()),
+    index("audit_events_org_obo_time_idx").on(t.orgId, t.onBehalfOfUserId, t.occurredAt.desc(), t.id.desc()),
+    // The documented combination "agent X on behalf of user Y".
+    index("audit_events_org_client_obo_time_idx").on(t.orgId, t.clientId, t.onBehalfOfUserId, t.occurredAt.desc(), t.id.desc()),
+    index("audit_events_org_action_time_idx").on(t.orgId, t.action, t.occurredAt.desc(), t.id.desc()),
+    // Action namespaces (`member.*`): the first dotted segment.
+    index("audit_events_org_action_ns_time_idx").on(t.orgId, sql`split_part(${t.action}, '.', 1)`, t.occurredAt.desc(), t.id.desc()),
+    index("audit_events_org_target_time_idx").on(t.orgId, t.targetId, t.occurredAt.desc(), t.id.desc()),
+    // Failures and denials are rare and interesting; successes are most rows and use org_time.
+    index("audit_events_org_outcome_time_idx")
+      .on(t.orgId, t.outcome, t.occurredAt.desc(), t.id.desc())
+      .where(sql`${t.outcome} <> 'success'`),
+    // Support staff across orgs: everything a user did, or had done on their behalf, anywhere.
+    index("audit_events_actor_time_idx").on(t.actorId, t.occurredAt.desc(), t.id.desc()),
+    index("audit_events_obo_time_idx").on(t.onBehalfOfUserId, t.occurredAt.desc(), t.id.desc()),
     check("audit_events_actor_type_valid", sql`${t.actorType} in ('user', 'agent', 'api_key', 'system', 'support')`),
     check("audit_events_outcome_valid", sql`${t.outcome} in ('success', 'failure', 'denied')`),
     check("audit_events_action_format", sql`${t.action} ~ '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$'`),
@@ -262,6 +279,17 @@ export const auditChainHeads = pgTable("audit_chain_heads", {
   chainKey: text("chain_key").primaryKey(),
   lastSeq: bigint("last_seq", { mode: "number" }).notNull().default(0),
   lastHash: text("last_hash").notNull(),
+  updatedAt: tz("updated_at").notNull().defaultNow(),
+});
+
+/**
+ * Where a chain starts after retention dropped its oldest partitions: the first kept sequence
+ * number and the hash it links to. Verification starts from here instead of the genesis hash.
+ */
+export const auditChainAnchors = pgTable("audit_chain_anchors", {
+  chainKey: text("chain_key").primaryKey(),
+  firstSeq: bigint("first_seq", { mode: "number" }).notNull(),
+  prevHash: text("prev_hash").notNull(),
   updatedAt: tz("updated_at").notNull().defaultNow(),
 });
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { startAuditMaintenance } from "@/lib/audit/maintenance-job";
 import { getDatabase } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv } from "@/lib/env";
@@ -16,6 +17,11 @@ export async function bootstrap(): Promise<void> {
   await migrateDatabase(database);
   console.log(`[gatehouse] database ready: ${where}`);
   if (env.SEED_DEMO && (await seedDemo(database.db))) console.log("[gatehouse] demo tenants seeded");
+  // Monthly audit partitions ahead of time, and retention by whole partitions.
+  await startAuditMaintenance(database, {
+    intervalMinutes: env.AUDIT_MAINTENANCE_INTERVAL_MINUTES,
+    platformRetentionDays: env.AUDIT_PLATFORM_RETENTION_DAYS,
+  });
   if (env.SMTP_URL) {
     await startMailWorker(database.db, env.SMTP_URL, env.MAIL_FROM);
     console.log("[gatehouse] mail delivery over SMTP started");

@@ -32,6 +32,10 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default("Gatehouse <no-reply@gatehouse.localhost>"),
   DEV_MAILBOX: bool.optional(),
   SEED_DEMO: bool.optional(),
+  /** Retention of platform-level audit events (org events follow orgs.audit_retention_days). */
+  AUDIT_PLATFORM_RETENTION_DAYS: int(365),
+  /** How often the audit maintenance job (partitions ahead, retention) runs; 0 turns it off. */
+  AUDIT_MAINTENANCE_INTERVAL_MINUTES: int(360, 0),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "AUTH_SECRET" | "ENCRYPTION_KEY" | "DEV_MAILBOX" | "SEED_DEMO"> & {

@@ -26,6 +26,8 @@ export interface AuditEventInput {
   context?: RequestContext | null;
   /** Extra detail, e.g. `{ before: {...}, after: {...} }`. */
   metadata?: Record<string, unknown>;
+  /** When it happened, for backfills and demo data only; defaults to now. */
+  occurredAt?: Date;
 }
 
 const ACTION = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
@@ -54,7 +56,7 @@ export async function recordAudit(tx: Tx, input: AuditEventInput): Promise<{ id:
 
   const row: HashedFields = {
     id: randomUUID(),
-    occurredAt: new Date(),
+    occurredAt: input.occurredAt ?? new Date(),
     orgId: input.orgId,
     chainSeq: Number(head.seq),
     actorType: input.actor.type,

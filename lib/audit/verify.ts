@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
-import { auditChainHeads, auditEvents } from "@/drizzle/schema";
+import { auditChainAnchors, auditChainHeads, auditEvents } from "@/drizzle/schema";
 import type { Executor } from "@/lib/db";
 import { GENESIS_HASH, hashEvent } from "./hash";
 import { PLATFORM_CHAIN } from "./record";
@@ -23,12 +23,14 @@ export interface ChainReport {
 
 const BATCH = 2000;
 
-/** Walk one org's chain (null: the platform chain) in order and report the first broken link. */
+/** Walk one org's chain (null: the platform chain) in order, from genesis or its retention anchor, and report the first broken link. */
 export async function verifyChain(db: Executor, orgId: string | null): Promise<ChainReport> {
   const chainKey = orgId ?? PLATFORM_CHAIN;
   const orgFilter = orgId ? eq(auditEvents.orgId, orgId) : isNull(auditEvents.orgId);
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
+  // After retention dropped old partitions, the chain starts at its anchor instead of genesis.
+  const [anchor] = await db.select().from(auditChainAnchors).where(eq(auditChainAnchors.chainKey, chainKey));
+  let prevHash = anchor?.prevHash ?? GENESIS_HASH;
+  let expectedSeq = anchor ? Number(anchor.firstSeq) : 1;
   let checked = 0;
   const report = (firstBreak: ChainBreak | null): ChainReport => ({ chainKey, checked, ok: !firstBreak, firstBreak });
 

@@ -13,6 +13,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import type { Db } from "@/lib/db";
 import { systemContext } from "@/lib/http/request-context";
+import { seedDemoAgentEvents } from "./demo-agent-events";
 import { DEFAULT_ROLES, DEMO_ORGS, DEMO_PASSWORD, demoLogins } from "./demo-logins";
 
 export { DEMO_PASSWORD, demoLogins };
@@ -141,6 +142,11 @@ export async function seedDemo(db: Db): Promise<boolean> {
           context,
           metadata: { role: m.role.name },
         });
+      }
+      if (spec.slug === "xcorp") {
+        const john = userByEmail.get("john@xcorp.example")!;
+        const admin = userByEmail.get("admin@xcorp.example")!;
+        await seedDemoAgentEvents(tx, { orgId: org!.id, john: { id: john.id, name: john.name ?? john.email }, admin, context });
       }
     }
   });

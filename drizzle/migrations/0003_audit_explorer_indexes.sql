@@ -1,0 +1,10 @@
+CREATE INDEX "audit_events_org_actor_time_idx" ON "audit_events" USING btree ("org_id","actor_id","occurred_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_events_org_client_time_idx" ON "audit_events" USING btree ("org_id","client_id","occurred_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_events_org_obo_time_idx" ON "audit_events" USING btree ("org_id","on_behalf_of_user_id","occurred_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_events_org_client_obo_time_idx" ON "audit_events" USING btree ("org_id","client_id","on_behalf_of_user_id","occurred_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_events_org_action_time_idx" ON "audit_events" USING btree ("org_id","action","occurred_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_events_org_action_ns_time_idx" ON "audit_events" USING btree ("org_id",split_part("action", '.', 1),"occurred_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_events_org_target_time_idx" ON "audit_events" USING btree ("org_id","target_id","occurred_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_events_org_outcome_time_idx" ON "audit_events" USING btree ("org_id","outcome","occurred_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "audit_events"."outcome" <> 'success';--> statement-breakpoint
+CREATE INDEX "audit_events_actor_time_idx" ON "audit_events" USING btree ("actor_id","occurred_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_events_obo_time_idx" ON "audit_events" USING btree ("on_behalf_of_user_id","occurred_at" DESC NULLS LAST,"id" DESC NULLS LAST);

@@ -1,0 +1,153 @@
+import "server-only";
+import { and, desc, eq, lt, lte, or, sql } from "drizzle-orm";
+import { type AuditActorType, type AuditOutcome, auditEvents, orgs } from "@/drizzle/schema";
+import { type Executor, getDb } from "@/lib/db";
+import { decodeCursor, encodeCursor } from "./cursor";
+import { type AuditFilter, auditWhere } from "./filter";
+
+export type { AuditFilter, AuditOrgScope } from "./filter";
+
+/** One event as the explorer, exports and the MCP tool see it. */
+export interface AuditEventDto {
+  id: string;
+  /** ISO 8601, UTC, microsecond precision. */
+  occurredAt: string;
+  orgId: string | null;
+  orgSlug: string | null;
+  orgName: string | null;
+  chainSeq: number;
+  hash: string;
+  prevHash: string;
+  actor: { type: AuditActorType; id: string | null; name: string | null };
+  onBehalfOf: { userId: string; name: string | null } | null;
+  clientId: string | null;
+  grantId: string | null;
+  action: string;
+  target: { type: string; id: string | null; name: string | null } | null;
+  outcome: AuditOutcome;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  metadata: Record<string, unknown>;
+}
+
+export interface AuditPage {
+  events: AuditEventDto[];
+  /** Pass back to get the next (older) page; null at the end. */
+  nextCursor: string | null;
+}
+
+export const MAX_PAGE = 1000;
+const t = auditEvents;
+/** Exact time as text, so the cursor keeps Postgres' microseconds (a JS Date would drop them). */
+const tsText = sql<string>`to_char(${t.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+export const auditSelection = {
+  ts: tsText,
+  id: t.id,
+  orgId: t.orgId,
+  orgSlug: orgs.slug,
+  orgName: orgs.name,
+  chainSeq: t.chainSeq,
+  hash: t.hash,
+  prevHash: t.prevHash,
+  actorType: t.actorType,
+  actorId: t.actorId,
+  actorName: t.actorName,
+  onBehalfOfUserId: t.onBehalfOfUserId,
+  onBehalfOfName: t.onBehalfOfName,
+  clientId: t.clientId,
+  grantId: t.grantId,
+  action: t.action,
+  targetType: t.targetType,
+  targetId: t.targetId,
+  targetName: t.targetName,
+  outcome: t.outcome,
+  ip: t.ip,
+  userAgent: t.userAgent,
+  requestId: t.requestId,
+  metadata: t.metadata,
+};
+
+type Row = Parameters<typeof toAuditEventDto>[0];
+
+/** Map a selected row to the public DTO. */
+export function toAuditEventDto(r: {
+  ts: string;
+  id: string;
+  orgId: string | null;
+  orgSlug: string | null;
+  orgName: string | null;
+  chainSeq: number;
+  hash: string;
+  prevHash: string;
+  actorType: AuditActorType;
+  actorId: string | null;
+  actorName: string | null;
+  onBehalfOfUserId: string | null;
+  onBehalfOfName: string | null;
+  clientId: string | null;
+  grantId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  targetName: string | null;
+  outcome: AuditOutcome;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  metadata: Record<string, unknown>;
+}): AuditEventDto {
+  return {
+    id: r.id,
+    occurredAt: r.ts,
+    orgId: r.orgId,
+    orgSlug: r.orgSlug,
+    orgName: r.orgName,
+    chainSeq: Number(r.chainSeq),
+    hash: r.hash,
+    prevHash: r.prevHash,
+    actor: { type: r.actorType, id: r.actorId, name: r.actorName },
+    onBehalfOf: r.onBehalfOfUserId ? { userId: r.onBehalfOfUserId, name: r.onBehalfOfName } : null,
+    clientId: r.clientId,
+    grantId: r.grantId,
+    action: r.action,
+    target: r.targetType || r.targetId ? { type: r.targetType ?? "", id: r.targetId, name: r.targetName } : null,
+    outcome: r.outcome,
+    ip: r.ip,
+    userAgent: r.userAgent,
+    requestId: r.requestId,
+    metadata: r.metadata ?? {},
+  };
+}
+
+/**
+ * Search audit events, newest first, one page at a time. Keyset pagination on (occurred_at desc,
+ * id desc) — never OFFSET — so a deep page costs what the first one does and rows written while
+ * paging neither shift nor repeat pages. The cursor is opaque; a malformed one is a 400.
+ */
+export async function searchAuditEvents(
+  filter: AuditFilter,
+  page: { limit: number; cursor?: string | null },
+  db: Executor = getDb(),
+): Promise<AuditPage> {
+  const limit = Math.min(Math.max(Math.trunc(page.limit) || 1, 1), MAX_PAGE);
+  const where = auditWhere(filter);
+  if (page.cursor) {
+    const c = decodeCursor(page.cursor);
+    const ts = sql`${c.ts}::timestamptz`;
+    // The first bound is an index condition; the second breaks ties within one microsecond.
+    where.push(lte(t.occurredAt, ts as never), or(lt(t.occurredAt, ts as never), lt(t.id, c.id))!);
+  }
+  const rows = (await db
+    .select(auditSelection)
+    .from(t)
+    .leftJoin(orgs, eq(orgs.id, t.orgId))
+    .where(and(...where))
+    .orderBy(desc(t.occurredAt), desc(t.id))
+    .limit(limit + 1)) as Row[];
+  const more = rows.length > limit;
+  const events = (more ? rows.slice(0, limit) : rows).map(toAuditEventDto);
+  const last = events.at(-1);
+  return { events, nextCursor: more && last ? encodeCursor({ ts: last.occurredAt, id: last.id }) : null };
+}

@@ -1,0 +1,67 @@
+import { count, eq, gt } from "drizzle-orm";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { auditEvents, users } from "@/drizzle/schema";
+import type { CurrentUser } from "@/lib/auth/current-user";
+import { seedDemo } from "@/lib/seed/demo";
+import { useTestDatabase } from "@/test/db";
+import { COVERAGE_CASES, type CoverageContext } from "./cases";
+import { discoverMutations } from "./discover";
+import { callRoute, loadEntry } from "./harness";
+
+// Wrapped handlers and actions see this user; Auth.js routes use their real cookies and tokens.
+const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
+vi.mock("@/lib/auth/current-user", () => ({ getCurrentUser: async () => session.user }));
+vi.mock("next/headers", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next/headers")>()),
+  headers: async () => new Headers({ "user-agent": "coverage-test" }),
+}));
+vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/server")>()), connection: async () => {} }));
+
+const getDb = useTestDatabase();
+
+beforeAll(async () => {
+  await seedDemo(getDb().db);
+});
+
+async function as(email: string | null) {
+  if (!email) {
+    session.user = null;
+    return;
+  }
+  const [u] = await getDb().db.select().from(users).where(eq(users.email, email));
+  if (!u) throw new Error(`no demo user ${email}`);
+  session.user = { id: u.id, email: u.email, name: u.name, platformRole: u.platformRole, emailVerified: true, sessionIdHash: "coverage" };
+}
+
+const discovered = discoverMutations();
+
+describe("audit coverage of mutating entry points", () => {
+  it("finds the mutating routes and server actions", () => {
+    expect(discovered.length).toBeGreaterThanOrEqual(10);
+    expect(discovered).toContain("app/api/orgs/[slug]/route.ts PATCH");
+    expect(discovered).toContain("app/(console)/account/actions.ts signOutOtherSessionsAction");
+  });
+
+  it("has a case for every one of them (add one in test/audit-coverage/cases.ts)", () => {
+    const missing = discovered.filter((k) => !(k in COVERAGE_CASES));
+    expect(missing, "mutating entry points without an audit coverage case").toEqual([]);
+    const stale = Object.keys(COVERAGE_CASES).filter((k) => !discovered.includes(k));
+    expect(stale, "cases for entry points that no longer exist").toEqual([]);
+  });
+
+  it.each(discovered.filter((k) => k in COVERAGE_CASES))("%s leaves exactly one audit event", async (key) => {
+    const c = COVERAGE_CASES[key]!;
+    const ctx: CoverageContext = { entry: await loadEntry(key), as, call: callRoute, state: {} };
+    expect(ctx.entry, `${key} is not exported`).toBeTypeOf("function");
+    await as(null);
+    await c.setup?.(ctx);
+    const { db } = getDb();
+    const [{ n: n0 } = { n: 0 }] = await db.select({ n: count() }).from(auditEvents);
+    const startedAt = new Date(Date.now() - 1);
+    await c.run(ctx);
+    const [{ n: n1 } = { n: 0 }] = await db.select({ n: count() }).from(auditEvents);
+    const fresh = await db.select({ action: auditEvents.action }).from(auditEvents).where(gt(auditEvents.occurredAt, startedAt));
+    expect(fresh.map((e) => e.action)).toEqual([c.action]);
+    expect(n1 - n0).toBe(1);
+  });
+});
