@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { auditEvents, oauthCodes, oauthGrants } from "@/drizzle/schema";
 import type { CurrentUser } from "@/lib/auth/current-user";
@@ -24,7 +24,6 @@ const { createClient } = await import("./client-admin");
 const { issueAccessToken } = await import("./tokens");
 
 const getDb = useTestDatabase();
-const REDIRECT = "http://localhost/callback";
 let john: CurrentUser;
 let xcorpId: string;
 let publicClient: string;
@@ -264,7 +263,7 @@ describe("token endpoint errors", () => {
 
   it("refuses an expired code", async () => {
     const { code, verifier } = await freshCode();
-    await getDb().db.update(oauthCodes).set({ expiresAt: new Date(Date.now() - 1000) });
+    await getDb().db.update(oauthCodes).set({ expiresAt: new Date(Date.now() - 1000) }).where(isNull(oauthCodes.usedAt));
     const res = await redeem(code, verifier);
     expect(await res.json()).toMatchObject({ error: "invalid_grant", error_description: "The code has expired." });
   });
