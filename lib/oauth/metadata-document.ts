@@ -112,7 +112,9 @@ function fetchLimited(raw: string): Promise<string> {
         res.on("data", (c: Buffer) => {
           size += c.length;
           if (size > MAX_BYTES) {
-            req.destroy(new Error("document too large"));
+            reject(new Error("document too large"));
+            res.destroy();
+            req.destroy();
             return;
           }
           chunks.push(c);
@@ -121,7 +123,16 @@ function fetchLimited(raw: string): Promise<string> {
         res.on("error", reject);
       },
     );
-    req.on("timeout", () => req.destroy(new Error("timed out")));
+    req.on("timeout", () => {
+      reject(new Error("timed out"));
+      req.destroy();
+    });
+    // A hard deadline for the whole fetch, not only idle time.
+    const deadline = setTimeout(() => {
+      reject(new Error("timed out"));
+      req.destroy();
+    }, TIMEOUT_MS);
+    req.on("close", () => clearTimeout(deadline));
     req.on("error", reject);
   });
 }

@@ -4,7 +4,7 @@ import { oauthGrants } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { getDb, type Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/request-context";
-import { authenticateClient, type OAuthClientRow, readClientCredentials } from "./clients";
+import { authenticateClient, type OAuthClientRow, readClientCredentials, touchClient } from "./clients";
 import { consumeCode } from "./codes";
 import { invalidGrant, invalidRequest, invalidScope, invalidTarget, OAuthError, unauthorizedClient, unsupportedGrantType } from "./errors";
 import { getGrantStatus } from "./grant-status";
@@ -159,6 +159,7 @@ async function issueTokens(
     tx,
   );
   const refreshToken = await createRefreshToken(tx, { grantId: grant.id, clientId: client.id, scopes });
+  await touchClient(client.id, tx);
   return { access_token: token, token_type: "Bearer", expires_in: ttl, refresh_token: refreshToken, scope: scopes.join(" ") };
 }
 
