@@ -113,7 +113,7 @@ export async function updateClient(owner: ClientOwner, id: string, form: ClientF
     };
     await tx.update(oauthClients).set({ ...after, updatedAt: new Date() }).where(ownerWhere(owner, id));
     await recordAudit(tx, {
-      orgId: owner.orgId,
+      orgId: before.orgId,
       actor: { type: "user", id: actor.user.id, name: actor.user.email },
       action: "oauth_client.updated",
       target: { type: "oauth_client", id, name: form.name },
@@ -134,11 +134,11 @@ export async function setClientDisabled(owner: ClientOwner, id: string, disabled
       .update(oauthClients)
       .set({ disabledAt: disabled ? new Date() : null, updatedAt: new Date() })
       .where(ownerWhere(owner, id))
-      .returning({ name: oauthClients.name });
+      .returning({ name: oauthClients.name, orgId: oauthClients.orgId });
     if (!row) throw notFound("No such client.");
     const revoked = disabled ? await revokeGrantsWhere(tx, eq(oauthGrants.clientId, id), "client_disabled") : [];
     await recordAudit(tx, {
-      orgId: owner.orgId,
+      orgId: row.orgId,
       actor: { type: "user", id: actor.user.id, name: actor.user.email },
       action: disabled ? "oauth_client.disabled" : "oauth_client.enabled",
       target: { type: "oauth_client", id, name: row.name },
@@ -152,10 +152,10 @@ export async function setClientDisabled(owner: ClientOwner, id: string, disabled
 /** Delete a client; its grants, codes and tokens go with it (cascade). */
 export async function deleteClient(owner: ClientOwner, id: string, actor: Actor): Promise<void> {
   await getDb().transaction(async (tx) => {
-    const [row] = await tx.delete(oauthClients).where(ownerWhere(owner, id)).returning({ name: oauthClients.name });
+    const [row] = await tx.delete(oauthClients).where(ownerWhere(owner, id)).returning({ name: oauthClients.name, orgId: oauthClients.orgId });
     if (!row) throw notFound("No such client.");
     await recordAudit(tx, {
-      orgId: owner.orgId,
+      orgId: row.orgId,
       actor: { type: "user", id: actor.user.id, name: actor.user.email },
       action: "oauth_client.deleted",
       target: { type: "oauth_client", id, name: row.name },

@@ -139,6 +139,17 @@ async function refresh(client: OAuthClientRow, form: URLSearchParams, context: R
     if (resourceParam && resourceParam !== resource) return fail(invalidTarget("resource does not match the grant."));
     const body = await issueTokens(tx, client, { id: row.grantId, ...grant }, scopes, resource);
     await tx.update(oauthGrants).set({ lastUsedAt: new Date() }).where(eq(oauthGrants.id, row.grantId));
+    await recordAudit(tx, {
+      orgId: grant.orgId,
+      actor: { type: "agent", id: client.id, name: client.name },
+      onBehalfOf: { userId: grant.userId },
+      clientId: client.id,
+      grantId: row.grantId,
+      action: "oauth.token_refreshed",
+      target: { type: "oauth_grant", id: row.grantId },
+      context,
+      metadata: { grant_type: "refresh_token", scope: body.scope },
+    });
     return { ok: true, body };
   });
 }

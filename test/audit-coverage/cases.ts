@@ -1,4 +1,5 @@
 import { callRoute, loadEntry, ORIGIN } from "./harness";
+import { OAUTH_COVERAGE_CASES } from "./oauth-cases";
 
 export interface CoverageContext {
   /** The exported handler or server action under test. */
@@ -11,8 +12,8 @@ export interface CoverageContext {
 }
 
 export interface CoverageCase {
-  /** The one event the call must leave (action name). */
-  action: string;
+  /** The one event the call must leave (action name); null for a POST that only reads (e.g. token introspection). */
+  action: string | null;
   /** Not counted: preparation, e.g. opening a session to sign out of. */
   setup?: (ctx: CoverageContext) => Promise<void>;
   /** Counted: must leave exactly one audit event with `action`. Throw (or expect) on failure. */
@@ -166,4 +167,5 @@ export const COVERAGE_CASES: Record<string, CoverageCase> = {
       await ok(call(entry, "/api/audit/verify", { method: "POST", headers: { "x-audit-access": state.token! } }));
     },
   },
+  ...OAUTH_COVERAGE_CASES,
 };

@@ -7,6 +7,3 @@ export const POST = route(({ req, context }) => handleMcpRequest(req, context));
 // GET /api/mcp — no server-initiated stream in stateless mode (405), after authentication
 export const GET = route(({ req, context }) => handleMcpRequest(req, context));
 
-// DELETE /api/mcp — no sessions to end in stateless mode
-export const DELETE = route(({ req, context }) => handleMcpRequest(req, context));
-
