@@ -14,8 +14,13 @@ const MAX_BODY = 1024 * 1024;
  * call that needs a scope the token lacks with 403 `insufficient_scope` (MCP step-up), otherwise
  * hand the request to a fresh server + transport.
  */
-export async function handleMcpRequest(req: Request, context: RequestContext, opts: { checkGrant?: boolean } = {}): Promise<Response> {
-  const auth = await authenticateMcpRequest(req, opts);
+export async function handleMcpRequest(
+  req: Request,
+  context: RequestContext,
+  /** `preAuthenticated` skips token verification: only for the benchmark's baseline, never for a route. */
+  opts: { preAuthenticated?: McpCaller } = {},
+): Promise<Response> {
+  const auth = opts.preAuthenticated ?? (await authenticateMcpRequest(req));
   if (auth instanceof Response) return auth;
   if (req.method !== "POST") {
     return Response.json(
