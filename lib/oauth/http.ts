@@ -1,5 +1,5 @@
 import "server-only";
-import { errorResponse } from "@/lib/http/route";
+import { toErrorBody } from "@/lib/errors";
 import { invalidRequest, OAuthError, oauthErrorResponse } from "./errors";
 
 const MAX_FORM_BYTES = 16 * 1024;
@@ -26,5 +26,6 @@ export function oauthJson(body: unknown, init: ResponseInit = {}): Response {
 /** Map an OAuthError to its RFC 6749 body; anything else to the app's error body. */
 export function oauthFailure(err: unknown): Response {
   if (err instanceof OAuthError) return oauthErrorResponse(err);
-  return errorResponse(err);
+  const { status, body, headers } = toErrorBody(err);
+  return oauthJson(body, { status, headers });
 }

@@ -1,10 +1,9 @@
 import "server-only";
-import { eq } from "drizzle-orm";
-import { oauthGrants } from "@/drizzle/schema";
+import { sql } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
 import { getDb, type Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/request-context";
-import { authenticateClient, type OAuthClientRow, readClientCredentials, touchClient } from "./clients";
+import { authenticateClient, type OAuthClientRow, readClientCredentials } from "./clients";
 import { consumeCode } from "./codes";
 import { invalidGrant, invalidRequest, invalidScope, invalidTarget, OAuthError, unauthorizedClient, unsupportedGrantType } from "./errors";
 import { getGrantStatus } from "./grant-status";
@@ -79,7 +78,7 @@ async function redeemCode(client: OAuthClientRow, form: URLSearchParams, context
     const grant = await getGrantStatus(row.grantId, tx);
     if (!grant?.active) return fail(invalidGrant("The grant was revoked."));
     const body = await issueTokens(tx, client, { id: row.grantId, ...grant }, row.scopes, row.resource);
-    await tx.update(oauthGrants).set({ lastUsedAt: new Date() }).where(eq(oauthGrants.id, row.grantId));
+    await markUsed(tx, row.grantId, client.id);
     await recordAudit(tx, {
       orgId: grant.orgId,
       actor: { type: "agent", id: client.id, name: client.name },
@@ -134,11 +133,10 @@ async function refresh(client: OAuthClientRow, form: URLSearchParams, context: R
       if (parsed.scopes.some((s) => !row.scopes.includes(s))) return fail(invalidScope("A refresh cannot widen the scope."));
       if (parsed.scopes.length) scopes = parsed.scopes;
     }
-    const [grantRow] = await tx.select({ resource: oauthGrants.resource }).from(oauthGrants).where(eq(oauthGrants.id, row.grantId));
-    const resource = grantRow!.resource;
+    const resource = grant.resource;
     if (resourceParam && resourceParam !== resource) return fail(invalidTarget("resource does not match the grant."));
     const body = await issueTokens(tx, client, { id: row.grantId, ...grant }, scopes, resource);
-    await tx.update(oauthGrants).set({ lastUsedAt: new Date() }).where(eq(oauthGrants.id, row.grantId));
+    await markUsed(tx, row.grantId, client.id);
     await recordAudit(tx, {
       orgId: grant.orgId,
       actor: { type: "agent", id: client.id, name: client.name },
@@ -170,10 +168,17 @@ async function issueTokens(
     tx,
   );
   const refreshToken = await createRefreshToken(tx, { grantId: grant.id, clientId: client.id, scopes });
-  await touchClient(client.id, tx);
   return { access_token: token, token_type: "Bearer", expires_in: ttl, refresh_token: refreshToken, scope: scopes.join(" ") };
 }
 
 function fail(error: OAuthError): Outcome {
   return { ok: false, error };
+}
+
+/** Last used: the grant always, the client at most once a minute; one statement. */
+async function markUsed(tx: Tx, grantId: string, clientId: string) {
+  await tx.execute(sql`
+    with g as (update oauth_grants set last_used_at = now() where id = ${grantId} returning 1)
+    update oauth_clients set last_used_at = now()
+    where id = ${clientId} and (last_used_at is null or last_used_at < now() - interval '1 minute')`);
 }

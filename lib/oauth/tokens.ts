@@ -53,6 +53,14 @@ export async function issueAccessToken(input: AccessTokenInput, db: Executor = g
   return { token, claims };
 }
 
+// jose imports each JWK once per local key set: keep the set while the published keys are the same.
+let verifier: { keys: unknown; fn: ReturnType<typeof createLocalJWKSet> } | undefined;
+async function verifierFor(db: Executor, fresh: boolean) {
+  const jwks = await getPublicJwks(db, { fresh });
+  if (!verifier || verifier.keys !== jwks.keys) verifier = { keys: jwks.keys, fn: createLocalJWKSet(jwks) };
+  return verifier.fn;
+}
+
 export class InvalidTokenError extends Error {
   constructor(message: string) {
     super(message);
@@ -66,7 +74,7 @@ export class InvalidTokenError extends Error {
  */
 export async function verifyAccessToken(token: string, audience: string, db: Executor = getDb()): Promise<AccessTokenClaims> {
   const attempt = async (fresh: boolean) => {
-    const jwks = createLocalJWKSet(await getPublicJwks(db, { fresh }));
+    const jwks = await verifierFor(db, fresh);
     return jwtVerify(token, jwks, {
       issuer: issuer(),
       audience,
