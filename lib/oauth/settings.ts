@@ -5,7 +5,10 @@ import { type Executor, getDb } from "@/lib/db";
 
 export const DCR_SETTING = "dynamic_client_registration";
 
-/** Whether dynamic client registration (RFC 7591) is on. Off unless a platform admin turned it on. */
+/**
+ * Whether dynamic client registration (RFC 7591) is on. Off unless a platform admin turned it on.
+ * The value is a JSON boolean (as the platform settings API writes it).
+ */
 export async function isDynamicRegistrationEnabled(db: Executor = getDb()): Promise<boolean> {
   const [row] = await db.select({ value: platformSettings.value }).from(platformSettings).where(eq(platformSettings.key, DCR_SETTING));
   const v = row?.value as { enabled?: unknown } | boolean | undefined;
@@ -16,6 +19,6 @@ export async function isDynamicRegistrationEnabled(db: Executor = getDb()): Prom
 export async function setDynamicRegistrationEnabled(tx: Executor, enabled: boolean) {
   await tx
     .insert(platformSettings)
-    .values({ key: DCR_SETTING, value: { enabled } })
-    .onConflictDoUpdate({ target: platformSettings.key, set: { value: { enabled }, updatedAt: new Date() } });
+    .values({ key: DCR_SETTING, value: enabled })
+    .onConflictDoUpdate({ target: platformSettings.key, set: { value: enabled, updatedAt: new Date() } });
 }

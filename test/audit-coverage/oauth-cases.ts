@@ -238,7 +238,7 @@ export const OAUTH_COVERAGE_CASES: Record<string, CoverageCase> = {
     },
   },
   "app/(console)/admin/clients/actions.ts setDynamicRegistrationAction": {
-    action: "platform_setting.updated",
+    action: "platform.settings_changed",
     run: async ({ entry, as }) => {
       await as("admin@gatehouse.example");
       await expectAction((entry as Action)({ enabled: true }));
