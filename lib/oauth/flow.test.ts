@@ -345,3 +345,65 @@ describe("revocation and introspection", () => {
     expect((await callTool(t.access_token, "whoami")).status).toBe(200);
   });
 });
+
+describe("orgs, blocks and disabled clients", () => {
+  it("a user in several orgs picks the org; the token acts in the org picked", async () => {
+    const db = getDb().db;
+    const { memberships, roles } = await import("@/drizzle/schema");
+    const { getConsentView } = await import("./consent");
+    const { createClient: create } = await import("./client-admin");
+    const { sealConsentRequest } = await import("./consent-request");
+    const techcorp = await orgBySlug(db, "techcorp");
+    const [memberRole] = await db.select().from(roles).where(eq(roles.key, "member"));
+    await db.insert(memberships).values({ orgId: techcorp.id, userId: john.id, roleId: memberRole!.id });
+    // A platform-wide client (no org): every org of the user is offered.
+    const admin = await userByEmail(db, "admin@gatehouse.example");
+    const { clientId } = await create({ orgId: null }, { name: "Everywhere", type: "public", presets: ["vscode"], presetParams: {}, redirectUris: [], allowedScopes: ["profile"], accessTokenTtlSeconds: 600 }, { user: admin, context: systemContext() });
+    const { verifier, challenge } = pkcePair();
+    const sealed = await sealConsentRequest({ clientId, redirectUri: "http://127.0.0.1:5555/", scopes: ["profile"], state: null, codeChallenge: challenge, resource: RESOURCE }, john.sessionIdHash);
+    const view = await getConsentView(john, sealed);
+    expect(view!.orgs.map((o) => o.slug).sort()).toEqual(["techcorp", "xcorp"]);
+    expect(view!.warnings.join(" ")).not.toMatch(/localhost/); // it also has https redirects
+    // The org-scoped client of XCorp is offered in XCorp only.
+    const own = await sealConsentRequest({ clientId: publicClient, redirectUri: "http://localhost:1/callback", scopes: ["profile"], state: null, codeChallenge: challenge, resource: RESOURCE }, john.sessionIdHash);
+    const ownView = await getConsentView(john, own);
+    expect(ownView!.orgs.map((o) => o.slug)).toEqual(["xcorp"]);
+    expect(ownView!.warnings.join(" ")).toMatch(/localhost/); // loopback-only client
+    // Approve in TechCorp: the token names TechCorp.
+    const back = await approve(john, new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: "http://127.0.0.1:5555/", scope: "profile", code_challenge: challenge, code_challenge_method: "S256", resource: RESOURCE }).toString(), techcorp.id);
+    const t = await (await call(token, "/oauth/token", form({ grant_type: "authorization_code", code: back.searchParams.get("code")!, redirect_uri: "http://127.0.0.1:5555/", client_id: clientId, code_verifier: verifier }))).json();
+    const who = await (await callTool(t.access_token, "whoami")).json();
+    expect(who.result.structuredContent.org_id).toBe(techcorp.id);
+  });
+
+  it("blocking a client in the org ends its tokens there and removes the org from consent", async () => {
+    const t = await fullFlow();
+    expect((await callTool(t.access_token, "whoami")).status).toBe(200);
+    const { setClientBlocked } = await import("./connected-apps");
+    const admin = await userByEmail(getDb().db, "admin@xcorp.example");
+    await setClientBlocked(xcorpId, publicClient, true, { user: admin, context: systemContext() });
+    expect((await callTool(t.access_token, "whoami")).status).toBe(401);
+    session.user = john;
+    const res = await call(authorize, `/oauth/authorize?${authorizeQuery()}`);
+    const { getConsentView } = await import("./consent");
+    const view = await getConsentView(john, new URL(res.headers.get("location")!, BASE).searchParams.get("request")!);
+    expect(view!.orgs).toEqual([]);
+    await setClientBlocked(xcorpId, publicClient, false, { user: admin, context: systemContext() });
+    expect((await callTool(t.access_token, "whoami")).status).toBe(401); // unblocking does not revive revoked grants
+  });
+
+  it("disabling a client ends its tokens and its authorization requests", async () => {
+    const t = await fullFlow();
+    const { setClientDisabled } = await import("./client-admin");
+    const admin = await userByEmail(getDb().db, "admin@xcorp.example");
+    await setClientDisabled({ orgId: xcorpId }, publicClient, true, { user: admin, context: systemContext() });
+    expect((await callTool(t.access_token, "whoami")).status).toBe(401);
+    session.user = john;
+    const res = await call(authorize, `/oauth/authorize?${authorizeQuery()}`);
+    expect(new URL(res.headers.get("location")!, BASE).pathname).toBe("/oauth/error");
+    // Another org's admin cannot touch this client.
+    const other = await orgBySlug(getDb().db, "techcorp");
+    await expect(setClientDisabled({ orgId: other.id }, publicClient, false, { user: admin, context: systemContext() })).rejects.toThrow(/No such client/);
+    await setClientDisabled({ orgId: xcorpId }, publicClient, false, { user: admin, context: systemContext() });
+  });
+});
