@@ -24,18 +24,45 @@ export async function setUp() {
   const [xcorp] = await db.select().from(orgs).where(eq(orgs.slug, "xcorp"));
   const { clientId } = await createClient(
     { orgId: xcorp!.id },
-    { name: "Bench", type: "public", presets: ["claude-code"], presetParams: {}, redirectUris: [], allowedScopes: ["profile", "members:read"], accessTokenTtlSeconds: 3600 },
+    {
+      name: "Bench",
+      type: "public",
+      presets: ["claude-code"],
+      presetParams: {},
+      redirectUris: [],
+      allowedScopes: ["profile", "members:read"],
+      accessTokenTtlSeconds: 3600,
+    },
     { user: { id: john!.id, email: john!.email }, context: systemContext() },
   );
   const resource = mcpResource();
-  const [grant] = await db.insert(oauthGrants).values({ clientId, userId: john!.id, orgId: xcorp!.id, scopes: ["profile", "members:read"], resource }).returning();
-  const refresh = await createRefreshToken(db, { grantId: grant!.id, clientId, scopes: ["profile", "members:read"] });
-  const { token } = await issueAccessToken({ userId: john!.id, orgId: xcorp!.id, clientId, grantId: grant!.id, scopes: ["profile", "members:read"], resource, ttlSeconds: 3600 });
+  const [grant] = await db
+    .insert(oauthGrants)
+    .values({ clientId, userId: john!.id, orgId: xcorp!.id, scopes: ["profile", "members:read"], resource })
+    .returning();
+  const refresh = await createRefreshToken(db, {
+    grantId: grant!.id,
+    clientId,
+    scopes: ["profile", "members:read"],
+  });
+  const { token } = await issueAccessToken({
+    userId: john!.id,
+    orgId: xcorp!.id,
+    clientId,
+    grantId: grant!.id,
+    scopes: ["profile", "members:read"],
+    resource,
+    ttlSeconds: 3600,
+  });
   return { database, clientId, grantId: grant!.id, refresh, accessToken: token };
 }
 
 /** p50 / p95 in milliseconds of `n` sequential runs after `warm` warm-up runs. */
-export async function measure(fn: () => Promise<unknown>, n = 300, warm = 30): Promise<{ p50: number; p95: number }> {
+export async function measure(
+  fn: () => Promise<unknown>,
+  n = 300,
+  warm = 30,
+): Promise<{ p50: number; p95: number }> {
   for (let i = 0; i < warm; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < n; i++) {

@@ -11,8 +11,17 @@ async function main() {
   const request = () =>
     new NextRequest("http://localhost:3000/api/mcp", {
       method: "POST",
-      headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "whoami", arguments: {} } }),
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "tools/call",
+        params: { name: "whoami", arguments: {} },
+      }),
     });
   const caller = await authenticateMcpRequest(request());
   if (caller instanceof Response) throw new Error("token refused");
@@ -21,10 +30,16 @@ async function main() {
     if (res.status !== 200) throw new Error(`MCP call failed: ${res.status}`);
     await res.text();
   };
-  const without = await measure(async () => check(await handleMcpRequest(request(), context, { preAuthenticated: caller })));
+  const without = await measure(async () =>
+    check(await handleMcpRequest(request(), context, { preAuthenticated: caller })),
+  );
   const withAuth = await measure(async () => check(await handleMcpRequest(request(), context)));
-  console.log(`tool call, no verification   p50 ${without.p50.toFixed(3)} ms  p95 ${without.p95.toFixed(3)} ms`);
-  console.log(`tool call, full verification p50 ${withAuth.p50.toFixed(3)} ms  p95 ${withAuth.p95.toFixed(3)} ms`);
+  console.log(
+    `tool call, no verification   p50 ${without.p50.toFixed(3)} ms  p95 ${without.p95.toFixed(3)} ms`,
+  );
+  console.log(
+    `tool call, full verification p50 ${withAuth.p50.toFixed(3)} ms  p95 ${withAuth.p95.toFixed(3)} ms`,
+  );
   console.log(`ratio p50: ${(withAuth.p50 / without.p50).toFixed(2)}× (goal ≤ 1.25×)`);
   await database.close();
 }

@@ -13,7 +13,11 @@ async function main() {
   const { database, clientId, refresh } = await setUp();
   const context = systemContext();
   const post = (body: URLSearchParams) =>
-    new Request("http://localhost:3000/oauth/token", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: body.toString() });
+    new Request("http://localhost:3000/oauth/token", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: body.toString(),
+    });
 
   // POST /oauth/token as the route runs it.
   const tokenHandler = async (req: Request) => {
@@ -38,17 +42,23 @@ async function main() {
 
   let current = refresh;
   const tokenCall = async () => {
-    const res = await tokenHandler(post(new URLSearchParams({ grant_type: "refresh_token", refresh_token: current, client_id: clientId })));
+    const res = await tokenHandler(
+      post(new URLSearchParams({ grant_type: "refresh_token", refresh_token: current, client_id: clientId })),
+    );
     const body = (await res.json()) as { refresh_token?: string };
     if (!body.refresh_token) throw new Error(`token endpoint failed: ${JSON.stringify(body)}`);
     current = body.refresh_token;
   };
   const trivialCall = async () => {
-    const res = await trivialHandler(post(new URLSearchParams({ grant_type: "refresh_token", refresh_token: "x", client_id: clientId })));
+    const res = await trivialHandler(
+      post(new URLSearchParams({ grant_type: "refresh_token", refresh_token: "x", client_id: clientId })),
+    );
     await res.json();
   };
   const oneQueryCall = async () => {
-    const res = await oneQueryHandler(post(new URLSearchParams({ grant_type: "refresh_token", refresh_token: "x", client_id: clientId })));
+    const res = await oneQueryHandler(
+      post(new URLSearchParams({ grant_type: "refresh_token", refresh_token: "x", client_id: clientId })),
+    );
     await res.json();
   };
   const base = await measure(trivialCall);

@@ -11,7 +11,8 @@ import type { ClientFormInput } from "@/lib/oauth/client-schema";
 import { REDIRECT_PRESETS } from "@/lib/oauth/presets";
 import { SCOPES } from "@/lib/oauth/scopes";
 
-export type FormResult<T = unknown> = { ok: true; data: T } | { ok: false; error: { message: string; fields?: Record<string, string> } };
+export type FormResult<T = unknown> =
+  { ok: true; data: T } | { ok: false; error: { message: string; fields?: Record<string, string> } };
 
 /**
  * Register or edit an OAuth client: tick named presets (Cursor, Claude …) instead of typing
@@ -33,7 +34,8 @@ export function ClientForm({
   const [scopes, setScopes] = useState<string[]>(initial?.allowedScopes ?? ["profile"]);
   const [type, setType] = useState<"public" | "confidential">(initial?.type ?? "public");
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const toggle = (list: string[], v: string, on: boolean) => (on ? [...new Set([...list, v])] : list.filter((x) => x !== v));
+  const toggle = (list: string[], v: string, on: boolean) =>
+    on ? [...new Set([...list, v])] : list.filter((x) => x !== v);
 
   return (
     <form
@@ -61,7 +63,13 @@ export function ClientForm({
       }}
     >
       <FormField label="Name" id="client-name" error={errors.name}>
-        <Input name="name" required maxLength={80} defaultValue={initial?.name} {...fieldA11y("client-name", errors.name)} />
+        <Input
+          name="name"
+          required
+          maxLength={80}
+          defaultValue={initial?.name}
+          {...fieldA11y("client-name", errors.name)}
+        />
       </FormField>
 
       {!editing && (
@@ -70,7 +78,9 @@ export function ClientForm({
           {(["public", "confidential"] as const).map((t) => (
             <label key={t} className="flex items-center gap-2 text-sm">
               <input type="radio" name="type" value={t} checked={type === t} onChange={() => setType(t)} />
-              {t === "public" ? "Public (desktop, CLI or browser app; PKCE, no secret)" : "Confidential (a server that can keep a secret)"}
+              {t === "public"
+                ? "Public (desktop, CLI or browser app; PKCE, no secret)"
+                : "Confidential (a server that can keep a secret)"}
             </label>
           ))}
         </fieldset>
@@ -78,7 +88,9 @@ export function ClientForm({
 
       <fieldset className="grid gap-2">
         <legend className="mb-1 text-sm font-medium">Redirect presets</legend>
-        <p className="text-xs text-muted-foreground">Tick the applications that will connect; their redirect URIs are added for you.</p>
+        <p className="text-xs text-muted-foreground">
+          Tick the applications that will connect; their redirect URIs are added for you.
+        </p>
         <div className="grid gap-2 sm:grid-cols-2">
           {REDIRECT_PRESETS.map((p) => (
             <div key={p.id} className="grid gap-1">
@@ -97,7 +109,12 @@ export function ClientForm({
               {p.param && presets.includes(p.id) && (
                 <div className="pl-6">
                   <FormField label={p.param.label} id={`param-${p.id}`}>
-                    <Input name={p.param.name} required pattern={p.param.pattern} defaultValue={initial?.presetParams?.[p.param.name]} />
+                    <Input
+                      name={p.param.name}
+                      required
+                      pattern={p.param.pattern}
+                      defaultValue={initial?.presetParams?.[p.param.name]}
+                    />
                   </FormField>
                 </div>
               )}
@@ -111,16 +128,27 @@ export function ClientForm({
         label="Other redirect URIs"
         id="client-redirects"
         description="One per line. https, loopback (any port) or cursor:, vscode:, vscode-insiders: links."
-        error={errors.redirectUris ?? Object.entries(errors).find(([k]) => k.startsWith("redirectUris."))?.[1]}
+        error={
+          errors.redirectUris ?? Object.entries(errors).find(([k]) => k.startsWith("redirectUris."))?.[1]
+        }
       >
-        <Textarea name="redirectUris" rows={3} defaultValue={initial?.redirectUris?.join("\n")} {...fieldA11y("client-redirects", errors.redirectUris)} />
+        <Textarea
+          name="redirectUris"
+          rows={3}
+          defaultValue={initial?.redirectUris?.join("\n")}
+          {...fieldA11y("client-redirects", errors.redirectUris)}
+        />
       </FormField>
 
       <fieldset className="grid gap-2">
         <legend className="mb-1 text-sm font-medium">Allowed scopes</legend>
         {Object.entries(SCOPES).map(([s, words]) => (
           <div key={s} className="flex items-center gap-2">
-            <Checkbox id={`scope-${s}`} checked={scopes.includes(s)} onCheckedChange={(v) => setScopes((list) => toggle(list, s, v === true))} />
+            <Checkbox
+              id={`scope-${s}`}
+              checked={scopes.includes(s)}
+              onCheckedChange={(v) => setScopes((list) => toggle(list, s, v === true))}
+            />
             <Label htmlFor={`scope-${s}`}>
               {s} <span className="font-normal text-muted-foreground">— {words}</span>
             </Label>
@@ -130,7 +158,14 @@ export function ClientForm({
       </fieldset>
 
       <FormField label="Access token lifetime (seconds)" id="client-ttl" error={errors.accessTokenTtlSeconds}>
-        <Input name="ttl" type="number" min={60} max={86400} defaultValue={Number(initial?.accessTokenTtlSeconds ?? 3600)} className="max-w-40" />
+        <Input
+          name="ttl"
+          type="number"
+          min={60}
+          max={86400}
+          defaultValue={Number(initial?.accessTokenTtlSeconds ?? 3600)}
+          className="max-w-40"
+        />
       </FormField>
 
       {errors._ && (

@@ -69,15 +69,17 @@ export function ClientsManager({
           <CardHeader>
             <CardTitle>Client registered</CardTitle>
             <CardDescription>
-              {secret.clientSecret ? "Copy the secret now: it is shown only once and stored as a hash." : "A public client has no secret; it uses PKCE."}
+              {secret.clientSecret
+                ? "Copy the secret now: it is shown only once and stored as a hash."
+                : "A public client has no secret; it uses PKCE."}
             </CardDescription>
           </CardHeader>
-          <CardContent className="grid gap-2 font-mono text-sm break-all">
-            <div>
+          <CardContent className="grid gap-2 text-sm">
+            <div className="font-mono break-all">
               client_id: <span data-testid="new-client-id">{secret.clientId}</span>
             </div>
             {secret.clientSecret && (
-              <div>
+              <div className="font-mono break-all">
                 client_secret: <span data-testid="new-client-secret">{secret.clientSecret}</span>
               </div>
             )}
@@ -119,38 +121,68 @@ export function ClientsManager({
               {showOrg && <TableCell>{c.orgName ?? "All organizations"}</TableCell>}
               <TableCell>
                 {c.type}
-                {c.registration !== "manual" && <div className="text-xs text-muted-foreground">{c.registration.replace("_", " ")}</div>}
+                {c.registration !== "manual" && (
+                  <div className="text-xs text-muted-foreground">{c.registration.replace("_", " ")}</div>
+                )}
               </TableCell>
-              <TableCell className="max-w-72 text-xs">
+              <TableCell className="max-w-80 text-xs whitespace-normal">
                 {c.presetNames.length > 0 && <div className="font-medium">{c.presetNames.join(", ")}</div>}
-                <div className="break-all text-muted-foreground">{c.redirectUris.join(" ")}</div>
+                <ul className="text-muted-foreground">
+                  {c.redirectUris.map((u) => (
+                    <li key={u} className="break-all">
+                      {u}
+                    </li>
+                  ))}
+                </ul>
               </TableCell>
-              <TableCell className="text-xs">{c.allowedScopes.join(" ")}</TableCell>
+              <TableCell className="text-xs whitespace-normal">{c.allowedScopes.join(" ")}</TableCell>
               <TableCell>
-                {c.disabled ? <Badge variant="destructive">Disabled</Badge> : <Badge variant="success">Active</Badge>}
+                {c.disabled ? (
+                  <Badge variant="destructive">Disabled</Badge>
+                ) : (
+                  <Badge variant="success">Active</Badge>
+                )}
                 {!c.verified && (
                   <Badge variant="outline" className="ml-1">
                     Unverified
                   </Badge>
                 )}
               </TableCell>
-              <TableCell className="space-x-1 text-right whitespace-nowrap">
-                <Button size="sm" variant="outline" onClick={() => setEditing(c)} disabled={c.registration !== "manual"}>
-                  Edit
-                </Button>
-                <Button size="sm" variant="outline" disabled={pending} onClick={() => act(() => setDisabled({ id: c.id, disabled: !c.disabled }), c.disabled ? "Client enabled" : "Client disabled")}>
-                  {c.disabled ? "Enable" : "Disable"}
-                </Button>
-                <Button
-                  size="sm"
-                  variant="destructive"
-                  disabled={pending}
-                  onClick={() => {
-                    if (confirm(`Delete ${c.name}? Every grant and token of it ends.`)) act(() => remove({ id: c.id }), "Client deleted");
-                  }}
-                >
-                  Delete
-                </Button>
+              <TableCell>
+                <div className="flex flex-wrap justify-end gap-1">
+                  <Button
+                    size="sm"
+                    variant="outline"
+                    onClick={() => setEditing(c)}
+                    disabled={c.registration !== "manual"}
+                  >
+                    Edit
+                  </Button>
+                  <Button
+                    size="sm"
+                    variant="outline"
+                    disabled={pending}
+                    onClick={() =>
+                      act(
+                        () => setDisabled({ id: c.id, disabled: !c.disabled }),
+                        c.disabled ? "Client enabled" : "Client disabled",
+                      )
+                    }
+                  >
+                    {c.disabled ? "Enable" : "Disable"}
+                  </Button>
+                  <Button
+                    size="sm"
+                    variant="destructive"
+                    disabled={pending}
+                    onClick={() => {
+                      if (confirm(`Delete ${c.name}? Every grant and token of it ends.`))
+                        act(() => remove({ id: c.id }), "Client deleted");
+                    }}
+                  >
+                    Delete
+                  </Button>
+                </div>
               </TableCell>
             </TableRow>
           ))}
@@ -161,7 +193,9 @@ export function ClientsManager({
         <DialogContent className="max-h-[90dvh] overflow-y-auto sm:max-w-2xl">
           <DialogHeader>
             <DialogTitle>Register a client</DialogTitle>
-            <DialogDescription>An application that connects to your MCP server on behalf of your members.</DialogDescription>
+            <DialogDescription>
+              An application that connects to your MCP server on behalf of your members.
+            </DialogDescription>
           </DialogHeader>
           <ClientForm
             submitLabel="Register"

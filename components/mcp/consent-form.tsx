@@ -9,7 +9,15 @@ import type { ConsentView } from "@/lib/oauth/consent";
  * The consent screen: a plain form post to /oauth/decision (same-origin checked, the request sealed
  * to this session), so it works without JavaScript and cannot be driven from another site.
  */
-export function ConsentForm({ view, sealed, userEmail }: { view: ConsentView; sealed: string; userEmail: string }) {
+export function ConsentForm({
+  view,
+  sealed,
+  userEmail,
+}: {
+  view: ConsentView;
+  sealed: string;
+  userEmail: string;
+}) {
   const noOrg = view.orgs.length === 0;
   return (
     <Card className="w-full max-w-md" data-testid="consent">
@@ -53,7 +61,9 @@ export function ConsentForm({ view, sealed, userEmail }: { view: ConsentView; se
           <fieldset className="grid gap-2">
             <legend className="mb-1 text-sm font-medium">In the organization</legend>
             {noOrg ? (
-              <p className="text-sm text-destructive">You are not in any organization where this application is allowed.</p>
+              <p className="text-sm text-destructive">
+                You are not in any organization where this application is allowed.
+              </p>
             ) : (
               view.orgs.map((o, i) => (
                 <label key={o.id} className="flex items-center gap-2 text-sm">

@@ -11,7 +11,9 @@ export function DcrSwitch({
   set,
 }: {
   enabled: boolean;
-  set: (input: { enabled: boolean }) => Promise<{ ok: true; data: unknown } | { ok: false; error: { message: string } }>;
+  set: (input: {
+    enabled: boolean;
+  }) => Promise<{ ok: true; data: unknown } | { ok: false; error: { message: string } }>;
 }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();

@@ -56,7 +56,12 @@ export function GrantsTable({
       } else toast.error(r.error.message);
     });
 
-  if (grants.length === 0) return <p className="text-sm text-muted-foreground" data-testid="no-grants">No connected apps.</p>;
+  if (grants.length === 0)
+    return (
+      <p className="text-sm text-muted-foreground" data-testid="no-grants">
+        No connected apps.
+      </p>
+    );
   return (
     <Table>
       <TableHeader>
@@ -81,28 +86,62 @@ export function GrantsTable({
               )}
             </TableCell>
             <TableCell>{mode === "admin" ? g.userEmail : g.orgName}</TableCell>
-            <TableCell className="text-xs">{g.scopes.join(" ")}</TableCell>
+            <TableCell className="text-xs whitespace-normal">{g.scopes.join(" ")}</TableCell>
             <TableCell className="text-xs">{when(g.createdAt)}</TableCell>
             <TableCell className="text-xs">{when(g.lastUsedAt)}</TableCell>
-            <TableCell className="space-x-1 text-right whitespace-nowrap">
-              <Button size="sm" variant="destructive" disabled={pending} onClick={() => act(() => revokeGrant({ grantId: g.id }), "Access revoked")}>
-                Revoke
-              </Button>
-              {mode === "admin" && revokeUser && (
-                <Button size="sm" variant="outline" disabled={pending} onClick={() => act(() => revokeUser({ userId: g.userId }), `Revoked every app of ${g.userEmail}`)}>
-                  Revoke all of member
+            <TableCell>
+              <div className="flex flex-wrap justify-end gap-1">
+                <Button
+                  size="sm"
+                  variant="destructive"
+                  disabled={pending}
+                  onClick={() => act(() => revokeGrant({ grantId: g.id }), "Access revoked")}
+                >
+                  Revoke
                 </Button>
-              )}
-              {mode === "admin" && revokeClient && (
-                <Button size="sm" variant="outline" disabled={pending} onClick={() => act(() => revokeClient({ clientId: g.clientId }), `Revoked every grant of ${g.clientName}`)}>
-                  Revoke all of app
-                </Button>
-              )}
-              {mode === "admin" && blockClient && (
-                <Button size="sm" variant="outline" disabled={pending} onClick={() => act(() => blockClient({ clientId: g.clientId, blocked: true }), `${g.clientName} blocked`)}>
-                  Block app
-                </Button>
-              )}
+                {mode === "admin" && revokeUser && (
+                  <Button
+                    size="sm"
+                    variant="outline"
+                    disabled={pending}
+                    onClick={() =>
+                      act(() => revokeUser({ userId: g.userId }), `Revoked every app of ${g.userEmail}`)
+                    }
+                  >
+                    Revoke all of member
+                  </Button>
+                )}
+                {mode === "admin" && revokeClient && (
+                  <Button
+                    size="sm"
+                    variant="outline"
+                    disabled={pending}
+                    onClick={() =>
+                      act(
+                        () => revokeClient({ clientId: g.clientId }),
+                        `Revoked every grant of ${g.clientName}`,
+                      )
+                    }
+                  >
+                    Revoke all of app
+                  </Button>
+                )}
+                {mode === "admin" && blockClient && (
+                  <Button
+                    size="sm"
+                    variant="outline"
+                    disabled={pending}
+                    onClick={() =>
+                      act(
+                        () => blockClient({ clientId: g.clientId, blocked: true }),
+                        `${g.clientName} blocked`,
+                      )
+                    }
+                  >
+                    Block app
+                  </Button>
+                )}
+              </div>
             </TableCell>
           </TableRow>
         ))}

@@ -17,7 +17,9 @@ function quote(v: string) {
 }
 
 /** A `WWW-Authenticate: Bearer` challenge naming our protected resource metadata (RFC 9728 §5.1). */
-export function bearerChallenge(params: { error?: string; description?: string; scope?: string } = {}): string {
+export function bearerChallenge(
+  params: { error?: string; description?: string; scope?: string } = {},
+): string {
   const parts = [`resource_metadata=${quote(protectedResourceMetadataUrl())}`];
   if (params.error) parts.unshift(`error=${quote(params.error)}`);
   if (params.scope) parts.push(`scope=${quote(params.scope)}`);
@@ -28,7 +30,13 @@ export function bearerChallenge(params: { error?: string; description?: string; 
 export function unauthorizedResponse(error?: string, description?: string): Response {
   return Response.json(
     { error: error ?? "invalid_token", error_description: description ?? "A bearer token is required." },
-    { status: 401, headers: { "WWW-Authenticate": bearerChallenge(error ? { error, description } : {}), "Cache-Control": "no-store" } },
+    {
+      status: 401,
+      headers: {
+        "WWW-Authenticate": bearerChallenge(error ? { error, description } : {}),
+        "Cache-Control": "no-store",
+      },
+    },
   );
 }
 
@@ -36,7 +44,10 @@ export function unauthorizedResponse(error?: string, description?: string): Resp
  * Authenticate a request to the MCP server: signature, issuer, audience, expiry, then the grant's
  * status (one indexed query), so a revoked grant is refused at once. Returns a 401 response otherwise.
  */
-export async function authenticateMcpRequest(req: Request, opts: { checkGrant?: boolean } = {}): Promise<McpCaller | Response> {
+export async function authenticateMcpRequest(
+  req: Request,
+  opts: { checkGrant?: boolean } = {},
+): Promise<McpCaller | Response> {
   const header = req.headers.get("authorization") ?? "";
   const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
   if (!match) return unauthorizedResponse();
@@ -45,7 +56,8 @@ export async function authenticateMcpRequest(req: Request, opts: { checkGrant?: 
   try {
     claims = await verifyAccessToken(token, mcpResource());
   } catch (err) {
-    if (err instanceof InvalidTokenError) return unauthorizedResponse("invalid_token", `The access token is not valid: ${err.message}.`);
+    if (err instanceof InvalidTokenError)
+      return unauthorizedResponse("invalid_token", `The access token is not valid: ${err.message}.`);
     throw err;
   }
   let grant: GrantStatus | null = null;

@@ -9,7 +9,13 @@ import type { McpCaller } from "./auth";
 export function recordToolCall(
   tx: Tx,
   caller: McpCaller,
-  call: { tool: string; scope: string | null; outcome?: AuditOutcome; context: RequestContext; metadata?: Record<string, unknown> },
+  call: {
+    tool: string;
+    scope: string | null;
+    outcome?: AuditOutcome;
+    context: RequestContext;
+    metadata?: Record<string, unknown>;
+  },
 ) {
   const { claims, grant } = caller;
   return recordAudit(tx, {

@@ -12,7 +12,10 @@ import { recordToolCall } from "./record-call";
 import { TOOL_SCOPES } from "./tool-scopes";
 
 function text(value: unknown): CallToolResult {
-  return { content: [{ type: "text", text: JSON.stringify(value, null, 2) }], structuredContent: value as Record<string, unknown> };
+  return {
+    content: [{ type: "text", text: JSON.stringify(value, null, 2) }],
+    structuredContent: value as Record<string, unknown>,
+  };
 }
 
 /**
@@ -23,12 +26,20 @@ export function createMcpServer(caller: McpCaller, context: RequestContext): Mcp
   const server = new McpServer({ name: "gatehouse-sample", version: "1.0.0" });
   const { claims } = caller;
 
-  async function run<T>(tool: string, work: (tx: Parameters<Parameters<ReturnType<typeof getDb>["transaction"]>[0]>[0]) => Promise<T>): Promise<CallToolResult> {
+  async function run<T>(
+    tool: string,
+    work: (tx: Parameters<Parameters<ReturnType<typeof getDb>["transaction"]>[0]>[0]) => Promise<T>,
+  ): Promise<CallToolResult> {
     const scope = TOOL_SCOPES[tool] ?? null;
     if (scope && !caller.scopes.includes(scope)) {
       // The route answers 403 before we get here; this keeps the tool safe on its own.
-      await getDb().transaction((tx) => recordToolCall(tx, caller, { tool, scope, outcome: "denied", context }));
-      return { isError: true, content: [{ type: "text", text: `insufficient_scope: this tool needs ${scope}` }] };
+      await getDb().transaction((tx) =>
+        recordToolCall(tx, caller, { tool, scope, outcome: "denied", context }),
+      );
+      return {
+        isError: true,
+        content: [{ type: "text", text: `insufficient_scope: this tool needs ${scope}` }],
+      };
     }
     const result = await getDb().transaction(async (tx) => {
       const value = await work(tx);
@@ -64,7 +75,8 @@ export function createMcpServer(caller: McpCaller, context: RequestContext): Mcp
       description: "Members of the organization and their roles (needs members:read).",
       inputSchema: z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
     },
-    ({ limit }) => run("list_members", async (tx) => ({ members: await listOrgMembers(tx, claims.org_id, limit ?? 100) })),
+    ({ limit }) =>
+      run("list_members", async (tx) => ({ members: await listOrgMembers(tx, claims.org_id, limit ?? 100) })),
   );
 
   server.registerTool(

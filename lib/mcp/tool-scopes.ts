@@ -6,7 +6,10 @@ export const TOOL_SCOPES: Record<string, string | null> = {
 };
 
 /** The scopes a JSON-RPC body needs that the token lacks (tools/call only; batches included). */
-export function missingScopesFor(body: unknown, granted: readonly string[]): { tool: string; scope: string }[] {
+export function missingScopesFor(
+  body: unknown,
+  granted: readonly string[],
+): { tool: string; scope: string }[] {
   const messages = Array.isArray(body) ? body : [body];
   const missing: { tool: string; scope: string }[] = [];
   for (const m of messages) {

@@ -22,14 +22,33 @@ export type AuthorizeValidation =
   /** Everything else goes back to the (validated) redirect URI. */
   | { kind: "redirect_error"; redirectUri: string; error: string; description: string; state: string | null };
 
-const SINGLE = ["client_id", "redirect_uri", "response_type", "scope", "state", "code_challenge", "code_challenge_method", "resource", "prompt"];
+const SINGLE = [
+  "client_id",
+  "redirect_uri",
+  "response_type",
+  "scope",
+  "state",
+  "code_challenge",
+  "code_challenge_method",
+  "resource",
+  "prompt",
+];
 
 /** Validate an authorization request in the order RFC 6749 §4.1.2.1 asks: client first, then the rest. */
 export async function validateAuthorizeRequest(params: URLSearchParams): Promise<AuthorizeValidation> {
   const clientId = params.get("client_id");
-  if (!clientId) return { kind: "page_error", error: "invalid_request", description: "The request names no client (client_id is missing)." };
+  if (!clientId)
+    return {
+      kind: "page_error",
+      error: "invalid_request",
+      description: "The request names no client (client_id is missing).",
+    };
   if (params.getAll("client_id").length > 1 || params.getAll("redirect_uri").length > 1) {
-    return { kind: "page_error", error: "invalid_request", description: "client_id or redirect_uri is repeated." };
+    return {
+      kind: "page_error",
+      error: "invalid_request",
+      description: "client_id or redirect_uri is repeated.",
+    };
   }
   let client = await findClient(clientId);
   if (!client && /^https:\/\//.test(clientId)) {
@@ -40,32 +59,65 @@ export async function validateAuthorizeRequest(params: URLSearchParams): Promise
     const resolved = await resolveMetadataDocumentClient(clientId);
     if (resolved.ok) client = resolved.client;
   }
-  if (!client) return { kind: "page_error", error: "invalid_client", description: "This application is not registered." };
-  if (client.disabledAt) return { kind: "page_error", error: "invalid_client", description: "This application has been disabled." };
+  if (!client)
+    return {
+      kind: "page_error",
+      error: "invalid_client",
+      description: "This application is not registered.",
+    };
+  if (client.disabledAt)
+    return {
+      kind: "page_error",
+      error: "invalid_client",
+      description: "This application has been disabled.",
+    };
   const redirectUri = params.get("redirect_uri");
-  if (!redirectUri) return { kind: "page_error", error: "invalid_request", description: "The request has no redirect_uri." };
+  if (!redirectUri)
+    return { kind: "page_error", error: "invalid_request", description: "The request has no redirect_uri." };
   if (!matchRedirectUri(client.redirectUris, redirectUri)) {
-    return { kind: "page_error", error: "invalid_request", description: "The redirect_uri is not registered for this application." };
+    return {
+      kind: "page_error",
+      error: "invalid_request",
+      description: "The redirect_uri is not registered for this application.",
+    };
   }
   const state = params.get("state");
-  const fail = (error: string, description: string): AuthorizeValidation => ({ kind: "redirect_error", redirectUri, error, description, state });
-  for (const name of SINGLE) if (params.getAll(name).length > 1) return fail("invalid_request", `${name} is repeated.`);
-  if (params.get("response_type") !== "code") return fail("unsupported_response_type", "Only response_type=code is supported.");
+  const fail = (error: string, description: string): AuthorizeValidation => ({
+    kind: "redirect_error",
+    redirectUri,
+    error,
+    description,
+    state,
+  });
+  for (const name of SINGLE)
+    if (params.getAll(name).length > 1) return fail("invalid_request", `${name} is repeated.`);
+  if (params.get("response_type") !== "code")
+    return fail("unsupported_response_type", "Only response_type=code is supported.");
   const challenge = params.get("code_challenge");
-  if (!challenge) return fail("invalid_request", "PKCE is required: send code_challenge with code_challenge_method=S256.");
-  if (params.get("code_challenge_method") !== "S256") return fail("invalid_request", "Only code_challenge_method=S256 is supported.");
-  if (!isS256Challenge(challenge)) return fail("invalid_request", "code_challenge is not a valid S256 challenge.");
+  if (!challenge)
+    return fail("invalid_request", "PKCE is required: send code_challenge with code_challenge_method=S256.");
+  if (params.get("code_challenge_method") !== "S256")
+    return fail("invalid_request", "Only code_challenge_method=S256 is supported.");
+  if (!isS256Challenge(challenge))
+    return fail("invalid_request", "code_challenge is not a valid S256 challenge.");
   const parsed = parseScope(params.get("scope"));
   if (!parsed.ok) return fail("invalid_scope", `Unknown scope: ${parsed.invalid.join(", ")}.`);
   const { scopes, refused } = resolveRequestedScopes(parsed.scopes, client.allowedScopes);
-  if (refused.length) return fail("invalid_scope", `This application may not ask for: ${refused.join(", ")}.`);
+  if (refused.length)
+    return fail("invalid_scope", `This application may not ask for: ${refused.join(", ")}.`);
   if (!scopes.length) return fail("invalid_scope", "No scope this application may use was requested.");
   const resources = params.getAll("resource");
   if (resources.length > 1) return fail("invalid_target", "Only one resource per request is supported.");
   const resource = resources[0] ?? mcpResource();
-  if (!isKnownResource(resource)) return fail("invalid_target", "The resource is not one this server issues tokens for.");
-  if (params.get("prompt") === "none") return fail("consent_required", "Consent is needed; prompt=none cannot be honoured.");
-  return { kind: "ok", client, request: { clientId: client.id, redirectUri, scopes, state, codeChallenge: challenge, resource } };
+  if (!isKnownResource(resource))
+    return fail("invalid_target", "The resource is not one this server issues tokens for.");
+  if (params.get("prompt") === "none")
+    return fail("consent_required", "Consent is needed; prompt=none cannot be honoured.");
+  return {
+    kind: "ok",
+    client,
+    request: { clientId: client.id, redirectUri, scopes, state, codeChallenge: challenge, resource },
+  };
 }
 
 /** The client's redirect URI with response parameters and `iss` (RFC 9207) appended. */

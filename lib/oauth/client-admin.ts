@@ -45,7 +45,10 @@ const columns = {
 };
 
 /** Clients owned by an org (`orgId`), or every client (`null`, platform admins). */
-export async function listClients(scope: { orgId: string } | { all: true }, db: Executor = getDb()): Promise<ClientDto[]> {
+export async function listClients(
+  scope: { orgId: string } | { all: true },
+  db: Executor = getDb(),
+): Promise<ClientDto[]> {
   const rows = await db
     .select(columns)
     .from(oauthClients)
@@ -64,11 +67,17 @@ export interface Actor {
 export type ClientOwner = { orgId: string } | { orgId: null };
 
 function ownerWhere(owner: ClientOwner, id: string): SQL {
-  return owner.orgId ? and(eq(oauthClients.id, id), eq(oauthClients.orgId, owner.orgId))! : eq(oauthClients.id, id);
+  return owner.orgId
+    ? and(eq(oauthClients.id, id), eq(oauthClients.orgId, owner.orgId))!
+    : eq(oauthClients.id, id);
 }
 
 /** Register a client. A confidential client's secret is returned once and stored as SHA-256. */
-export async function createClient(owner: ClientOwner, form: ClientForm, actor: Actor): Promise<{ clientId: string; clientSecret: string | null }> {
+export async function createClient(
+  owner: ClientOwner,
+  form: ClientForm,
+  actor: Actor,
+): Promise<{ clientId: string; clientSecret: string | null }> {
   const clientId = `gh_${randomToken(18)}`;
   const clientSecret = form.type === "confidential" ? `ghs_${randomToken(32)}` : null;
   await getDb().transaction(async (tx) => {
@@ -93,16 +102,30 @@ export async function createClient(owner: ClientOwner, form: ClientForm, actor: 
       target: { type: "oauth_client", id: clientId, name: form.name },
       clientId,
       context: actor.context,
-      metadata: { type: form.type, presets: form.presets, redirect_uris: redirectUrisOf(form), scopes: form.allowedScopes },
+      metadata: {
+        type: form.type,
+        presets: form.presets,
+        redirect_uris: redirectUrisOf(form),
+        scopes: form.allowedScopes,
+      },
     });
   });
   return { clientId, clientSecret };
 }
 
 /** Edit name, redirect URIs, scopes and token lifetime (the type and secret stay). */
-export async function updateClient(owner: ClientOwner, id: string, form: ClientForm, actor: Actor): Promise<void> {
+export async function updateClient(
+  owner: ClientOwner,
+  id: string,
+  form: ClientForm,
+  actor: Actor,
+): Promise<void> {
   await getDb().transaction(async (tx) => {
-    const [before] = await tx.select(columns).from(oauthClients).leftJoin(orgs, eq(orgs.id, oauthClients.orgId)).where(ownerWhere(owner, id));
+    const [before] = await tx
+      .select(columns)
+      .from(oauthClients)
+      .leftJoin(orgs, eq(orgs.id, oauthClients.orgId))
+      .where(ownerWhere(owner, id));
     if (!before) throw notFound("No such client.");
     const after = {
       name: form.name,
@@ -111,7 +134,10 @@ export async function updateClient(owner: ClientOwner, id: string, form: ClientF
       allowedScopes: form.allowedScopes,
       accessTokenTtlSeconds: form.accessTokenTtlSeconds,
     };
-    await tx.update(oauthClients).set({ ...after, updatedAt: new Date() }).where(ownerWhere(owner, id));
+    await tx
+      .update(oauthClients)
+      .set({ ...after, updatedAt: new Date() })
+      .where(ownerWhere(owner, id));
     await recordAudit(tx, {
       orgId: before.orgId,
       actor: { type: "user", id: actor.user.id, name: actor.user.email },
@@ -120,7 +146,12 @@ export async function updateClient(owner: ClientOwner, id: string, form: ClientF
       clientId: id,
       context: actor.context,
       metadata: {
-        before: { name: before.name, redirectUris: before.redirectUris, allowedScopes: before.allowedScopes, accessTokenTtlSeconds: before.accessTokenTtlSeconds },
+        before: {
+          name: before.name,
+          redirectUris: before.redirectUris,
+          allowedScopes: before.allowedScopes,
+          accessTokenTtlSeconds: before.accessTokenTtlSeconds,
+        },
         after,
       },
     });
@@ -128,7 +159,12 @@ export async function updateClient(owner: ClientOwner, id: string, form: ClientF
 }
 
 /** Disable (revoking every grant, so its tokens die at once) or re-enable a client. */
-export async function setClientDisabled(owner: ClientOwner, id: string, disabled: boolean, actor: Actor): Promise<void> {
+export async function setClientDisabled(
+  owner: ClientOwner,
+  id: string,
+  disabled: boolean,
+  actor: Actor,
+): Promise<void> {
   await getDb().transaction(async (tx) => {
     const [row] = await tx
       .update(oauthClients)
@@ -136,7 +172,9 @@ export async function setClientDisabled(owner: ClientOwner, id: string, disabled
       .where(ownerWhere(owner, id))
       .returning({ name: oauthClients.name, orgId: oauthClients.orgId });
     if (!row) throw notFound("No such client.");
-    const revoked = disabled ? await revokeGrantsWhere(tx, eq(oauthGrants.clientId, id), "client_disabled") : [];
+    const revoked = disabled
+      ? await revokeGrantsWhere(tx, eq(oauthGrants.clientId, id), "client_disabled")
+      : [];
     await recordAudit(tx, {
       orgId: row.orgId,
       actor: { type: "user", id: actor.user.id, name: actor.user.email },
@@ -152,7 +190,10 @@ export async function setClientDisabled(owner: ClientOwner, id: string, disabled
 /** Delete a client; its grants, codes and tokens go with it (cascade). */
 export async function deleteClient(owner: ClientOwner, id: string, actor: Actor): Promise<void> {
   await getDb().transaction(async (tx) => {
-    const [row] = await tx.delete(oauthClients).where(ownerWhere(owner, id)).returning({ name: oauthClients.name, orgId: oauthClients.orgId });
+    const [row] = await tx
+      .delete(oauthClients)
+      .where(ownerWhere(owner, id))
+      .returning({ name: oauthClients.name, orgId: oauthClients.orgId });
     if (!row) throw notFound("No such client.");
     await recordAudit(tx, {
       orgId: row.orgId,
@@ -167,6 +208,9 @@ export async function deleteClient(owner: ClientOwner, id: string, actor: Actor)
 
 /** Active clients only (for tests and tooling). */
 export async function isClientActive(id: string, db: Executor = getDb()): Promise<boolean> {
-  const rows = await db.select({ id: oauthClients.id }).from(oauthClients).where(and(eq(oauthClients.id, id), isNull(oauthClients.disabledAt)));
+  const rows = await db
+    .select({ id: oauthClients.id })
+    .from(oauthClients)
+    .where(and(eq(oauthClients.id, id), isNull(oauthClients.disabledAt)));
   return rows.length > 0;
 }

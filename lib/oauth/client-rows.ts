@@ -4,7 +4,9 @@ import { expandPresets, findPreset } from "./presets";
 
 /** A client as the console table shows it: no secret hash, dates as strings, preset names resolved. */
 export function toClientRow(c: ClientDto) {
-  const callbackId = c.redirectUris.map((u) => /^https:\/\/chatgpt\.com\/connector\/oauth\/([^/?#]+)$/.exec(u)?.[1]).find(Boolean);
+  const callbackId = c.redirectUris
+    .map((u) => /^https:\/\/chatgpt\.com\/connector\/oauth\/([^/?#]+)$/.exec(u)?.[1])
+    .find(Boolean);
   const expanded = expandPresets(c.presets, { callback_id: callbackId });
   return {
     id: c.id,

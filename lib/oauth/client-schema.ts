@@ -14,18 +14,28 @@ export const clientFormSchema = z
     presetParams: z.record(z.string(), z.string().max(200)).default({}),
     redirectUris: z.array(z.string().trim()).max(30).default([]),
     allowedScopes: z.array(z.enum(ALL_SCOPES as [string, ...string[]])).min(1, "Allow at least one scope"),
-    accessTokenTtlSeconds: z.coerce.number().int().min(60, "At least 60 seconds").max(86400, "At most 24 hours").default(3600),
+    accessTokenTtlSeconds: z.coerce
+      .number()
+      .int()
+      .min(60, "At least 60 seconds")
+      .max(86400, "At most 24 hours")
+      .default(3600),
   })
   .superRefine((v, ctx) => {
     v.redirectUris.forEach((uri, i) => {
       if (!uri) return;
       const check = checkRedirectUri(uri);
-      if (!check.ok) ctx.addIssue({ code: "custom", path: ["redirectUris", i], message: `${uri} ${check.reason}` });
+      if (!check.ok)
+        ctx.addIssue({ code: "custom", path: ["redirectUris", i], message: `${uri} ${check.reason}` });
     });
     const expanded = expandPresets(v.presets, v.presetParams);
     if (!expanded.ok) ctx.addIssue({ code: "custom", path: ["presets"], message: expanded.message });
     else if (!expanded.uris.length && !v.redirectUris.some(Boolean)) {
-      ctx.addIssue({ code: "custom", path: ["redirectUris"], message: "Tick a preset or enter at least one redirect URI" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["redirectUris"],
+        message: "Tick a preset or enter at least one redirect URI",
+      });
     }
   });
 

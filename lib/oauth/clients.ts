@@ -15,7 +15,11 @@ export async function findClient(clientId: string, db: Executor = getDb()): Prom
 }
 
 /** Whether the org's admins blocked this client. */
-export async function isClientBlocked(orgId: string, clientId: string, db: Executor = getDb()): Promise<boolean> {
+export async function isClientBlocked(
+  orgId: string,
+  clientId: string,
+  db: Executor = getDb(),
+): Promise<boolean> {
   const rows = await db
     .select({ orgId: oauthClientBlocks.orgId })
     .from(oauthClientBlocks)
@@ -59,7 +63,10 @@ function safeDecode(v: string): string {
  * Authenticate the client at the token, revocation or introspection endpoint: confidential
  * clients by secret (SHA-256 compared in constant time), public clients by id alone.
  */
-export async function authenticateClient(creds: ClientCredentials, db: Executor = getDb()): Promise<OAuthClientRow> {
+export async function authenticateClient(
+  creds: ClientCredentials,
+  db: Executor = getDb(),
+): Promise<OAuthClientRow> {
   const basic = creds.method === "client_secret_basic";
   if (!creds.clientId) throw invalidClient("Client authentication is required.", basic);
   const client = await findClient(creds.clientId, db);
@@ -76,5 +83,8 @@ export async function authenticateClient(creds: ClientCredentials, db: Executor 
 
 /** Mark a client used now (drives the dynamic-registration clean-up). */
 export async function touchClient(clientId: string, db: Executor = getDb()) {
-  await db.update(oauthClients).set({ lastUsedAt: new Date() }).where(and(eq(oauthClients.id, clientId), isNull(oauthClients.disabledAt)));
+  await db
+    .update(oauthClients)
+    .set({ lastUsedAt: new Date() })
+    .where(and(eq(oauthClients.id, clientId), isNull(oauthClients.disabledAt)));
 }

@@ -33,7 +33,10 @@ export type CodeRow = typeof oauthCodes.$inferSelect;
  * Consume a code: exactly one caller wins, under any concurrency (`update … where used_at is
  * null returning`). Returns `{ row }` for the winner, `{ reused }` when the code was already used.
  */
-export async function consumeCode(tx: Executor, code: string): Promise<{ row: CodeRow } | { reused: CodeRow } | null> {
+export async function consumeCode(
+  tx: Executor,
+  code: string,
+): Promise<{ row: CodeRow } | { reused: CodeRow } | null> {
   const hash = sha256(code);
   const [row] = await tx
     .update(oauthCodes)

@@ -61,7 +61,11 @@ export function listOrgGrants(orgId: string, db: Executor = getDb()): Promise<Gr
 /** Clients blocked in an org. */
 export function listOrgBlocks(orgId: string, db: Executor = getDb()) {
   return db
-    .select({ clientId: oauthClientBlocks.clientId, clientName: oauthClients.name, createdAt: oauthClientBlocks.createdAt })
+    .select({
+      clientId: oauthClientBlocks.clientId,
+      clientName: oauthClients.name,
+      createdAt: oauthClientBlocks.createdAt,
+    })
     .from(oauthClientBlocks)
     .innerJoin(oauthClients, eq(oauthClients.id, oauthClientBlocks.clientId))
     .where(eq(oauthClientBlocks.orgId, orgId))
@@ -76,7 +80,11 @@ interface Actor {
 /** A user revokes one of their own grants. */
 export async function revokeOwnGrant(grantId: string, actor: Actor): Promise<void> {
   await getDb().transaction(async (tx) => {
-    const revoked = await revokeGrantsWhere(tx, and(eq(oauthGrants.id, grantId), eq(oauthGrants.userId, actor.user.id))!, "user");
+    const revoked = await revokeGrantsWhere(
+      tx,
+      and(eq(oauthGrants.id, grantId), eq(oauthGrants.userId, actor.user.id))!,
+      "user",
+    );
     const g = revoked[0];
     if (!g) throw notFound("No such connected app.");
     await recordAudit(tx, {
@@ -111,7 +119,12 @@ export async function revokeOrgGrants(orgId: string, target: OrgRevokeTarget, ac
       action: "oauth.grants_revoked",
       clientId: "clientId" in target ? target.clientId : (revoked[0]?.clientId ?? null),
       grantId: "grantId" in target ? target.grantId : null,
-      target: "userId" in target ? { type: "user", id: target.userId } : "clientId" in target ? { type: "oauth_client", id: target.clientId } : { type: "oauth_grant", id: target.grantId },
+      target:
+        "userId" in target
+          ? { type: "user", id: target.userId }
+          : "clientId" in target
+            ? { type: "oauth_client", id: target.clientId }
+            : { type: "oauth_grant", id: target.grantId },
       context: actor.context,
       metadata: { by: "admin", count: revoked.length, grant_ids: revoked.map((g) => g.id) },
     });
@@ -120,16 +133,35 @@ export async function revokeOrgGrants(orgId: string, target: OrgRevokeTarget, ac
 }
 
 /** Block a client in an org (revoking its grants there) or lift the block. */
-export async function setClientBlocked(orgId: string, clientId: string, blocked: boolean, actor: Actor): Promise<void> {
+export async function setClientBlocked(
+  orgId: string,
+  clientId: string,
+  blocked: boolean,
+  actor: Actor,
+): Promise<void> {
   await getDb().transaction(async (tx) => {
-    const [client] = await tx.select({ name: oauthClients.name, orgId: oauthClients.orgId }).from(oauthClients).where(eq(oauthClients.id, clientId));
+    const [client] = await tx
+      .select({ name: oauthClients.name, orgId: oauthClients.orgId })
+      .from(oauthClients)
+      .where(eq(oauthClients.id, clientId));
     if (!client || (client.orgId && client.orgId !== orgId)) throw notFound("No such client.");
     let revokedCount = 0;
     if (blocked) {
-      await tx.insert(oauthClientBlocks).values({ orgId, clientId, blockedBy: actor.user.id }).onConflictDoNothing();
-      revokedCount = (await revokeGrantsWhere(tx, and(eq(oauthGrants.orgId, orgId), eq(oauthGrants.clientId, clientId))!, "client_blocked")).length;
+      await tx
+        .insert(oauthClientBlocks)
+        .values({ orgId, clientId, blockedBy: actor.user.id })
+        .onConflictDoNothing();
+      revokedCount = (
+        await revokeGrantsWhere(
+          tx,
+          and(eq(oauthGrants.orgId, orgId), eq(oauthGrants.clientId, clientId))!,
+          "client_blocked",
+        )
+      ).length;
     } else {
-      await tx.delete(oauthClientBlocks).where(and(eq(oauthClientBlocks.orgId, orgId), eq(oauthClientBlocks.clientId, clientId)));
+      await tx
+        .delete(oauthClientBlocks)
+        .where(and(eq(oauthClientBlocks.orgId, orgId), eq(oauthClientBlocks.clientId, clientId)));
     }
     await recordAudit(tx, {
       orgId,

@@ -21,7 +21,10 @@ export function sealConsentRequest(request: AuthorizeRequest, sessionIdHash: str
 }
 
 /** Open a sealed request; null when forged, expired or from another session. */
-export async function openConsentRequest(sealed: string, sessionIdHash: string): Promise<AuthorizeRequest | null> {
+export async function openConsentRequest(
+  sealed: string,
+  sessionIdHash: string,
+): Promise<AuthorizeRequest | null> {
   try {
     const { payload } = await jwtVerify(sealed, key(), { algorithms: ["HS256"], audience: "oauth-consent" });
     if (payload.sid !== sessionIdHash) return null;

@@ -29,16 +29,22 @@ export interface ConsentView {
 
 /** The orgs this user may let the client act in: their memberships, minus blocks and other tenants' clients. */
 async function eligibleOrgs(user: CurrentUser, client: OAuthClientRow): Promise<OrgDto[]> {
-  const orgs = (await listUserOrgs(user.id)).map((m) => m.org).filter((o) => !client.orgId || o.id === client.orgId);
+  const orgs = (await listUserOrgs(user.id))
+    .map((m) => m.org)
+    .filter((o) => !client.orgId || o.id === client.orgId);
   const blocked = await Promise.all(orgs.map((o) => isClientBlocked(o.id, client.id)));
   return orgs.filter((_, i) => !blocked[i]);
 }
 
-async function load(user: CurrentUser, sealed: string): Promise<{ request: AuthorizeRequest; client: OAuthClientRow } | null> {
+async function load(
+  user: CurrentUser,
+  sealed: string,
+): Promise<{ request: AuthorizeRequest; client: OAuthClientRow } | null> {
   const request = await openConsentRequest(sealed, user.sessionIdHash);
   if (!request) return null;
   const client = await findClient(request.clientId);
-  if (!client || client.disabledAt || !matchRedirectUri(client.redirectUris, request.redirectUri)) return null;
+  if (!client || client.disabledAt || !matchRedirectUri(client.redirectUris, request.redirectUri))
+    return null;
   return { request, client };
 }
 
@@ -50,12 +56,17 @@ export async function getConsentView(user: CurrentUser, sealed: string): Promise
   const redirect = new URL(request.redirectUri);
   const kinds = redirectKinds(client.redirectUris);
   const warnings: string[] = [];
-  if (!client.verified) warnings.push("This application registered itself. Gatehouse has not verified who publishes it.");
+  if (!client.verified)
+    warnings.push("This application registered itself. Gatehouse has not verified who publishes it.");
   if (kinds.size === 1 && kinds.has("loopback")) {
-    warnings.push("This application only receives its answer on your own computer (localhost). Approve only if you started it yourself.");
+    warnings.push(
+      "This application only receives its answer on your own computer (localhost). Approve only if you started it yourself.",
+    );
   }
   if (redirect.protocol !== "https:" && redirect.protocol !== "http:") {
-    warnings.push(`The answer goes to an app on your device through the ${redirect.protocol} link scheme. Any app that claims it could receive it.`);
+    warnings.push(
+      `The answer goes to an app on your device through the ${redirect.protocol} link scheme. Any app that claims it could receive it.`,
+    );
   }
   return {
     clientName: client.name,
@@ -81,17 +92,30 @@ export async function decideConsent(
   context: RequestContext,
 ): Promise<string> {
   const loaded = await load(user, input.sealed);
-  if (!loaded) throw forbidden("This consent request has expired or belongs to another sign-in. Start again from the application.");
+  if (!loaded)
+    throw forbidden(
+      "This consent request has expired or belongs to another sign-in. Start again from the application.",
+    );
   const { request, client } = loaded;
   if (!input.approve) {
-    return redirectWith(request.redirectUri, { error: "access_denied", error_description: "The user denied the request.", state: request.state });
+    return redirectWith(request.redirectUri, {
+      error: "access_denied",
+      error_description: "The user denied the request.",
+      state: request.state,
+    });
   }
   const org = (await eligibleOrgs(user, client)).find((o) => o.id === input.orgId);
   if (!org) throw forbidden("Choose an organization you belong to where this application is allowed.");
   const code = await getDb().transaction(async (tx) => {
     const [grant] = await tx
       .insert(oauthGrants)
-      .values({ clientId: client.id, userId: user.id, orgId: org.id, scopes: request.scopes, resource: request.resource })
+      .values({
+        clientId: client.id,
+        userId: user.id,
+        orgId: org.id,
+        scopes: request.scopes,
+        resource: request.resource,
+      })
       .returning({ id: oauthGrants.id });
     await recordAudit(tx, {
       orgId: org.id,
@@ -101,7 +125,12 @@ export async function decideConsent(
       action: "oauth.consent_granted",
       target: { type: "oauth_client", id: client.id, name: client.name },
       context,
-      metadata: { scopes: request.scopes, resource: request.resource, redirect_uri: request.redirectUri, verified: client.verified },
+      metadata: {
+        scopes: request.scopes,
+        resource: request.resource,
+        redirect_uri: request.redirectUri,
+        verified: client.verified,
+      },
     });
     return createCode(tx, {
       grantId: grant!.id,

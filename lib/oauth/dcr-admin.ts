@@ -5,7 +5,10 @@ import type { RequestContext } from "@/lib/http/request-context";
 import { isDynamicRegistrationEnabled, setDynamicRegistrationEnabled } from "./settings";
 
 /** Platform admins switch dynamic client registration on or off; audited on the platform chain. */
-export async function switchDynamicRegistration(enabled: boolean, actor: { user: { id: string; email: string }; context: RequestContext }) {
+export async function switchDynamicRegistration(
+  enabled: boolean,
+  actor: { user: { id: string; email: string }; context: RequestContext },
+) {
   await getDb().transaction(async (tx) => {
     const before = await isDynamicRegistrationEnabled(tx);
     await setDynamicRegistrationEnabled(tx, enabled);
@@ -16,7 +19,10 @@ export async function switchDynamicRegistration(enabled: boolean, actor: { user:
       action: "platform.settings_changed",
       target: { type: "platform", id: "settings", name: "Platform settings" },
       context: actor.context,
-      metadata: { before: { dynamic_client_registration: before }, after: { dynamic_client_registration: enabled } },
+      metadata: {
+        before: { dynamic_client_registration: before },
+        after: { dynamic_client_registration: enabled },
+      },
     });
   });
 }

@@ -5,7 +5,10 @@ import { oauthClients } from "@/drizzle/schema";
 import { useTestDatabase } from "@/test/db";
 import { call } from "@/test/oauth";
 
-vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/server")>()), connection: async () => {} }));
+vi.mock("next/server", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next/server")>()),
+  connection: async () => {},
+}));
 const { POST: register } = await import("@/app/oauth/register/route");
 const { GET: asMetadata } = await import("@/app/.well-known/oauth-authorization-server/route");
 const { setDynamicRegistrationEnabled } = await import("./settings");
@@ -16,11 +19,19 @@ const { isPrivateAddress } = await import("./ssrf");
 const getDb = useTestDatabase();
 let ipCounter = 0;
 const post = (body: unknown, ip = `203.0.113.${++ipCounter}`) =>
-  call(register, "/oauth/register", { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": ip }, body: JSON.stringify(body) });
+  call(register, "/oauth/register", {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-for": ip },
+    body: JSON.stringify(body),
+  });
 
 const cursor = {
   client_name: "Cursor",
-  redirect_uris: ["cursor://anysphere.cursor-mcp/oauth/callback", "https://www.cursor.com/agents/mcp/oauth/callback", "http://localhost:8787/callback"],
+  redirect_uris: [
+    "cursor://anysphere.cursor-mcp/oauth/callback",
+    "https://www.cursor.com/agents/mcp/oauth/callback",
+    "http://localhost:8787/callback",
+  ],
   token_endpoint_auth_method: "none",
   grant_types: ["authorization_code", "refresh_token"],
   response_types: ["code"],
@@ -43,7 +54,13 @@ describe("dynamic client registration", () => {
     expect(body.client_secret).toBeUndefined();
     expect(body.redirect_uris).toEqual(cursor.redirect_uris);
     const [row] = await getDb().db.select().from(oauthClients).where(eq(oauthClients.id, body.client_id));
-    expect(row).toMatchObject({ registration: "dynamic", verified: false, type: "public", presets: ["cursor"], orgId: null });
+    expect(row).toMatchObject({
+      registration: "dynamic",
+      verified: false,
+      type: "public",
+      presets: ["cursor"],
+      orgId: null,
+    });
   });
 
   it("refuses a request with one bad URI whole, and bad metadata", async () => {
@@ -71,10 +88,23 @@ describe("dynamic client registration", () => {
 
   it("clean-up removes clients never used within a day or unused for 30 days, and keeps the others", async () => {
     const db = getDb().db;
-    const ids = [(await (await post(cursor)).json()).client_id, (await (await post(cursor)).json()).client_id, (await (await post(cursor)).json()).client_id];
-    await db.update(oauthClients).set({ createdAt: sql`now() - interval '2 days'` }).where(eq(oauthClients.id, ids[0]));
-    await db.update(oauthClients).set({ createdAt: sql`now() - interval '40 days'`, lastUsedAt: sql`now() - interval '31 days'` }).where(eq(oauthClients.id, ids[1]));
-    await db.update(oauthClients).set({ createdAt: sql`now() - interval '40 days'`, lastUsedAt: sql`now() - interval '2 days'` }).where(eq(oauthClients.id, ids[2]));
+    const ids = [
+      (await (await post(cursor)).json()).client_id,
+      (await (await post(cursor)).json()).client_id,
+      (await (await post(cursor)).json()).client_id,
+    ];
+    await db
+      .update(oauthClients)
+      .set({ createdAt: sql`now() - interval '2 days'` })
+      .where(eq(oauthClients.id, ids[0]));
+    await db
+      .update(oauthClients)
+      .set({ createdAt: sql`now() - interval '40 days'`, lastUsedAt: sql`now() - interval '31 days'` })
+      .where(eq(oauthClients.id, ids[1]));
+    await db
+      .update(oauthClients)
+      .set({ createdAt: sql`now() - interval '40 days'`, lastUsedAt: sql`now() - interval '2 days'` })
+      .where(eq(oauthClients.id, ids[2]));
     await cleanUpOAuth(db);
     const left = (await db.select({ id: oauthClients.id }).from(oauthClients)).map((r) => r.id);
     expect(left).not.toContain(ids[0]);
@@ -105,9 +135,20 @@ describe("client ID metadata documents", () => {
 
   it("resolves a client from its document, caches it, and checks the redirect policy", async () => {
     const id = `${base}/client.json`;
-    doc = { client_id: id, client_name: "Doc Client", redirect_uris: ["http://127.0.0.1/callback"], token_endpoint_auth_method: "none" };
+    doc = {
+      client_id: id,
+      client_name: "Doc Client",
+      redirect_uris: ["http://127.0.0.1/callback"],
+      token_endpoint_auth_method: "none",
+    };
     const r = await resolveMetadataDocumentClient(id);
-    expect(r.ok && r.client).toMatchObject({ id, name: "Doc Client", registration: "metadata_document", verified: false, type: "public" });
+    expect(r.ok && r.client).toMatchObject({
+      id,
+      name: "Doc Client",
+      registration: "metadata_document",
+      verified: false,
+      type: "public",
+    });
     const before = hits;
     await resolveMetadataDocumentClient(id);
     expect(hits).toBe(before); // cached
@@ -125,9 +166,22 @@ describe("client ID metadata documents", () => {
     expect(isFetchableClientIdUrl("https://example.com/c.json#x")).toBe(false);
     expect(isFetchableClientIdUrl("https://example.com/")).toBe(false);
     expect(isFetchableClientIdUrl("https://example.com/c.json")).toBe(true);
-    for (const ip of ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1", "0.0.0.0"]) {
+    for (const ip of [
+      "127.0.0.1",
+      "10.1.2.3",
+      "172.16.0.1",
+      "192.168.1.1",
+      "169.254.169.254",
+      "100.64.0.1",
+      "::1",
+      "fd00::1",
+      "fe80::1",
+      "::ffff:127.0.0.1",
+      "0.0.0.0",
+    ]) {
       expect(isPrivateAddress(ip), ip).toBe(true);
     }
-    for (const ip of ["93.184.216.34", "2606:4700::1111", "8.8.8.8"]) expect(isPrivateAddress(ip), ip).toBe(false);
+    for (const ip of ["93.184.216.34", "2606:4700::1111", "8.8.8.8"])
+      expect(isPrivateAddress(ip), ip).toBe(false);
   });
 });

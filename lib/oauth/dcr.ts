@@ -28,20 +28,26 @@ const metadataError = (d: string) => new OAuthError(400, "invalid_client_metadat
  * RFC 7591 dynamic registration, when a platform admin switched it on: the same redirect policy as
  * the form (one bad URI refuses the request), rate-limited per IP and globally, clients unverified.
  */
-export async function registerDynamicClient(body: unknown, context: RequestContext): Promise<Record<string, unknown>> {
-  if (!(await isDynamicRegistrationEnabled())) throw new OAuthError(403, "access_denied", "Dynamic client registration is turned off.");
+export async function registerDynamicClient(
+  body: unknown,
+  context: RequestContext,
+): Promise<Record<string, unknown>> {
+  if (!(await isDynamicRegistrationEnabled()))
+    throw new OAuthError(403, "access_denied", "Dynamic client registration is turned off.");
   const env = getEnv();
   await enforce(`dcr:ip:${context.ip ?? "unknown"}`, { max: env.DCR_PER_IP_PER_MINUTE, windowSeconds: 60 });
   await enforce("dcr:global", { max: env.DCR_GLOBAL_PER_HOUR, windowSeconds: 3600 });
   const parsed = metadataSchema.safeParse(body);
-  if (!parsed.success) throw metadataError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  if (!parsed.success)
+    throw metadataError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   const m = parsed.data;
   const uris = checkRedirectUris(m.redirect_uris);
   if (!uris.ok) throw new OAuthError(400, "invalid_redirect_uri", `${uris.uri} ${uris.reason}.`);
   if (m.grant_types?.some((g) => g !== "authorization_code" && g !== "refresh_token")) {
     throw metadataError("Only authorization_code and refresh_token grants are supported.");
   }
-  if (m.response_types?.some((r) => r !== "code")) throw metadataError("Only the code response type is supported.");
+  if (m.response_types?.some((r) => r !== "code"))
+    throw metadataError("Only the code response type is supported.");
   const scope = parseScope(m.scope);
   if (!scope.ok) throw metadataError(`Unknown scope: ${scope.invalid.join(", ")}.`);
   const allowedScopes = scope.scopes.length ? scope.scopes : ALL_SCOPES;

@@ -5,11 +5,24 @@ import type { CurrentUser } from "@/lib/auth/current-user";
 import { systemContext } from "@/lib/http/request-context";
 import { seedDemo } from "@/lib/seed/demo";
 import { useTestDatabase } from "@/test/db";
-import { BASE, call, form, mcpInit, orgBySlug, pkcePair, RESOURCE, toolCall, userByEmail } from "@/test/oauth";
+import {
+  BASE,
+  call,
+  form,
+  mcpInit,
+  orgBySlug,
+  pkcePair,
+  RESOURCE,
+  toolCall,
+  userByEmail,
+} from "@/test/oauth";
 
 const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
 vi.mock("@/lib/auth/current-user", () => ({ getCurrentUser: async () => session.user }));
-vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/server")>()), connection: async () => {} }));
+vi.mock("next/server", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next/server")>()),
+  connection: async () => {},
+}));
 
 const { GET: authorize } = await import("@/app/oauth/authorize/route");
 const { POST: decision } = await import("@/app/oauth/decision/route");
@@ -37,11 +50,31 @@ beforeAll(async () => {
   const admin = await userByEmail(db, "admin@xcorp.example");
   const actor = { user: admin, context: systemContext() };
   publicClient = (
-    await createClient({ orgId: xcorpId }, { name: "Claude Code", type: "public", presets: ["claude-code"], presetParams: {}, redirectUris: [], allowedScopes: ["profile", "members:read"], accessTokenTtlSeconds: 3600 }, actor)
+    await createClient(
+      { orgId: xcorpId },
+      {
+        name: "Claude Code",
+        type: "public",
+        presets: ["claude-code"],
+        presetParams: {},
+        redirectUris: [],
+        allowedScopes: ["profile", "members:read"],
+        accessTokenTtlSeconds: 3600,
+      },
+      actor,
+    )
   ).clientId;
   const c = await createClient(
     { orgId: xcorpId },
-    { name: "Resource server", type: "confidential", presets: [], presetParams: {}, redirectUris: ["https://rs.example/cb"], allowedScopes: ["profile"], accessTokenTtlSeconds: 600 },
+    {
+      name: "Resource server",
+      type: "confidential",
+      presets: [],
+      presetParams: {},
+      redirectUris: ["https://rs.example/cb"],
+      allowedScopes: ["profile"],
+      accessTokenTtlSeconds: 600,
+    },
     actor,
   );
   confidential = { clientId: c.clientId, clientSecret: c.clientSecret! };
@@ -59,7 +92,9 @@ function authorizeQuery(over: Record<string, string | undefined> = {}, challenge
     resource: RESOURCE,
     ...over,
   };
-  return new URLSearchParams(Object.entries(p).filter(([, v]) => v !== undefined) as [string, string][]).toString();
+  return new URLSearchParams(
+    Object.entries(p).filter(([, v]) => v !== undefined) as [string, string][],
+  ).toString();
 }
 
 /** Run authorize → consent → approve as `user`; returns the redirect with the code. */
@@ -69,7 +104,11 @@ async function approve(user: CurrentUser, query: string, orgId = xcorpId): Promi
   expect(res.status).toBe(302);
   const consent = new URL(res.headers.get("location")!, BASE);
   expect(consent.pathname).toBe("/oauth/consent");
-  const body = new URLSearchParams({ request: consent.searchParams.get("request")!, decision: "approve", org: orgId });
+  const body = new URLSearchParams({
+    request: consent.searchParams.get("request")!,
+    decision: "approve",
+    org: orgId,
+  });
   const res2 = await call(decision, "/oauth/decision", {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE },
@@ -83,9 +122,25 @@ async function fullFlow(scope = "profile members:read") {
   const { verifier, challenge } = pkcePair();
   const back = await approve(john, authorizeQuery({ scope }, challenge));
   const code = back.searchParams.get("code")!;
-  const res = await call(token, "/oauth/token", form({ grant_type: "authorization_code", code, redirect_uri: "http://localhost:49152/callback", client_id: publicClient, code_verifier: verifier, resource: RESOURCE }));
+  const res = await call(
+    token,
+    "/oauth/token",
+    form({
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: "http://localhost:49152/callback",
+      client_id: publicClient,
+      code_verifier: verifier,
+      resource: RESOURCE,
+    }),
+  );
   expect(res.status).toBe(200);
-  return (await res.json()) as { access_token: string; refresh_token: string; scope: string; expires_in: number };
+  return (await res.json()) as {
+    access_token: string;
+    refresh_token: string;
+    scope: string;
+    expires_in: number;
+  };
 }
 
 async function callTool(accessToken: string | null, name: string, args: Record<string, unknown> = {}) {
@@ -105,7 +160,11 @@ describe("discovery", () => {
       authorization_response_iss_parameter_supported: true,
     });
     expect(m.registration_endpoint).toBeUndefined(); // DCR is off by default
-    const pr = await (await call(prMetadata, "/.well-known/oauth-protected-resource/api/mcp", { params: { path: ["api", "mcp"] } })).json();
+    const pr = await (
+      await call(prMetadata, "/.well-known/oauth-protected-resource/api/mcp", {
+        params: { path: ["api", "mcp"] },
+      })
+    ).json();
     expect(pr).toMatchObject({ resource: RESOURCE, authorization_servers: [BASE] });
     await fullFlow(); // makes sure a key exists
     const keys = await (await call(jwks, "/oauth/jwks")).json();
@@ -120,7 +179,17 @@ describe("authorization code flow", () => {
     const back = await approve(john, authorizeQuery({}, challenge));
     expect(back.searchParams.get("state")).toBe("st-123");
     expect(back.searchParams.get("iss")).toBe(BASE);
-    const res = await call(token, "/oauth/token", form({ grant_type: "authorization_code", code: back.searchParams.get("code")!, redirect_uri: "http://localhost:49152/callback", client_id: publicClient, code_verifier: verifier }));
+    const res = await call(
+      token,
+      "/oauth/token",
+      form({
+        grant_type: "authorization_code",
+        code: back.searchParams.get("code")!,
+        redirect_uri: "http://localhost:49152/callback",
+        client_id: publicClient,
+        code_verifier: verifier,
+      }),
+    );
     expect(res.headers.get("cache-control")).toBe("no-store");
     const t = await res.json();
     expect(t).toMatchObject({ token_type: "Bearer", expires_in: 3600, scope: "profile members:read" });
@@ -128,22 +197,41 @@ describe("authorization code flow", () => {
     const who = await callTool(t.access_token, "whoami");
     expect(who.status).toBe(200);
     const whoBody = await who.json();
-    expect(whoBody.result.structuredContent).toMatchObject({ user_id: john.id, org_id: xcorpId, client_id: publicClient, email: "john@xcorp.example" });
+    expect(whoBody.result.structuredContent).toMatchObject({
+      user_id: john.id,
+      org_id: xcorpId,
+      client_id: publicClient,
+      email: "john@xcorp.example",
+    });
 
     const members = await (await callTool(t.access_token, "list_members")).json();
-    expect(members.result.structuredContent.members.map((m: { email: string }) => m.email)).toContain("owner@xcorp.example");
+    expect(members.result.structuredContent.members.map((m: { email: string }) => m.email)).toContain(
+      "owner@xcorp.example",
+    );
     expect(JSON.stringify(members)).not.toContain("techcorp");
 
-    const events = await getDb().db.select().from(auditEvents).where(and(eq(auditEvents.action, "mcp.tool_called"), eq(auditEvents.clientId, publicClient)));
+    const events = await getDb()
+      .db.select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "mcp.tool_called"), eq(auditEvents.clientId, publicClient)));
     const e = events.find((x) => x.targetId === "list_members")!;
-    expect(e).toMatchObject({ actorType: "agent", actorId: publicClient, actorName: "Claude Code", onBehalfOfUserId: john.id, orgId: xcorpId, outcome: "success" });
+    expect(e).toMatchObject({
+      actorType: "agent",
+      actorId: publicClient,
+      actorName: "Claude Code",
+      onBehalfOfUserId: john.id,
+      orgId: xcorpId,
+      outcome: "success",
+    });
     expect(e.grantId).toBeTruthy();
     expect(e.metadata).toMatchObject({ tool: "list_members", scope_used: "members:read" });
   });
 
   it("refuses an org_id argument instead of honouring it", async () => {
     const t = await fullFlow();
-    const res = await (await callTool(t.access_token, "list_members", { org_id: "00000000-0000-0000-0000-000000000000" })).json();
+    const res = await (
+      await callTool(t.access_token, "list_members", { org_id: "00000000-0000-0000-0000-000000000000" })
+    ).json();
     expect(res.result?.isError ?? res.error).toBeTruthy();
     expect(JSON.stringify(res)).not.toContain("owner@xcorp.example");
   });
@@ -156,15 +244,22 @@ describe("authorization code flow", () => {
     expect(res.status).toBe(403);
     expect(res.headers.get("www-authenticate")).toMatch(/error="insufficient_scope"/);
     expect(res.headers.get("www-authenticate")).toMatch(/scope="members:read"/);
-    expect(res.headers.get("www-authenticate")).toMatch(/resource_metadata="http:\/\/localhost:3000\/.well-known\/oauth-protected-resource\/api\/mcp"/);
-    const denied = await getDb().db.select().from(auditEvents).where(and(eq(auditEvents.action, "mcp.tool_called"), eq(auditEvents.outcome, "denied")));
+    expect(res.headers.get("www-authenticate")).toMatch(
+      /resource_metadata="http:\/\/localhost:3000\/.well-known\/oauth-protected-resource\/api\/mcp"/,
+    );
+    const denied = await getDb()
+      .db.select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "mcp.tool_called"), eq(auditEvents.outcome, "denied")));
     expect(denied.length).toBeGreaterThan(0);
   });
 
   it("answers 401 with resource_metadata when the token is missing or bad", async () => {
     const none = await callTool(null, "whoami");
     expect(none.status).toBe(401);
-    expect(none.headers.get("www-authenticate")).toBe(`Bearer resource_metadata="${BASE}/.well-known/oauth-protected-resource/api/mcp"`);
+    expect(none.headers.get("www-authenticate")).toBe(
+      `Bearer resource_metadata="${BASE}/.well-known/oauth-protected-resource/api/mcp"`,
+    );
     const bad = await callTool("not.a.jwt", "whoami");
     expect(bad.status).toBe(401);
     expect(bad.headers.get("www-authenticate")).toMatch(/error="invalid_token"/);
@@ -172,13 +267,31 @@ describe("authorization code flow", () => {
 
   it("refuses a token for another audience", async () => {
     const grant = (await getDb().db.select().from(oauthGrants).limit(1))[0]!;
-    const { token: other } = await issueAccessToken({ userId: john.id, orgId: xcorpId, clientId: publicClient, grantId: grant.id, scopes: ["profile"], resource: "https://other.example/mcp", ttlSeconds: 60 });
+    const { token: other } = await issueAccessToken({
+      userId: john.id,
+      orgId: xcorpId,
+      clientId: publicClient,
+      grantId: grant.id,
+      scopes: ["profile"],
+      resource: "https://other.example/mcp",
+      ttlSeconds: 60,
+    });
     expect((await callTool(other, "whoami")).status).toBe(401);
   });
 
   it("refuses an expired token", async () => {
-    const grant = (await getDb().db.select().from(oauthGrants).where(eq(oauthGrants.clientId, publicClient)).limit(1))[0]!;
-    const { token: old } = await issueAccessToken({ userId: john.id, orgId: xcorpId, clientId: publicClient, grantId: grant.id, scopes: ["profile"], resource: RESOURCE, ttlSeconds: -10 });
+    const grant = (
+      await getDb().db.select().from(oauthGrants).where(eq(oauthGrants.clientId, publicClient)).limit(1)
+    )[0]!;
+    const { token: old } = await issueAccessToken({
+      userId: john.id,
+      orgId: xcorpId,
+      clientId: publicClient,
+      grantId: grant.id,
+      scopes: ["profile"],
+      resource: RESOURCE,
+      ttlSeconds: -10,
+    });
     const res = await callTool(old, "whoami");
     expect(res.status).toBe(401);
   });
@@ -191,7 +304,12 @@ describe("authorization request errors", () => {
     return new URL(res.headers.get("location")!, BASE);
   }
   it("shows client and redirect errors on a page, never redirecting to them", async () => {
-    for (const q of [authorizeQuery({ redirect_uri: "https://evil.example/cb" }), authorizeQuery({ client_id: "nope" }), authorizeQuery({ redirect_uri: undefined }), authorizeQuery({ client_id: undefined })]) {
+    for (const q of [
+      authorizeQuery({ redirect_uri: "https://evil.example/cb" }),
+      authorizeQuery({ client_id: "nope" }),
+      authorizeQuery({ redirect_uri: undefined }),
+      authorizeQuery({ client_id: undefined }),
+    ]) {
       const loc = await authz(q);
       expect(loc.origin).toBe(BASE);
       expect(loc.pathname).toBe("/oauth/error");
@@ -223,7 +341,11 @@ describe("authorization request errors", () => {
     const res = await call(authorize, `/oauth/authorize?${authorizeQuery()}`);
     const sealed = new URL(res.headers.get("location")!, BASE).searchParams.get("request")!;
     const post = (origin: string, org: string) =>
-      call(decision, "/oauth/decision", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin }, body: new URLSearchParams({ request: sealed, decision: "approve", org }).toString() });
+      call(decision, "/oauth/decision", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin },
+        body: new URLSearchParams({ request: sealed, decision: "approve", org }).toString(),
+      });
     expect((await post("https://evil.example", xcorpId)).status).toBe(403);
     const techcorp = await orgBySlug(getDb().db, "techcorp");
     expect((await post(BASE, techcorp.id)).status).toBe(403);
@@ -234,7 +356,11 @@ describe("authorization request errors", () => {
     session.user = john;
     const res = await call(authorize, `/oauth/authorize?${authorizeQuery()}`);
     const sealed = new URL(res.headers.get("location")!, BASE).searchParams.get("request")!;
-    const out = await call(decision, "/oauth/decision", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE }, body: new URLSearchParams({ request: sealed, decision: "deny" }).toString() });
+    const out = await call(decision, "/oauth/decision", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE },
+      body: new URLSearchParams({ request: sealed, decision: "deny" }).toString(),
+    });
     const loc = new URL(out.headers.get("location")!);
     expect(loc.searchParams.get("error")).toBe("access_denied");
     expect(loc.searchParams.get("state")).toBe("st-123");
@@ -248,10 +374,26 @@ describe("token endpoint errors", () => {
     return { code: back.searchParams.get("code")!, verifier };
   }
   const redeem = (code: string, verifier: string, over: Record<string, string | undefined> = {}) =>
-    call(token, "/oauth/token", form({ grant_type: "authorization_code", code, redirect_uri: "http://localhost:49152/callback", client_id: publicClient, code_verifier: verifier, ...over }));
+    call(
+      token,
+      "/oauth/token",
+      form({
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: "http://localhost:49152/callback",
+        client_id: publicClient,
+        code_verifier: verifier,
+        ...over,
+      }),
+    );
 
   it("refuses a wrong verifier, a wrong redirect, a wrong resource or a missing verifier (RFC 6749 bodies)", async () => {
-    for (const over of [{ code_verifier: pkcePair().verifier }, { redirect_uri: "http://localhost:49152/other" }, { resource: "https://other.example/mcp" }, { code_verifier: undefined }]) {
+    for (const over of [
+      { code_verifier: pkcePair().verifier },
+      { redirect_uri: "http://localhost:49152/other" },
+      { resource: "https://other.example/mcp" },
+      { code_verifier: undefined },
+    ]) {
       const { code, verifier } = await freshCode();
       const res = await redeem(code, verifier, over);
       expect(res.status).toBe(400);
@@ -263,9 +405,15 @@ describe("token endpoint errors", () => {
 
   it("refuses an expired code", async () => {
     const { code, verifier } = await freshCode();
-    await getDb().db.update(oauthCodes).set({ expiresAt: new Date(Date.now() - 1000) }).where(isNull(oauthCodes.usedAt));
+    await getDb()
+      .db.update(oauthCodes)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(isNull(oauthCodes.usedAt));
     const res = await redeem(code, verifier);
-    expect(await res.json()).toMatchObject({ error: "invalid_grant", error_description: "The code has expired." });
+    expect(await res.json()).toMatchObject({
+      error: "invalid_grant",
+      error_description: "The code has expired.",
+    });
   });
 
   it("a replayed code fails and revokes the tokens it issued", async () => {
@@ -276,7 +424,11 @@ describe("token endpoint errors", () => {
     expect(second.status).toBe(400);
     expect((await second.json()).error).toBe("invalid_grant");
     expect((await callTool(first.access_token, "whoami")).status).toBe(401);
-    const refreshed = await call(token, "/oauth/token", form({ grant_type: "refresh_token", refresh_token: first.refresh_token, client_id: publicClient }));
+    const refreshed = await call(
+      token,
+      "/oauth/token",
+      form({ grant_type: "refresh_token", refresh_token: first.refresh_token, client_id: publicClient }),
+    );
     expect((await refreshed.json()).error).toBe("invalid_grant");
   });
 
@@ -290,15 +442,45 @@ describe("token endpoint errors", () => {
 
   it("rotates refresh tokens; replaying an old one revokes the grant", async () => {
     const t = await fullFlow();
-    const r1 = await (await call(token, "/oauth/token", form({ grant_type: "refresh_token", refresh_token: t.refresh_token, client_id: publicClient }))).json();
+    const r1 = await (
+      await call(
+        token,
+        "/oauth/token",
+        form({ grant_type: "refresh_token", refresh_token: t.refresh_token, client_id: publicClient }),
+      )
+    ).json();
     expect(r1.access_token).toBeTruthy();
     expect(r1.refresh_token).not.toBe(t.refresh_token);
     expect((await callTool(r1.access_token, "whoami")).status).toBe(200);
-    const narrowed = await (await call(token, "/oauth/token", form({ grant_type: "refresh_token", refresh_token: r1.refresh_token, client_id: publicClient, scope: "profile" }))).json();
+    const narrowed = await (
+      await call(
+        token,
+        "/oauth/token",
+        form({
+          grant_type: "refresh_token",
+          refresh_token: r1.refresh_token,
+          client_id: publicClient,
+          scope: "profile",
+        }),
+      )
+    ).json();
     expect(narrowed.scope).toBe("profile");
-    const widen = await call(token, "/oauth/token", form({ grant_type: "refresh_token", refresh_token: narrowed.refresh_token, client_id: publicClient, scope: "profile audit:read" }));
+    const widen = await call(
+      token,
+      "/oauth/token",
+      form({
+        grant_type: "refresh_token",
+        refresh_token: narrowed.refresh_token,
+        client_id: publicClient,
+        scope: "profile audit:read",
+      }),
+    );
     expect((await widen.json()).error).toBe("invalid_scope");
-    const replay = await call(token, "/oauth/token", form({ grant_type: "refresh_token", refresh_token: t.refresh_token, client_id: publicClient }));
+    const replay = await call(
+      token,
+      "/oauth/token",
+      form({ grant_type: "refresh_token", refresh_token: t.refresh_token, client_id: publicClient }),
+    );
     expect((await replay.json()).error).toBe("invalid_grant");
     expect((await callTool(r1.access_token, "whoami")).status).toBe(401);
     expect((await callTool(narrowed.access_token, "whoami")).status).toBe(401);
@@ -306,12 +488,19 @@ describe("token endpoint errors", () => {
 
   it("authenticates confidential clients and refuses unknown grant types", async () => {
     const basic = Buffer.from(`${confidential.clientId}:wrong`).toString("base64");
-    const res = await call(token, "/oauth/token", { ...form({ grant_type: "refresh_token", refresh_token: "x" }), headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}` } });
+    const res = await call(token, "/oauth/token", {
+      ...form({ grant_type: "refresh_token", refresh_token: "x" }),
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}` },
+    });
     expect(res.status).toBe(401);
     expect((await res.json()).error).toBe("invalid_client");
     const gt = await call(token, "/oauth/token", form({ grant_type: "password", client_id: publicClient }));
     expect((await gt.json()).error).toBe("unsupported_grant_type");
-    const json = await call(token, "/oauth/token", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const json = await call(token, "/oauth/token", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect((await json.json()).error).toBe("invalid_request");
   });
 });
@@ -319,29 +508,60 @@ describe("token endpoint errors", () => {
 describe("revocation and introspection", () => {
   const introspectAs = (tok: string) => {
     const basic = Buffer.from(`${confidential.clientId}:${confidential.clientSecret}`).toString("base64");
-    return call(introspect, "/oauth/introspect", { ...form({ token: tok }), headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}` } });
+    return call(introspect, "/oauth/introspect", {
+      ...form({ token: tok }),
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}` },
+    });
   };
   it("introspection reports active tokens with their claims, and inactive once the grant is revoked", async () => {
     const t = await fullFlow();
     const active = await (await introspectAs(t.access_token)).json();
-    expect(active).toMatchObject({ active: true, sub: john.id, org_id: xcorpId, client_id: publicClient, scope: "profile members:read", aud: RESOURCE });
-    const pub = await call(introspect, "/oauth/introspect", form({ token: t.access_token, client_id: publicClient }));
+    expect(active).toMatchObject({
+      active: true,
+      sub: john.id,
+      org_id: xcorpId,
+      client_id: publicClient,
+      scope: "profile members:read",
+      aud: RESOURCE,
+    });
+    const pub = await call(
+      introspect,
+      "/oauth/introspect",
+      form({ token: t.access_token, client_id: publicClient }),
+    );
     expect(pub.status).toBe(401);
-    const rev = await call(revoke, "/oauth/revoke", form({ token: t.refresh_token, client_id: publicClient }));
+    const rev = await call(
+      revoke,
+      "/oauth/revoke",
+      form({ token: t.refresh_token, client_id: publicClient }),
+    );
     expect(rev.status).toBe(200);
     expect(await (await introspectAs(t.access_token)).json()).toEqual({ active: false });
     expect((await callTool(t.access_token, "whoami")).status).toBe(401);
   });
   it("revoking an access token ends its grant too; unknown tokens answer 200", async () => {
     const t = await fullFlow();
-    expect((await call(revoke, "/oauth/revoke", form({ token: t.access_token, token_type_hint: "access_token", client_id: publicClient }))).status).toBe(200);
+    expect(
+      (
+        await call(
+          revoke,
+          "/oauth/revoke",
+          form({ token: t.access_token, token_type_hint: "access_token", client_id: publicClient }),
+        )
+      ).status,
+    ).toBe(200);
     expect((await callTool(t.access_token, "whoami")).status).toBe(401);
-    expect((await call(revoke, "/oauth/revoke", form({ token: "garbage", client_id: publicClient }))).status).toBe(200);
+    expect(
+      (await call(revoke, "/oauth/revoke", form({ token: "garbage", client_id: publicClient }))).status,
+    ).toBe(200);
   });
   it("another client cannot revoke someone else's token", async () => {
     const t = await fullFlow();
     const basic = Buffer.from(`${confidential.clientId}:${confidential.clientSecret}`).toString("base64");
-    await call(revoke, "/oauth/revoke", { ...form({ token: t.refresh_token }), headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}` } });
+    await call(revoke, "/oauth/revoke", {
+      ...form({ token: t.refresh_token }),
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}` },
+    });
     expect((await callTool(t.access_token, "whoami")).status).toBe(200);
   });
 });
@@ -358,20 +578,76 @@ describe("orgs, blocks and disabled clients", () => {
     await db.insert(memberships).values({ orgId: techcorp.id, userId: john.id, roleId: memberRole!.id });
     // A platform-wide client (no org): every org of the user is offered.
     const admin = await userByEmail(db, "admin@gatehouse.example");
-    const { clientId } = await create({ orgId: null }, { name: "Everywhere", type: "public", presets: ["vscode"], presetParams: {}, redirectUris: [], allowedScopes: ["profile"], accessTokenTtlSeconds: 600 }, { user: admin, context: systemContext() });
+    const { clientId } = await create(
+      { orgId: null },
+      {
+        name: "Everywhere",
+        type: "public",
+        presets: ["vscode"],
+        presetParams: {},
+        redirectUris: [],
+        allowedScopes: ["profile"],
+        accessTokenTtlSeconds: 600,
+      },
+      { user: admin, context: systemContext() },
+    );
     const { verifier, challenge } = pkcePair();
-    const sealed = await sealConsentRequest({ clientId, redirectUri: "http://127.0.0.1:5555/", scopes: ["profile"], state: null, codeChallenge: challenge, resource: RESOURCE }, john.sessionIdHash);
+    const sealed = await sealConsentRequest(
+      {
+        clientId,
+        redirectUri: "http://127.0.0.1:5555/",
+        scopes: ["profile"],
+        state: null,
+        codeChallenge: challenge,
+        resource: RESOURCE,
+      },
+      john.sessionIdHash,
+    );
     const view = await getConsentView(john, sealed);
     expect(view!.orgs.map((o) => o.slug).sort()).toEqual(["techcorp", "xcorp"]);
     expect(view!.warnings.join(" ")).not.toMatch(/localhost/); // it also has https redirects
     // The org-scoped client of XCorp is offered in XCorp only.
-    const own = await sealConsentRequest({ clientId: publicClient, redirectUri: "http://localhost:1/callback", scopes: ["profile"], state: null, codeChallenge: challenge, resource: RESOURCE }, john.sessionIdHash);
+    const own = await sealConsentRequest(
+      {
+        clientId: publicClient,
+        redirectUri: "http://localhost:1/callback",
+        scopes: ["profile"],
+        state: null,
+        codeChallenge: challenge,
+        resource: RESOURCE,
+      },
+      john.sessionIdHash,
+    );
     const ownView = await getConsentView(john, own);
     expect(ownView!.orgs.map((o) => o.slug)).toEqual(["xcorp"]);
     expect(ownView!.warnings.join(" ")).toMatch(/localhost/); // loopback-only client
     // Approve in TechCorp: the token names TechCorp.
-    const back = await approve(john, new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: "http://127.0.0.1:5555/", scope: "profile", code_challenge: challenge, code_challenge_method: "S256", resource: RESOURCE }).toString(), techcorp.id);
-    const t = await (await call(token, "/oauth/token", form({ grant_type: "authorization_code", code: back.searchParams.get("code")!, redirect_uri: "http://127.0.0.1:5555/", client_id: clientId, code_verifier: verifier }))).json();
+    const back = await approve(
+      john,
+      new URLSearchParams({
+        response_type: "code",
+        client_id: clientId,
+        redirect_uri: "http://127.0.0.1:5555/",
+        scope: "profile",
+        code_challenge: challenge,
+        code_challenge_method: "S256",
+        resource: RESOURCE,
+      }).toString(),
+      techcorp.id,
+    );
+    const t = await (
+      await call(
+        token,
+        "/oauth/token",
+        form({
+          grant_type: "authorization_code",
+          code: back.searchParams.get("code")!,
+          redirect_uri: "http://127.0.0.1:5555/",
+          client_id: clientId,
+          code_verifier: verifier,
+        }),
+      )
+    ).json();
     const who = await (await callTool(t.access_token, "whoami")).json();
     expect(who.result.structuredContent.org_id).toBe(techcorp.id);
   });
@@ -386,7 +662,10 @@ describe("orgs, blocks and disabled clients", () => {
     session.user = john;
     const res = await call(authorize, `/oauth/authorize?${authorizeQuery()}`);
     const { getConsentView } = await import("./consent");
-    const view = await getConsentView(john, new URL(res.headers.get("location")!, BASE).searchParams.get("request")!);
+    const view = await getConsentView(
+      john,
+      new URL(res.headers.get("location")!, BASE).searchParams.get("request")!,
+    );
     expect(view!.orgs).toEqual([]);
     await setClientBlocked(xcorpId, publicClient, false, { user: admin, context: systemContext() });
     expect((await callTool(t.access_token, "whoami")).status).toBe(401); // unblocking does not revive revoked grants
@@ -396,14 +675,22 @@ describe("orgs, blocks and disabled clients", () => {
     const t = await fullFlow();
     const { setClientDisabled } = await import("./client-admin");
     const admin = await userByEmail(getDb().db, "admin@xcorp.example");
-    await setClientDisabled({ orgId: xcorpId }, publicClient, true, { user: admin, context: systemContext() });
+    await setClientDisabled({ orgId: xcorpId }, publicClient, true, {
+      user: admin,
+      context: systemContext(),
+    });
     expect((await callTool(t.access_token, "whoami")).status).toBe(401);
     session.user = john;
     const res = await call(authorize, `/oauth/authorize?${authorizeQuery()}`);
     expect(new URL(res.headers.get("location")!, BASE).pathname).toBe("/oauth/error");
     // Another org's admin cannot touch this client.
     const other = await orgBySlug(getDb().db, "techcorp");
-    await expect(setClientDisabled({ orgId: other.id }, publicClient, false, { user: admin, context: systemContext() })).rejects.toThrow(/No such client/);
-    await setClientDisabled({ orgId: xcorpId }, publicClient, false, { user: admin, context: systemContext() });
+    await expect(
+      setClientDisabled({ orgId: other.id }, publicClient, false, { user: admin, context: systemContext() }),
+    ).rejects.toThrow(/No such client/);
+    await setClientDisabled({ orgId: xcorpId }, publicClient, false, {
+      user: admin,
+      context: systemContext(),
+    });
   });
 });

@@ -21,7 +21,19 @@ export interface GrantStatus {
  */
 export async function getGrantStatus(grantId: string, db: Executor = getDb()): Promise<GrantStatus | null> {
   if (!/^[0-9a-f-]{36}$/i.test(grantId)) return null;
-  const [r] = await queryRows<{ active: boolean; user_id: string; org_id: string; client_id: string; scopes: string[]; client_name: string; resource: string; user_email: string; user_name: string | null }>(db, sql`
+  const [r] = await queryRows<{
+    active: boolean;
+    user_id: string;
+    org_id: string;
+    client_id: string;
+    scopes: string[];
+    client_name: string;
+    resource: string;
+    user_email: string;
+    user_name: string | null;
+  }>(
+    db,
+    sql`
     select
       (g.revoked_at is null and c.disabled_at is null and u.disabled_at is null
         and exists (select 1 from memberships m where m.org_id = g.org_id and m.user_id = g.user_id)
@@ -31,7 +43,18 @@ export async function getGrantStatus(grantId: string, db: Executor = getDb()): P
     from oauth_grants g
     join oauth_clients c on c.id = g.client_id
     join users u on u.id = g.user_id
-    where g.id = ${grantId}`);
+    where g.id = ${grantId}`,
+  );
   if (!r) return null;
-  return { active: r.active === true, userId: r.user_id, orgId: r.org_id, clientId: r.client_id, scopes: r.scopes, clientName: r.client_name, resource: r.resource, userEmail: r.user_email, userName: r.user_name };
+  return {
+    active: r.active === true,
+    userId: r.user_id,
+    orgId: r.org_id,
+    clientId: r.client_id,
+    scopes: r.scopes,
+    clientName: r.client_name,
+    resource: r.resource,
+    userEmail: r.user_email,
+    userName: r.user_name,
+  };
 }

@@ -9,7 +9,10 @@ import { verifyAccessToken } from "./tokens";
  * RFC 7662 for resource servers: a confidential client authenticates; the answer is
  * `{ active: false }` unless the token verifies AND its grant still stands.
  */
-export async function handleIntrospection(headers: Headers, form: URLSearchParams): Promise<Record<string, unknown>> {
+export async function handleIntrospection(
+  headers: Headers,
+  form: URLSearchParams,
+): Promise<Record<string, unknown>> {
   const caller = await authenticateClient(readClientCredentials(headers, form));
   if (caller.type !== "confidential") throw invalidClient("Introspection needs a confidential client.");
   const token = form.get("token");

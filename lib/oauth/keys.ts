@@ -47,7 +47,10 @@ export async function createSigningKey(db: Executor = getDb()): Promise<string> 
  */
 export async function rotateSigningKeys(db: Executor = getDb()): Promise<string> {
   const kid = await db.transaction(async (tx) => {
-    await tx.update(oauthSigningKeys).set({ retiredAt: new Date() }).where(isNull(oauthSigningKeys.retiredAt));
+    await tx
+      .update(oauthSigningKeys)
+      .set({ retiredAt: new Date() })
+      .where(isNull(oauthSigningKeys.retiredAt));
     return createSigningKey(tx);
   });
   forgetKeyCache();
@@ -66,7 +69,12 @@ export async function getActiveSigningKey(db: Executor = getDb()): Promise<Signi
     .limit(1);
   if (!row) {
     await createSigningKey(db);
-    [row] = await db.select().from(oauthSigningKeys).where(isNull(oauthSigningKeys.retiredAt)).orderBy(desc(oauthSigningKeys.activatedAt)).limit(1);
+    [row] = await db
+      .select()
+      .from(oauthSigningKeys)
+      .where(isNull(oauthSigningKeys.retiredAt))
+      .orderBy(desc(oauthSigningKeys.activatedAt))
+      .limit(1);
   }
   if (!row) throw new Error("no signing key");
   const jwk = JSON.parse(decryptSecret(row.privateJwkEncrypted)) as JWK;
@@ -77,7 +85,10 @@ export async function getActiveSigningKey(db: Executor = getDb()): Promise<Signi
 }
 
 /** The public keys to publish: active ones and those retired within the grace period. */
-export async function getPublicJwks(db: Executor = getDb(), opts: { fresh?: boolean } = {}): Promise<{ keys: JWK[] }> {
+export async function getPublicJwks(
+  db: Executor = getDb(),
+  opts: { fresh?: boolean } = {},
+): Promise<{ keys: JWK[] }> {
   const c = cache();
   if (!opts.fresh && c.jwks && Date.now() - c.jwks.at < CACHE_MS) return { keys: c.jwks.keys };
   const rows = await db

@@ -51,14 +51,19 @@ export function isFetchableClientIdUrl(raw: string): boolean {
 export async function resolveMetadataDocumentClient(clientId: string): Promise<Resolution> {
   const cached = await findClient(clientId);
   if (cached && cached.registration !== "metadata_document") return { ok: true, client: cached };
-  if (cached?.fetchedAt && Date.now() - cached.fetchedAt.getTime() < METADATA_CACHE_SECONDS * 1000) return { ok: true, client: cached };
-  if (!isFetchableClientIdUrl(clientId)) return { ok: false, message: "The client_id URL cannot be used as a metadata document." };
+  if (cached?.fetchedAt && Date.now() - cached.fetchedAt.getTime() < METADATA_CACHE_SECONDS * 1000)
+    return { ok: true, client: cached };
+  if (!isFetchableClientIdUrl(clientId))
+    return { ok: false, message: "The client_id URL cannot be used as a metadata document." };
   let text: string;
   try {
     text = await fetchLimited(clientId);
   } catch (err) {
     if (cached) return { ok: true, client: cached }; // keep serving the last good copy
-    return { ok: false, message: `The client's metadata document could not be fetched (${(err as Error).message}).` };
+    return {
+      ok: false,
+      message: `The client's metadata document could not be fetched (${(err as Error).message}).`,
+    };
   }
   let doc: z.infer<typeof documentSchema>;
   try {
@@ -66,12 +71,20 @@ export async function resolveMetadataDocumentClient(clientId: string): Promise<R
   } catch {
     return { ok: false, message: "The client's metadata document is not valid." };
   }
-  if (doc.client_id !== clientId) return { ok: false, message: "The metadata document names a different client_id." };
+  if (doc.client_id !== clientId)
+    return { ok: false, message: "The metadata document names a different client_id." };
   if (doc.token_endpoint_auth_method && doc.token_endpoint_auth_method !== "none") {
-    return { ok: false, message: "Only public clients (token_endpoint_auth_method none) may use metadata documents." };
+    return {
+      ok: false,
+      message: "Only public clients (token_endpoint_auth_method none) may use metadata documents.",
+    };
   }
   const check = checkRedirectUris(doc.redirect_uris);
-  if (!check.ok) return { ok: false, message: `The metadata document has a bad redirect URI: ${check.uri} ${check.reason}.` };
+  if (!check.ok)
+    return {
+      ok: false,
+      message: `The metadata document has a bad redirect URI: ${check.uri} ${check.reason}.`,
+    };
   const values = {
     name: doc.client_name ?? new URL(clientId).host,
     redirectUris: doc.redirect_uris,
@@ -101,7 +114,11 @@ function fetchLimited(raw: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = mod.get(
       url,
-      { lookup: guardedLookup(testMode()) as never, headers: { accept: "application/json" }, timeout: TIMEOUT_MS },
+      {
+        lookup: guardedLookup(testMode()) as never,
+        headers: { accept: "application/json" },
+        timeout: TIMEOUT_MS,
+      },
       (res) => {
         if (res.statusCode !== 200) {
           res.resume();

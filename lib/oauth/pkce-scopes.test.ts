@@ -30,15 +30,24 @@ describe("scope parsing", () => {
   it.each([
     ["", { ok: true, scopes: [] }],
     ["profile", { ok: true, scopes: ["profile"] }],
-    ["audit:read  members:read profile members:read", { ok: true, scopes: ["profile", "members:read", "audit:read"] }],
+    [
+      "audit:read  members:read profile members:read",
+      { ok: true, scopes: ["profile", "members:read", "audit:read"] },
+    ],
     ["profile admin:all", { ok: false, invalid: ["admin:all"] }],
     ['profile "x"', { ok: false, invalid: ['"x"'] }],
     ["PROFILE", { ok: false, invalid: ["PROFILE"] }],
   ])("%j", (raw, expected) => expect(parseScope(raw)).toEqual(expected));
 
   it("limits to the client's allowed scopes and defaults to profile", () => {
-    expect(resolveRequestedScopes([], ["profile", "members:read"])).toEqual({ scopes: ["profile"], refused: [] });
-    expect(resolveRequestedScopes(["audit:read"], ["profile"])).toEqual({ scopes: [], refused: ["audit:read"] });
+    expect(resolveRequestedScopes([], ["profile", "members:read"])).toEqual({
+      scopes: ["profile"],
+      refused: [],
+    });
+    expect(resolveRequestedScopes(["audit:read"], ["profile"])).toEqual({
+      scopes: [],
+      refused: ["audit:read"],
+    });
   });
 });
 
@@ -46,7 +55,11 @@ describe("presets", () => {
   it("expands Cursor to its three URIs, and ChatGPT with the callback id", () => {
     expect(expandPresets(["cursor"])).toEqual({
       ok: true,
-      uris: ["cursor://anysphere.cursor-mcp/oauth/callback", "https://www.cursor.com/agents/mcp/oauth/callback", "http://localhost:8787/callback"],
+      uris: [
+        "cursor://anysphere.cursor-mcp/oauth/callback",
+        "https://www.cursor.com/agents/mcp/oauth/callback",
+        "http://localhost:8787/callback",
+      ],
     });
     const chat = expandPresets(["chatgpt"], { callback_id: "abc123" });
     expect(chat.ok && chat.uris).toContain("https://chatgpt.com/connector/oauth/abc123");
@@ -54,6 +67,8 @@ describe("presets", () => {
     expect(expandPresets(["nope"]).ok).toBe(false);
   });
   it("recognizes a dynamically registered Cursor", () => {
-    expect(presetsMatching(["cursor://anysphere.cursor-mcp/oauth/callback"]).map((p) => p.id)).toEqual(["cursor"]);
+    expect(presetsMatching(["cursor://anysphere.cursor-mcp/oauth/callback"]).map((p) => p.id)).toEqual([
+      "cursor",
+    ]);
   });
 });

@@ -17,5 +17,8 @@ export function s256(verifier: string): string {
 export function verifyPkce(verifier: string | null | undefined, challenge: string): boolean {
   if (!verifier || !VERIFIER.test(verifier)) return false;
   const expected = s256(verifier);
-  return expected.length === challenge.length && createHash("sha256").update(expected).digest().equals(createHash("sha256").update(challenge).digest());
+  return (
+    expected.length === challenge.length &&
+    createHash("sha256").update(expected).digest().equals(createHash("sha256").update(challenge).digest())
+  );
 }

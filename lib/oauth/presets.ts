@@ -37,7 +37,12 @@ export const REDIRECT_PRESETS: readonly RedirectPreset[] = [
   {
     id: "vscode",
     name: "VS Code / GitHub Copilot",
-    redirectUris: ["https://vscode.dev/redirect", "https://insiders.vscode.dev/redirect", "http://127.0.0.1/", "http://127.0.0.1:33418/"],
+    redirectUris: [
+      "https://vscode.dev/redirect",
+      "https://insiders.vscode.dev/redirect",
+      "http://127.0.0.1/",
+      "http://127.0.0.1:33418/",
+    ],
     anyPortNote: "loopback on any port",
   },
   {
@@ -57,7 +62,11 @@ export const REDIRECT_PRESETS: readonly RedirectPreset[] = [
   {
     id: "goose-gemini-mcp-remote",
     name: "Goose, Gemini CLI, mcp-remote",
-    redirectUris: ["http://127.0.0.1/oauth_callback", "http://localhost/oauth/callback", "http://localhost:3334/oauth/callback"],
+    redirectUris: [
+      "http://127.0.0.1/oauth_callback",
+      "http://localhost/oauth/callback",
+      "http://localhost:3334/oauth/callback",
+    ],
     anyPortNote: "any port",
   },
 ];
@@ -69,7 +78,10 @@ export function findPreset(id: string): RedirectPreset | undefined {
 export type PresetExpansion = { ok: true; uris: string[] } | { ok: false; message: string };
 
 /** The redirect URIs of the ticked presets, placeholders filled from `params`. */
-export function expandPresets(ids: readonly string[], params: Record<string, string | undefined> = {}): PresetExpansion {
+export function expandPresets(
+  ids: readonly string[],
+  params: Record<string, string | undefined> = {},
+): PresetExpansion {
   const uris: string[] = [];
   for (const id of ids) {
     const preset = findPreset(id);

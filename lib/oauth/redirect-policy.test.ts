@@ -38,13 +38,24 @@ describe("checkRedirectUri", () => {
 
   it("refuses a whole list when one URI is bad", () => {
     expect(checkRedirectUris(["https://a.example/cb", "javascript:x"]).ok).toBe(false);
-    expect(checkRedirectUris(["https://a.example/cb", "cursor://anysphere.cursor-mcp/oauth/callback", "http://localhost:8787/callback"]).ok).toBe(true);
+    expect(
+      checkRedirectUris([
+        "https://a.example/cb",
+        "cursor://anysphere.cursor-mcp/oauth/callback",
+        "http://localhost:8787/callback",
+      ]).ok,
+    ).toBe(true);
     expect(checkRedirectUris([]).ok).toBe(false);
   });
 });
 
 describe("matchRedirectUri", () => {
-  const registered = ["https://claude.ai/api/mcp/auth_callback", "http://localhost/callback", "http://127.0.0.1:33418/", "cursor://anysphere.cursor-mcp/oauth/callback"];
+  const registered = [
+    "https://claude.ai/api/mcp/auth_callback",
+    "http://localhost/callback",
+    "http://127.0.0.1:33418/",
+    "cursor://anysphere.cursor-mcp/oauth/callback",
+  ];
   const cases: [string, boolean][] = [
     ["https://claude.ai/api/mcp/auth_callback", true],
     ["https://claude.ai/api/mcp/auth_callback/", false],

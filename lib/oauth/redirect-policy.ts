@@ -41,7 +41,9 @@ export function checkRedirectUri(raw: string): RedirectCheck {
 }
 
 /** Check a whole list; one bad URI refuses the list. */
-export function checkRedirectUris(uris: readonly string[]): { ok: true } | { ok: false; uri: string; reason: string } {
+export function checkRedirectUris(
+  uris: readonly string[],
+): { ok: true } | { ok: false; uri: string; reason: string } {
   if (uris.length === 0) return { ok: false, uri: "", reason: "at least one redirect URI is needed" };
   for (const uri of uris) {
     const check = checkRedirectUri(uri);

@@ -14,7 +14,11 @@ import { verifyAccessToken } from "./tokens";
  * RFC 7009: revoke a refresh or access token. Either one revokes its whole grant, so every token
  * derived from it stops working. Unknown tokens and tokens of other clients are ignored (200).
  */
-export async function handleRevocation(headers: Headers, form: URLSearchParams, context: RequestContext): Promise<void> {
+export async function handleRevocation(
+  headers: Headers,
+  form: URLSearchParams,
+  context: RequestContext,
+): Promise<void> {
   const client = await authenticateClient(readClientCredentials(headers, form));
   const token = form.get("token");
   if (!token) throw invalidRequest("token is required.");

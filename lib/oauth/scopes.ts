@@ -36,9 +36,15 @@ export function canonicalScopes(scopes: readonly string[]): Scope[] {
 }
 
 /** The scopes a client may get: the request (or the default) limited to what the client is allowed. */
-export function resolveRequestedScopes(requested: Scope[], allowed: readonly string[]): { scopes: Scope[]; refused: Scope[] } {
+export function resolveRequestedScopes(
+  requested: Scope[],
+  allowed: readonly string[],
+): { scopes: Scope[]; refused: Scope[] } {
   const wanted = requested.length ? requested : DEFAULT_SCOPES.filter((s) => allowed.includes(s));
-  return { scopes: wanted.filter((s) => allowed.includes(s)), refused: wanted.filter((s) => !allowed.includes(s)) };
+  return {
+    scopes: wanted.filter((s) => allowed.includes(s)),
+    refused: wanted.filter((s) => !allowed.includes(s)),
+  };
 }
 
 export function formatScope(scopes: readonly string[]): string {

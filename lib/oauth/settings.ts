@@ -10,7 +10,10 @@ export const DCR_SETTING = "dynamic_client_registration";
  * The value is a JSON boolean (as the platform settings API writes it).
  */
 export async function isDynamicRegistrationEnabled(db: Executor = getDb()): Promise<boolean> {
-  const [row] = await db.select({ value: platformSettings.value }).from(platformSettings).where(eq(platformSettings.key, DCR_SETTING));
+  const [row] = await db
+    .select({ value: platformSettings.value })
+    .from(platformSettings)
+    .where(eq(platformSettings.key, DCR_SETTING));
   const v = row?.value as { enabled?: unknown } | boolean | undefined;
   return v === true || (typeof v === "object" && v !== null && v.enabled === true);
 }

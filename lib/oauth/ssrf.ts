@@ -8,9 +8,16 @@ export function isPrivateAddress(ip: string): boolean {
   if (v === 4) {
     const [a, b] = ip.split(".").map(Number) as [number, number];
     return (
-      a === 0 || a === 10 || a === 127 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 192 && b === 0) ||
-      (a === 198 && (b === 18 || b === 19)) || a >= 224
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 192 && b === 0) ||
+      (a === 198 && (b === 18 || b === 19)) ||
+      a >= 224
     );
   }
   if (v === 6) {
@@ -23,7 +30,11 @@ export function isPrivateAddress(ip: string): boolean {
   return true;
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * A `lookup` for http(s).request that refuses private addresses: the check happens on the address
@@ -36,7 +47,10 @@ export function guardedLookup(allowPrivate: boolean) {
       const list = addresses as LookupAddress[];
       const bad = list.find((a) => isPrivateAddress(a.address));
       if (bad && !allowPrivate) {
-        return callback(Object.assign(new Error(`${hostname} resolves to a private address`), { code: "EPRIVATE" }), []);
+        return callback(
+          Object.assign(new Error(`${hostname} resolves to a private address`), { code: "EPRIVATE" }),
+          [],
+        );
       }
       const opts = options as { all?: boolean };
       if (opts.all) return callback(null, list);

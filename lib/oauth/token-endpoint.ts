@@ -5,7 +5,15 @@ import { getDb, type Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/request-context";
 import { authenticateClient, type OAuthClientRow, readClientCredentials } from "./clients";
 import { consumeCode } from "./codes";
-import { invalidGrant, invalidRequest, invalidScope, invalidTarget, OAuthError, unauthorizedClient, unsupportedGrantType } from "./errors";
+import {
+  invalidGrant,
+  invalidRequest,
+  invalidScope,
+  invalidTarget,
+  OAuthError,
+  unauthorizedClient,
+  unsupportedGrantType,
+} from "./errors";
 import { getGrantStatus } from "./grant-status";
 import { revokeGrant } from "./grants";
 import { verifyPkce } from "./pkce";
@@ -24,7 +32,11 @@ export interface TokenResponse {
 type Outcome = { ok: true; body: TokenResponse } | { ok: false; error: OAuthError };
 
 /** Handle a token request body (already read as a form): authorization_code or refresh_token. */
-export async function handleTokenRequest(headers: Headers, form: URLSearchParams, context: RequestContext): Promise<TokenResponse> {
+export async function handleTokenRequest(
+  headers: Headers,
+  form: URLSearchParams,
+  context: RequestContext,
+): Promise<TokenResponse> {
   for (const [k] of form) {
     if (form.getAll(k).length > 1) throw invalidRequest(`Parameter ${k} is repeated.`);
   }
@@ -35,12 +47,18 @@ export async function handleTokenRequest(headers: Headers, form: URLSearchParams
   }
   const client = await authenticateClient(readClientCredentials(headers, form));
   const outcome =
-    grantType === "authorization_code" ? await redeemCode(client, form, context) : await refresh(client, form, context);
+    grantType === "authorization_code"
+      ? await redeemCode(client, form, context)
+      : await refresh(client, form, context);
   if (!outcome.ok) throw outcome.error;
   return outcome.body;
 }
 
-async function redeemCode(client: OAuthClientRow, form: URLSearchParams, context: RequestContext): Promise<Outcome> {
+async function redeemCode(
+  client: OAuthClientRow,
+  form: URLSearchParams,
+  context: RequestContext,
+): Promise<Outcome> {
   const code = form.get("code");
   const redirectUri = form.get("redirect_uri");
   const verifier = form.get("code_verifier");
@@ -72,9 +90,12 @@ async function redeemCode(client: OAuthClientRow, form: URLSearchParams, context
     const row = consumed.row;
     if (row.clientId !== client.id) return fail(invalidGrant("The code was issued to another client."));
     if (row.expiresAt.getTime() <= Date.now()) return fail(invalidGrant("The code has expired."));
-    if (!redirectUri || redirectUri !== row.redirectUri) return fail(invalidGrant("redirect_uri does not match the authorization request."));
-    if (!verifyPkce(verifier, row.codeChallenge)) return fail(invalidGrant("code_verifier does not match the code challenge."));
-    if (resource && resource !== row.resource) return fail(invalidTarget("resource does not match the authorization request."));
+    if (!redirectUri || redirectUri !== row.redirectUri)
+      return fail(invalidGrant("redirect_uri does not match the authorization request."));
+    if (!verifyPkce(verifier, row.codeChallenge))
+      return fail(invalidGrant("code_verifier does not match the code challenge."));
+    if (resource && resource !== row.resource)
+      return fail(invalidTarget("resource does not match the authorization request."));
     const grant = await getGrantStatus(row.grantId, tx);
     if (!grant?.active) return fail(invalidGrant("The grant was revoked."));
     const body = await issueTokens(tx, client, { id: row.grantId, ...grant }, row.scopes, row.resource);
@@ -94,7 +115,11 @@ async function redeemCode(client: OAuthClientRow, form: URLSearchParams, context
   });
 }
 
-async function refresh(client: OAuthClientRow, form: URLSearchParams, context: RequestContext): Promise<Outcome> {
+async function refresh(
+  client: OAuthClientRow,
+  form: URLSearchParams,
+  context: RequestContext,
+): Promise<Outcome> {
   const token = form.get("refresh_token");
   if (!token) throw invalidRequest("refresh_token is required.");
   const scopeParam = form.get("scope");
@@ -103,7 +128,8 @@ async function refresh(client: OAuthClientRow, form: URLSearchParams, context: R
     const consumed = await consumeRefreshToken(tx, token);
     if (!consumed) return fail(invalidGrant("The refresh token is not valid."));
     if ("reused" in consumed) {
-      if (consumed.reused.clientId !== client.id) return fail(invalidGrant("The refresh token is not valid."));
+      if (consumed.reused.clientId !== client.id)
+        return fail(invalidGrant("The refresh token is not valid."));
       const revoked = await revokeGrant(tx, consumed.reused.grantId, "refresh_reuse");
       for (const g of revoked) {
         await recordAudit(tx, {
@@ -122,7 +148,8 @@ async function refresh(client: OAuthClientRow, form: URLSearchParams, context: R
       return fail(invalidGrant("The refresh token was already used; the grant is revoked."));
     }
     const row = consumed.row;
-    if (row.clientId !== client.id) return fail(invalidGrant("The refresh token was issued to another client."));
+    if (row.clientId !== client.id)
+      return fail(invalidGrant("The refresh token was issued to another client."));
     if (row.expiresAt.getTime() <= Date.now()) return fail(invalidGrant("The refresh token has expired."));
     const grant = await getGrantStatus(row.grantId, tx);
     if (!grant?.active) return fail(invalidGrant("The grant was revoked."));
@@ -130,11 +157,13 @@ async function refresh(client: OAuthClientRow, form: URLSearchParams, context: R
     if (scopeParam !== null) {
       const parsed = parseScope(scopeParam);
       if (!parsed.ok) return fail(invalidScope(`Unknown scope: ${parsed.invalid.join(", ")}.`));
-      if (parsed.scopes.some((s) => !row.scopes.includes(s))) return fail(invalidScope("A refresh cannot widen the scope."));
+      if (parsed.scopes.some((s) => !row.scopes.includes(s)))
+        return fail(invalidScope("A refresh cannot widen the scope."));
       if (parsed.scopes.length) scopes = parsed.scopes;
     }
     const resource = grant.resource;
-    if (resourceParam && resourceParam !== resource) return fail(invalidTarget("resource does not match the grant."));
+    if (resourceParam && resourceParam !== resource)
+      return fail(invalidTarget("resource does not match the grant."));
     const body = await issueTokens(tx, client, { id: row.grantId, ...grant }, scopes, resource);
     await markUsed(tx, row.grantId, client.id);
     await recordAudit(tx, {
@@ -164,11 +193,25 @@ async function issueTokens(
   }
   const ttl = client.accessTokenTtlSeconds;
   const { token } = await issueAccessToken(
-    { userId: grant.userId, orgId: grant.orgId, clientId: client.id, grantId: grant.id, scopes, resource, ttlSeconds: ttl },
+    {
+      userId: grant.userId,
+      orgId: grant.orgId,
+      clientId: client.id,
+      grantId: grant.id,
+      scopes,
+      resource,
+      ttlSeconds: ttl,
+    },
     tx,
   );
   const refreshToken = await createRefreshToken(tx, { grantId: grant.id, clientId: client.id, scopes });
-  return { access_token: token, token_type: "Bearer", expires_in: ttl, refresh_token: refreshToken, scope: scopes.join(" ") };
+  return {
+    access_token: token,
+    token_type: "Bearer",
+    expires_in: ttl,
+    refresh_token: refreshToken,
+    scope: scopes.join(" "),
+  };
 }
 
 function fail(error: OAuthError): Outcome {

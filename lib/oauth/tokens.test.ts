@@ -6,7 +6,15 @@ import { issueAccessToken, verifyAccessToken } from "./tokens";
 
 useTestDatabase();
 const AUD = "http://localhost:3000/api/mcp";
-const input = { userId: "u-1", orgId: "o-1", clientId: "c-1", grantId: "00000000-0000-4000-8000-000000000001", scopes: ["profile", "members:read"], resource: AUD, ttlSeconds: 900 };
+const input = {
+  userId: "u-1",
+  orgId: "o-1",
+  clientId: "c-1",
+  grantId: "00000000-0000-4000-8000-000000000001",
+  scopes: ["profile", "members:read"],
+  resource: AUD,
+  ttlSeconds: 900,
+};
 
 describe("access token claims", () => {
   it("carries iss, aud, sub, org_id, scope, client_id, grant_id, jti, iat, exp, signed ES256 as at+jwt", async () => {
@@ -15,7 +23,15 @@ describe("access token claims", () => {
     expect(header).toMatchObject({ alg: "ES256", typ: "at+jwt" });
     expect(header.kid).toBeTruthy();
     const c = decodeJwt(token);
-    expect(c).toMatchObject({ iss: "http://localhost:3000", aud: AUD, sub: "u-1", org_id: "o-1", client_id: "c-1", grant_id: input.grantId, scope: "profile members:read" });
+    expect(c).toMatchObject({
+      iss: "http://localhost:3000",
+      aud: AUD,
+      sub: "u-1",
+      org_id: "o-1",
+      client_id: "c-1",
+      grant_id: input.grantId,
+      scope: "profile members:read",
+    });
     expect(c.exp! - c.iat!).toBe(900);
     expect(c.jti).toMatch(/^[0-9a-f-]{36}$/);
     const again = decodeJwt((await issueAccessToken(input)).token);
@@ -27,7 +43,9 @@ describe("access token claims", () => {
     expect((await verifyAccessToken(token, AUD)).sub).toBe("u-1");
     await expect(verifyAccessToken(token, "https://other.example/mcp")).rejects.toThrow(/aud/);
     const [h, p, s] = token.split(".");
-    const forged = Buffer.from(JSON.stringify({ ...decodeJwt(token), sub: "someone-else" })).toString("base64url");
+    const forged = Buffer.from(JSON.stringify({ ...decodeJwt(token), sub: "someone-else" })).toString(
+      "base64url",
+    );
     await expect(verifyAccessToken(`${h}.${forged}.${s}`, AUD)).rejects.toThrow();
     expect(p).toBeTruthy();
     const { token: expired } = await issueAccessToken({ ...input, ttlSeconds: -5 });
@@ -43,7 +61,9 @@ describe("access token claims", () => {
     forgetKeyCache();
     await expect(verifyAccessToken(before, AUD)).resolves.toBeTruthy();
     const { keys } = await getPublicJwks();
-    expect(keys.map((k) => k.kid)).toEqual(expect.arrayContaining([newKid, decodeProtectedHeader(before).kid]));
+    expect(keys.map((k) => k.kid)).toEqual(
+      expect.arrayContaining([newKid, decodeProtectedHeader(before).kid]),
+    );
     expect(keys.every((k) => k.d === undefined)).toBe(true);
   });
 });

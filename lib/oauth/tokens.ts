@@ -32,7 +32,10 @@ export interface AccessTokenClaims {
 }
 
 /** Sign an access token with the active key of the rotating key set. */
-export async function issueAccessToken(input: AccessTokenInput, db: Executor = getDb()): Promise<{ token: string; claims: AccessTokenClaims }> {
+export async function issueAccessToken(
+  input: AccessTokenInput,
+  db: Executor = getDb(),
+): Promise<{ token: string; claims: AccessTokenClaims }> {
   const key = await getActiveSigningKey(db);
   const iat = Math.floor(Date.now() / 1000);
   const claims: AccessTokenClaims = {
@@ -72,7 +75,11 @@ export class InvalidTokenError extends Error {
  * Verify signature, issuer, audience, expiry and type of an access token. Grant status is not
  * checked here: see `checkGrantActive`.
  */
-export async function verifyAccessToken(token: string, audience: string, db: Executor = getDb()): Promise<AccessTokenClaims> {
+export async function verifyAccessToken(
+  token: string,
+  audience: string,
+  db: Executor = getDb(),
+): Promise<AccessTokenClaims> {
   const attempt = async (fresh: boolean) => {
     const jwks = await verifierFor(db, fresh);
     return jwtVerify(token, jwks, {
@@ -93,14 +100,20 @@ export async function verifyAccessToken(token: string, audience: string, db: Exe
       result = await attempt(true);
     }
     const p = result.payload as Partial<AccessTokenClaims>;
-    if (typeof p.org_id !== "string" || typeof p.client_id !== "string" || typeof p.grant_id !== "string" || typeof p.scope !== "string") {
+    if (
+      typeof p.org_id !== "string" ||
+      typeof p.client_id !== "string" ||
+      typeof p.grant_id !== "string" ||
+      typeof p.scope !== "string"
+    ) {
       throw new InvalidTokenError("token is missing claims");
     }
     return p as AccessTokenClaims;
   } catch (err) {
     if (err instanceof InvalidTokenError) throw err;
     if (err instanceof errors.JWTExpired) throw new InvalidTokenError("token expired");
-    if (err instanceof errors.JWTClaimValidationFailed) throw new InvalidTokenError(`token ${err.claim} is not valid here`);
+    if (err instanceof errors.JWTClaimValidationFailed)
+      throw new InvalidTokenError(`token ${err.claim} is not valid here`);
     if (err instanceof errors.JOSEError) throw new InvalidTokenError("token is not valid");
     throw err;
   }

@@ -6,13 +6,19 @@ import type { CoverageCase } from "./cases";
 import { ORIGIN } from "./harness";
 
 const RESOURCE = `${ORIGIN}/api/mcp`;
-const PKCE = { verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" };
+const PKCE = {
+  verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+  challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+};
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 type Action = (...args: unknown[]) => Promise<{ ok: boolean }>;
 
 async function idOf(table: "users" | "orgs", key: string): Promise<string> {
   const db = getDb();
-  const [row] = table === "users" ? await db.select({ id: users.id }).from(users).where(eq(users.email, key)) : await db.select({ id: orgs.id }).from(orgs).where(eq(orgs.slug, key));
+  const [row] =
+    table === "users"
+      ? await db.select({ id: users.id }).from(users).where(eq(users.email, key))
+      : await db.select({ id: orgs.id }).from(orgs).where(eq(orgs.slug, key));
   if (!row) throw new Error(`no ${table} ${key}`);
   return row.id;
 }
@@ -24,7 +30,15 @@ async function xcorpClient(type: "public" | "confidential" = "public") {
   const adminId = await idOf("users", "admin@xcorp.example");
   return createClient(
     { orgId },
-    { name: `Coverage ${type}`, type, presets: ["claude-code"], presetParams: {}, redirectUris: [], allowedScopes: ["profile", "members:read"], accessTokenTtlSeconds: 600 },
+    {
+      name: `Coverage ${type}`,
+      type,
+      presets: ["claude-code"],
+      presetParams: {},
+      redirectUris: [],
+      allowedScopes: ["profile", "members:read"],
+      accessTokenTtlSeconds: 600,
+    },
     { user: { id: adminId, email: "admin@xcorp.example" }, context: systemContext() },
   );
 }
@@ -37,9 +51,24 @@ async function johnsGrant() {
   const db = getDb();
   const userId = await idOf("users", "john@xcorp.example");
   const orgId = await idOf("orgs", "xcorp");
-  const [g] = await db.insert(oauthGrants).values({ clientId, userId, orgId, scopes: ["profile", "members:read"], resource: RESOURCE }).returning({ id: oauthGrants.id });
-  const refresh = await createRefreshToken(db, { grantId: g!.id, clientId, scopes: ["profile", "members:read"] });
-  const { token } = await issueAccessToken({ userId, orgId, clientId, grantId: g!.id, scopes: ["profile", "members:read"], resource: RESOURCE, ttlSeconds: 600 });
+  const [g] = await db
+    .insert(oauthGrants)
+    .values({ clientId, userId, orgId, scopes: ["profile", "members:read"], resource: RESOURCE })
+    .returning({ id: oauthGrants.id });
+  const refresh = await createRefreshToken(db, {
+    grantId: g!.id,
+    clientId,
+    scopes: ["profile", "members:read"],
+  });
+  const { token } = await issueAccessToken({
+    userId,
+    orgId,
+    clientId,
+    grantId: g!.id,
+    scopes: ["profile", "members:read"],
+    resource: RESOURCE,
+    ttlSeconds: 600,
+  });
   return { clientId, grantId: g!.id, userId, refresh, access: token };
 }
 
@@ -54,7 +83,15 @@ async function expectAction(p: Promise<{ ok: boolean }>) {
   if (!r.ok) throw new Error(JSON.stringify(r));
 }
 
-const clientForm = { name: "Coverage form", type: "confidential", presets: ["cursor"], presetParams: {}, redirectUris: [], allowedScopes: ["profile"], accessTokenTtlSeconds: 900 };
+const clientForm = {
+  name: "Coverage form",
+  type: "confidential",
+  presets: ["cursor"],
+  presetParams: {},
+  redirectUris: [],
+  allowedScopes: ["profile"],
+  accessTokenTtlSeconds: 900,
+};
 
 /** Audit coverage of the OAuth server, the MCP server and the client / connected-apps console. */
 export const OAUTH_COVERAGE_CASES: Record<string, CoverageCase> = {
@@ -64,15 +101,31 @@ export const OAUTH_COVERAGE_CASES: Record<string, CoverageCase> = {
       const { clientId } = await xcorpClient();
       const { sealConsentRequest } = await import("@/lib/oauth/consent-request");
       state.sealed = await sealConsentRequest(
-        { clientId, redirectUri: "http://localhost:4000/callback", scopes: ["profile"], state: "s", codeChallenge: PKCE.challenge, resource: RESOURCE },
+        {
+          clientId,
+          redirectUri: "http://localhost:4000/callback",
+          scopes: ["profile"],
+          state: "s",
+          codeChallenge: PKCE.challenge,
+          resource: RESOURCE,
+        },
         "coverage",
       );
       state.org = await idOf("orgs", "xcorp");
       await as("john@xcorp.example");
     },
     run: async ({ entry, call, state }) => {
-      const res = await call(entry, "/oauth/decision", { method: "POST", headers: FORM, body: new URLSearchParams({ request: state.sealed!, decision: "approve", org: state.org! }).toString() });
-      if (res.status !== 303 || !res.headers.get("location")?.includes("code=")) throw new Error(`HTTP ${res.status}`);
+      const res = await call(entry, "/oauth/decision", {
+        method: "POST",
+        headers: FORM,
+        body: new URLSearchParams({
+          request: state.sealed!,
+          decision: "approve",
+          org: state.org!,
+        }).toString(),
+      });
+      if (res.status !== 303 || !res.headers.get("location")?.includes("code="))
+        throw new Error(`HTTP ${res.status}`);
     },
   },
   "app/oauth/token/route.ts POST": {
@@ -83,13 +136,32 @@ export const OAUTH_COVERAGE_CASES: Record<string, CoverageCase> = {
       const db = getDb();
       const [g] = await db
         .insert(oauthGrants)
-        .values({ clientId, userId: await idOf("users", "john@xcorp.example"), orgId: await idOf("orgs", "xcorp"), scopes: ["profile"], resource: RESOURCE })
+        .values({
+          clientId,
+          userId: await idOf("users", "john@xcorp.example"),
+          orgId: await idOf("orgs", "xcorp"),
+          scopes: ["profile"],
+          resource: RESOURCE,
+        })
         .returning({ id: oauthGrants.id });
       state.client = clientId;
-      state.code = await createCode(db, { grantId: g!.id, clientId, redirectUri: "http://localhost:4000/callback", codeChallenge: PKCE.challenge, scopes: ["profile"], resource: RESOURCE });
+      state.code = await createCode(db, {
+        grantId: g!.id,
+        clientId,
+        redirectUri: "http://localhost:4000/callback",
+        codeChallenge: PKCE.challenge,
+        scopes: ["profile"],
+        resource: RESOURCE,
+      });
     },
     run: async ({ entry, call, state }) => {
-      const body = new URLSearchParams({ grant_type: "authorization_code", code: state.code!, client_id: state.client!, redirect_uri: "http://localhost:4000/callback", code_verifier: PKCE.verifier });
+      const body = new URLSearchParams({
+        grant_type: "authorization_code",
+        code: state.code!,
+        client_id: state.client!,
+        redirect_uri: "http://localhost:4000/callback",
+        code_verifier: PKCE.verifier,
+      });
       await expectOk(call(entry, "/oauth/token", { method: "POST", headers: FORM, body: body.toString() }));
     },
   },
@@ -97,7 +169,13 @@ export const OAUTH_COVERAGE_CASES: Record<string, CoverageCase> = {
     action: "oauth.grant_revoked",
     setup: async ({ state }) => void Object.assign(state, await johnsGrant()),
     run: async ({ entry, call, state }) => {
-      await expectOk(call(entry, "/oauth/revoke", { method: "POST", headers: FORM, body: new URLSearchParams({ token: state.refresh!, client_id: state.clientId! }).toString() }));
+      await expectOk(
+        call(entry, "/oauth/revoke", {
+          method: "POST",
+          headers: FORM,
+          body: new URLSearchParams({ token: state.refresh!, client_id: state.clientId! }).toString(),
+        }),
+      );
     },
   },
   "app/oauth/introspect/route.ts POST": {
@@ -108,7 +186,11 @@ export const OAUTH_COVERAGE_CASES: Record<string, CoverageCase> = {
     },
     run: async ({ entry, call, state }) => {
       const basic = Buffer.from(`${state.rs}:${state.secret}`).toString("base64");
-      const res = await call(entry, "/oauth/introspect", { method: "POST", headers: { ...FORM, authorization: `Basic ${basic}` }, body: new URLSearchParams({ token: state.access! }).toString() });
+      const res = await call(entry, "/oauth/introspect", {
+        method: "POST",
+        headers: { ...FORM, authorization: `Basic ${basic}` },
+        body: new URLSearchParams({ token: state.access! }).toString(),
+      });
       if (!((await res.json()) as { active: boolean }).active) throw new Error("not active");
     },
   },
@@ -119,7 +201,16 @@ export const OAUTH_COVERAGE_CASES: Record<string, CoverageCase> = {
       await setDynamicRegistrationEnabled(getDb(), true);
     },
     run: async ({ entry, call }) => {
-      await expectOk(call(entry, "/oauth/register", { method: "POST", json: { client_name: "Coverage DCR", redirect_uris: ["http://127.0.0.1/callback"], token_endpoint_auth_method: "none" } }));
+      await expectOk(
+        call(entry, "/oauth/register", {
+          method: "POST",
+          json: {
+            client_name: "Coverage DCR",
+            redirect_uris: ["http://127.0.0.1/callback"],
+            token_endpoint_auth_method: "none",
+          },
+        }),
+      );
     },
   },
   "app/api/mcp/route.ts POST": {
@@ -147,7 +238,9 @@ export const OAUTH_COVERAGE_CASES: Record<string, CoverageCase> = {
     setup: async ({ state }) => void (state.id = (await xcorpClient()).clientId),
     run: async ({ entry, as, state }) => {
       await as("admin@xcorp.example");
-      await expectAction((entry as Action)("xcorp", { id: state.id, form: { ...clientForm, name: "Renamed" } }));
+      await expectAction(
+        (entry as Action)("xcorp", { id: state.id, form: { ...clientForm, name: "Renamed" } }),
+      );
     },
   },
   "app/(console)/orgs/[slug]/clients/actions.ts setOrgClientDisabledAction": {
@@ -218,7 +311,9 @@ export const OAUTH_COVERAGE_CASES: Record<string, CoverageCase> = {
     setup: async ({ state }) => void (state.id = (await xcorpClient()).clientId),
     run: async ({ entry, as, state }) => {
       await as("admin@gatehouse.example");
-      await expectAction((entry as Action)({ id: state.id, form: { ...clientForm, name: "Platform renamed" } }));
+      await expectAction(
+        (entry as Action)({ id: state.id, form: { ...clientForm, name: "Platform renamed" } }),
+      );
     },
   },
   "app/(console)/admin/clients/actions.ts setPlatformClientDisabledAction": {

@@ -1,7 +1,11 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from "@modelcontextprotocol/sdk/shared/auth.js";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { CurrentUser } from "@/lib/auth/current-user";
 import { seedDemo } from "@/lib/seed/demo";
@@ -12,7 +16,10 @@ import { loadRoutes } from "./router";
 // The "browser" is signed in as this user when it visits /oauth/authorize and the consent form.
 const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
 vi.mock("@/lib/auth/current-user", () => ({ getCurrentUser: async () => session.user }));
-vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/server")>()), connection: async () => {} }));
+vi.mock("next/server", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next/server")>()),
+  connection: async () => {},
+}));
 
 const getDb = useTestDatabase();
 const MCP_URL = new URL(`${BASE}/api/mcp`);
@@ -30,7 +37,13 @@ class TestProvider implements OAuthClientProvider {
     return "http://127.0.0.1:61234/callback";
   }
   get clientMetadata(): OAuthClientMetadata {
-    return { client_name: "SDK Outsider", redirect_uris: [this.redirectUrl], token_endpoint_auth_method: "none", grant_types: ["authorization_code", "refresh_token"], response_types: ["code"] };
+    return {
+      client_name: "SDK Outsider",
+      redirect_uris: [this.redirectUrl],
+      token_endpoint_auth_method: "none",
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+    };
   }
   clientInformation() {
     return this.info;
@@ -58,7 +71,11 @@ class TestProvider implements OAuthClientProvider {
     const r2 = await router.fetch(`${BASE}/oauth/decision`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE },
-      body: new URLSearchParams({ request: consent.searchParams.get("request")!, decision: "approve", org: xcorpId }),
+      body: new URLSearchParams({
+        request: consent.searchParams.get("request")!,
+        decision: "approve",
+        org: xcorpId,
+      }),
     });
     const back = new URL(r2.headers.get("location")!);
     if (back.searchParams.get("iss") !== BASE) throw new Error("no iss in the authorization response");
@@ -77,7 +94,10 @@ beforeAll(async () => {
 
 async function connect(provider: TestProvider) {
   const client = new Client({ name: "outsider", version: "1.0.0" });
-  const transport = new StreamableHTTPClientTransport(MCP_URL, { authProvider: provider, fetch: router.fetch });
+  const transport = new StreamableHTTPClientTransport(MCP_URL, {
+    authProvider: provider,
+    fetch: router.fetch,
+  });
   await client.connect(transport);
   return { client, transport };
 }
@@ -109,7 +129,10 @@ describe("the official MCP TypeScript SDK client as an outsider", () => {
     expect(who.structuredContent).toMatchObject({ org_id: xcorpId, email: "john@xcorp.example" });
     const members = await client.callTool({ name: "list_members", arguments: {} });
     expect(JSON.stringify(members.structuredContent)).toContain("owner@xcorp.example");
-    const audit = await client.callTool({ name: "search_audit_log", arguments: { action: "mcp.*", limit: 5 } });
+    const audit = await client.callTool({
+      name: "search_audit_log",
+      arguments: { action: "mcp.*", limit: 5 },
+    });
     const events = (audit.structuredContent as { events: { action: string; client_id: string }[] }).events;
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((e) => e.action.startsWith("mcp."))).toBe(true);
@@ -127,13 +150,25 @@ describe("the official MCP TypeScript SDK client as an outsider", () => {
     const rev = await router.fetch(`${BASE}/oauth/revoke`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ token: provider.saved.refresh_token!, client_id: (provider.info as { client_id: string }).client_id }),
+      body: new URLSearchParams({
+        token: provider.saved.refresh_token!,
+        client_id: (provider.info as { client_id: string }).client_id,
+      }),
     });
     expect(rev.status).toBe(200);
     const res = await router.fetch(MCP_URL, {
       method: "POST",
-      headers: { authorization: `Bearer ${provider.saved.access_token}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "whoami", arguments: {} } }),
+      headers: {
+        authorization: `Bearer ${provider.saved.access_token}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 9,
+        method: "tools/call",
+        params: { name: "whoami", arguments: {} },
+      }),
     });
     expect(res.status).toBe(401);
   });

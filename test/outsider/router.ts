@@ -1,6 +1,9 @@
 import { NextRequest } from "next/server";
 
-type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string | string[] | undefined>> }) => Promise<Response>;
+type Handler = (
+  req: NextRequest,
+  ctx: { params: Promise<Record<string, string | string[] | undefined>> },
+) => Promise<Response>;
 
 /**
  * A `fetch` that serves our real route handlers in-process, so third-party clients (the MCP SDK,
@@ -9,8 +12,16 @@ type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string |
  */
 export async function loadRoutes() {
   const routes: [RegExp, Record<string, Handler>, (m: RegExpMatchArray) => Record<string, string[]>][] = [
-    [/^\/\.well-known\/oauth-protected-resource(\/.*)?$/, await import("@/app/.well-known/oauth-protected-resource/[[...path]]/route"), (m) => ({ path: (m[1] ?? "").split("/").filter(Boolean) })],
-    [/^\/\.well-known\/oauth-authorization-server$/, await import("@/app/.well-known/oauth-authorization-server/route"), () => ({})],
+    [
+      /^\/\.well-known\/oauth-protected-resource(\/.*)?$/,
+      await import("@/app/.well-known/oauth-protected-resource/[[...path]]/route"),
+      (m) => ({ path: (m[1] ?? "").split("/").filter(Boolean) }),
+    ],
+    [
+      /^\/\.well-known\/oauth-authorization-server$/,
+      await import("@/app/.well-known/oauth-authorization-server/route"),
+      () => ({}),
+    ],
     [/^\/oauth\/authorize$/, await import("@/app/oauth/authorize/route"), () => ({})],
     [/^\/oauth\/decision$/, await import("@/app/oauth/decision/route"), () => ({})],
     [/^\/oauth\/token$/, await import("@/app/oauth/token/route"), () => ({})],

@@ -6,4 +6,3 @@ export const POST = route(({ req, context }) => handleMcpRequest(req, context));
 
 // GET /api/mcp — no server-initiated stream in stateless mode (405), after authentication
 export const GET = route(({ req, context }) => handleMcpRequest(req, context));
-

@@ -19,7 +19,13 @@ export const GET = route(async ({ req }) => {
     return redirect(`/oauth/error?${q}`);
   }
   if (check.kind === "redirect_error") {
-    return redirect(redirectWith(check.redirectUri, { error: check.error, error_description: check.description, state: check.state }));
+    return redirect(
+      redirectWith(check.redirectUri, {
+        error: check.error,
+        error_description: check.description,
+        state: check.state,
+      }),
+    );
   }
   const user = await getCurrentUser();
   if (!user) return redirect(`/login?next=${encodeURIComponent(`${url.pathname}${url.search}`)}`);

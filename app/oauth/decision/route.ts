@@ -14,6 +14,13 @@ const decisionSchema = z.object({
 export const POST = withUser(async ({ req, user, context }) => {
   const form = Object.fromEntries((await req.formData()).entries());
   const input = validate(decisionSchema, { ...form, org: form.org || undefined });
-  const location = await decideConsent(user, { sealed: input.request, approve: input.decision === "approve", orgId: input.org }, context);
-  return new NextResponse(null, { status: 303, headers: { Location: location, "Cache-Control": "no-store" } });
+  const location = await decideConsent(
+    user,
+    { sealed: input.request, approve: input.decision === "approve", orgId: input.org },
+    context,
+  );
+  return new NextResponse(null, {
+    status: 303,
+    headers: { Location: location, "Cache-Control": "no-store" },
+  });
 });

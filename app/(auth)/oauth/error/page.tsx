@@ -5,7 +5,11 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 export const metadata: Metadata = { title: "Cannot connect the application" };
 
 /** Errors about the client or its redirect URI are shown here, never sent to an unverified redirect. */
-export default function OAuthErrorPage({ searchParams }: { searchParams: Promise<{ error?: string; description?: string }> }) {
+export default function OAuthErrorPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ error?: string; description?: string }>;
+}) {
   return (
     <main className="flex min-h-dvh items-center justify-center p-4">
       <Suspense>
@@ -15,7 +19,11 @@ export default function OAuthErrorPage({ searchParams }: { searchParams: Promise
   );
 }
 
-async function ErrorCard({ searchParams }: { searchParams: Promise<{ error?: string; description?: string }> }) {
+async function ErrorCard({
+  searchParams,
+}: {
+  searchParams: Promise<{ error?: string; description?: string }>;
+}) {
   const { error, description } = await searchParams;
   return (
     <Card className="w-full max-w-md" data-testid="oauth-error">

@@ -21,11 +21,17 @@ export default function MyConnectedAppsPage() {
 async function MyConnectedApps() {
   await connection();
   const user = await requireUser("/account/connected-apps");
-  const grants = (await listUserGrants(user.id)).map((g) => ({ ...g, createdAt: g.createdAt.toISOString(), lastUsedAt: g.lastUsedAt?.toISOString() ?? null }));
+  const grants = (await listUserGrants(user.id)).map((g) => ({
+    ...g,
+    createdAt: g.createdAt.toISOString(),
+    lastUsedAt: g.lastUsedAt?.toISOString() ?? null,
+  }));
   return (
     <ConsoleFrame user={user} title="My connected apps">
       <h1 className="text-xl font-semibold">My connected apps</h1>
-      <p className="text-sm text-muted-foreground">Applications you allowed to act for you. Revoking ends their access at once.</p>
+      <p className="text-sm text-muted-foreground">
+        Applications you allowed to act for you. Revoking ends their access at once.
+      </p>
       <GrantsTable mode="user" grants={grants} revokeGrant={revokeOwnGrantAction} />
     </ConsoleFrame>
   );

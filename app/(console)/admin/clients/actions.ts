@@ -22,16 +22,22 @@ export const createPlatformClientAction = userAction(clientFormSchema, async ({ 
 });
 
 /** Edit any client. */
-export const updatePlatformClientAction = userAction(z.object({ id, form: clientFormSchema }), async ({ input, user, context }) => {
-  requireAdmin(user);
-  return updateClient(platform, input.id, input.form, { user, context });
-});
+export const updatePlatformClientAction = userAction(
+  z.object({ id, form: clientFormSchema }),
+  async ({ input, user, context }) => {
+    requireAdmin(user);
+    return updateClient(platform, input.id, input.form, { user, context });
+  },
+);
 
 /** Disable or enable any client. */
-export const setPlatformClientDisabledAction = userAction(z.object({ id, disabled: z.boolean() }), async ({ input, user, context }) => {
-  requireAdmin(user);
-  return setClientDisabled(platform, input.id, input.disabled, { user, context });
-});
+export const setPlatformClientDisabledAction = userAction(
+  z.object({ id, disabled: z.boolean() }),
+  async ({ input, user, context }) => {
+    requireAdmin(user);
+    return setClientDisabled(platform, input.id, input.disabled, { user, context });
+  },
+);
 
 /** Delete any client. */
 export const deletePlatformClientAction = userAction(z.object({ id }), async ({ input, user, context }) => {
@@ -40,8 +46,11 @@ export const deletePlatformClientAction = userAction(z.object({ id }), async ({ 
 });
 
 /** Switch dynamic client registration (RFC 7591) on or off. */
-export const setDynamicRegistrationAction = userAction(z.object({ enabled: z.boolean() }), async ({ input, user, context }) => {
-  requireAdmin(user);
-  await switchDynamicRegistration(input.enabled, { user, context });
-  return { enabled: input.enabled };
-});
+export const setDynamicRegistrationAction = userAction(
+  z.object({ enabled: z.boolean() }),
+  async ({ input, user, context }) => {
+    requireAdmin(user);
+    await switchDynamicRegistration(input.enabled, { user, context });
+    return { enabled: input.enabled };
+  },
+);

@@ -41,14 +41,17 @@ async function AdminClients() {
             <h2>Dynamic registration</h2>
           </CardTitle>
           <CardDescription>
-            When on, any application may register itself at /oauth/register (5 per minute per address). Such clients are marked unverified, always ask for consent, and are removed when unused.
+            When on, any application may register itself at /oauth/register (5 per minute per address). Such
+            clients are marked unverified, always ask for consent, and are removed when unused.
           </CardDescription>
         </CardHeader>
         <CardContent>
           <DcrSwitch enabled={dcr} set={setDynamicRegistrationAction} />
         </CardContent>
       </Card>
-      <p className="text-sm text-muted-foreground">Clients you register here are platform-wide: members of any organization can approve them.</p>
+      <p className="text-sm text-muted-foreground">
+        Clients you register here are platform-wide: members of any organization can approve them.
+      </p>
       <ClientsManager
         showOrg
         clients={clients.map(toClientRow)}

@@ -7,7 +7,12 @@ import { requireOrgMember } from "@/lib/auth/guards";
 import { listClients } from "@/lib/oauth/client-admin";
 import { toClientRow } from "@/lib/oauth/client-rows";
 import { ConsoleFrame } from "../../../console-frame";
-import { createOrgClientAction, deleteOrgClientAction, setOrgClientDisabledAction, updateOrgClientAction } from "./actions";
+import {
+  createOrgClientAction,
+  deleteOrgClientAction,
+  setOrgClientDisabledAction,
+  updateOrgClientAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "OAuth clients" };
 
@@ -29,7 +34,8 @@ async function Clients({ params }: { params: Promise<{ slug: string }> }) {
       <div className="grid gap-2">
         <h1 className="text-xl font-semibold">OAuth clients</h1>
         <p className="text-sm text-muted-foreground">
-          Applications and AI agents that may ask your members for access to the MCP server. Platform-wide clients are managed by Gatehouse admins.
+          Applications and AI agents that may ask your members for access to the MCP server. Platform-wide
+          clients are managed by Gatehouse admins.
         </p>
       </div>
       <ClientsManager

@@ -7,7 +7,12 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { requireOrgMember } from "@/lib/auth/guards";
 import { listOrgBlocks, listOrgGrants } from "@/lib/oauth/connected-apps";
 import { ConsoleFrame } from "../../../console-frame";
-import { revokeOrgClientGrantsAction, revokeOrgGrantAction, revokeOrgUserGrantsAction, setOrgClientBlockedAction } from "./actions";
+import {
+  revokeOrgClientGrantsAction,
+  revokeOrgGrantAction,
+  revokeOrgUserGrantsAction,
+  setOrgClientBlockedAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Connected apps" };
 
@@ -24,11 +29,18 @@ async function OrgConnectedApps({ params }: { params: Promise<{ slug: string }> 
   const { slug } = await params;
   const { user, org, role } = await requireOrgMember(slug, { minRole: "admin" });
   const [grants, blocks] = await Promise.all([listOrgGrants(org.id), listOrgBlocks(org.id)]);
-  const rows = grants.map((g) => ({ ...g, createdAt: g.createdAt.toISOString(), lastUsedAt: g.lastUsedAt?.toISOString() ?? null }));
+  const rows = grants.map((g) => ({
+    ...g,
+    createdAt: g.createdAt.toISOString(),
+    lastUsedAt: g.lastUsedAt?.toISOString() ?? null,
+  }));
   return (
     <ConsoleFrame user={user} membership={{ org, role }} title="Connected apps">
       <h1 className="text-xl font-semibold">Connected apps</h1>
-      <p className="text-sm text-muted-foreground">Every application your members allowed to act for them in {org.name}. Revoking ends its tokens at once.</p>
+      <p className="text-sm text-muted-foreground">
+        Every application your members allowed to act for them in {org.name}. Revoking ends its tokens at
+        once.
+      </p>
       <GrantsTable
         mode="admin"
         grants={rows}
