@@ -23,8 +23,8 @@ export async function bootstrap(): Promise<void> {
     intervalMinutes: env.AUDIT_MAINTENANCE_INTERVAL_MINUTES,
     platformRetentionDays: env.AUDIT_PLATFORM_RETENTION_DAYS,
   });
-  // Unused dynamically registered OAuth clients, expired codes and refresh tokens.
-  startOAuthCleanup(env.OAUTH_CLEANUP_INTERVAL_MINUTES, database.db);
+  // Unused dynamically registered OAuth clients, expired codes and refresh tokens; key rotation.
+  startOAuthCleanup(env.OAUTH_CLEANUP_INTERVAL_MINUTES, env.OAUTH_SIGNING_KEY_MAX_AGE_DAYS, database.db);
   if (env.SMTP_URL) {
     await startMailWorker(database.db, env.SMTP_URL, env.MAIL_FROM);
     console.log("[gatehouse] mail delivery over SMTP started");

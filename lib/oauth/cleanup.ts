@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { oauthClients, oauthCodes, oauthRefreshTokens } from "@/drizzle/schema";
 import { type Executor, getDb } from "@/lib/db";
+import { rotateSigningKeysIfDue } from "./keys";
 
 /**
  * Remove dynamically registered clients never used within a day of registering, or unused for 30
@@ -21,9 +22,20 @@ export async function cleanUpOAuth(db: Executor = getDb()): Promise<{ clients: n
   return { clients: removed.length };
 }
 
-/** Run the clean-up now and then every `intervalMinutes` (unref'd timer: never keeps the process alive). */
-export function startOAuthCleanup(intervalMinutes: number, db?: Executor) {
-  const run = () => cleanUpOAuth(db).catch((err) => console.error("[oauth] clean-up failed", err));
+/**
+ * Run the clean-up and the signing-key rotation check now and then every `intervalMinutes`
+ * (unref'd timer: never keeps the process alive).
+ */
+export function startOAuthCleanup(intervalMinutes: number, keyMaxAgeDays: number, db?: Executor) {
+  const run = async () => {
+    try {
+      await cleanUpOAuth(db);
+      const kid = await rotateSigningKeysIfDue(keyMaxAgeDays, db);
+      if (kid) console.log(`[oauth] signing key rotated, new kid ${kid}`);
+    } catch (err) {
+      console.error("[oauth] clean-up failed", err);
+    }
+  };
   void run();
   const timer = setInterval(run, intervalMinutes * 60_000);
   timer.unref();

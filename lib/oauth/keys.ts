@@ -57,6 +57,35 @@ export async function rotateSigningKeys(db: Executor = getDb()): Promise<string>
   return kid;
 }
 
+/**
+ * Rotate when the active key is older than `maxAgeDays` (run from the periodic job). The active
+ * key row is locked, so two nodes running this at once rotate only once.
+ */
+export async function rotateSigningKeysIfDue(
+  maxAgeDays: number,
+  db: Executor = getDb(),
+): Promise<string | null> {
+  const kid = await db.transaction(async (tx) => {
+    const [active] = await tx
+      .select({ kid: oauthSigningKeys.kid, activatedAt: oauthSigningKeys.activatedAt })
+      .from(oauthSigningKeys)
+      .where(isNull(oauthSigningKeys.retiredAt))
+      .orderBy(desc(oauthSigningKeys.activatedAt))
+      .limit(1)
+      .for("update");
+    if (active?.activatedAt && Date.now() - active.activatedAt.getTime() < maxAgeDays * 86_400_000)
+      return null;
+    if (!active) return null; // created on first use instead
+    await tx
+      .update(oauthSigningKeys)
+      .set({ retiredAt: new Date() })
+      .where(isNull(oauthSigningKeys.retiredAt));
+    return createSigningKey(tx);
+  });
+  if (kid) forgetKeyCache();
+  return kid;
+}
+
 /** The newest active key, created on first use. Cached briefly in memory. */
 export async function getActiveSigningKey(db: Executor = getDb()): Promise<SigningKey> {
   const c = cache();

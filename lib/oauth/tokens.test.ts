@@ -1,7 +1,16 @@
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
-import { forgetKeyCache, getPublicJwks, rotateSigningKeys } from "./keys";
+import { sql } from "drizzle-orm";
+import { oauthSigningKeys } from "@/drizzle/schema";
+import { getDb } from "@/lib/db";
+import {
+  forgetKeyCache,
+  getActiveSigningKey,
+  getPublicJwks,
+  rotateSigningKeys,
+  rotateSigningKeysIfDue,
+} from "./keys";
 import { issueAccessToken, verifyAccessToken } from "./tokens";
 
 useTestDatabase();
@@ -65,5 +74,25 @@ describe("access token claims", () => {
       expect.arrayContaining([newKid, decodeProtectedHeader(before).kid]),
     );
     expect(keys.every((k) => k.d === undefined)).toBe(true);
+  });
+
+  it("rotates on schedule only when the active key is old, once under concurrency", async () => {
+    await getActiveSigningKey();
+    expect(await rotateSigningKeysIfDue(30)).toBeNull();
+    await getDb()
+      .update(oauthSigningKeys)
+      .set({ activatedAt: sql`now() - interval '31 days'` })
+      .where(sql`${oauthSigningKeys.retiredAt} is null`);
+    const results = await Promise.all([
+      rotateSigningKeysIfDue(30),
+      rotateSigningKeysIfDue(30),
+      rotateSigningKeysIfDue(30),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const active = await getDb()
+      .select()
+      .from(oauthSigningKeys)
+      .where(sql`${oauthSigningKeys.retiredAt} is null`);
+    expect(active.map((k) => k.kid)).toEqual([results.find(Boolean)]);
   });
 });
