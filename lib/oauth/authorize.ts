@@ -102,10 +102,11 @@ export async function validateAuthorizeRequest(params: URLSearchParams): Promise
     return fail("invalid_request", "code_challenge is not a valid S256 challenge.");
   const parsed = parseScope(params.get("scope"));
   if (!parsed.ok) return fail("invalid_scope", `Unknown scope: ${parsed.invalid.join(", ")}.`);
-  const { scopes, refused } = resolveRequestedScopes(parsed.scopes, client.allowedScopes);
-  if (refused.length)
-    return fail("invalid_scope", `This application may not ask for: ${refused.join(", ")}.`);
-  if (!scopes.length) return fail("invalid_scope", "No scope this application may use was requested.");
+  // Scopes the client may not have are left out (RFC 6749 §3.3: the token response names what was
+  // granted), as MCP clients ask for every scope the server lists; nothing left is an error.
+  const { scopes } = resolveRequestedScopes(parsed.scopes, client.allowedScopes);
+  if (!scopes.length)
+    return fail("invalid_scope", "None of the requested scopes is allowed for this application.");
   const resources = params.getAll("resource");
   if (resources.length > 1) return fail("invalid_target", "Only one resource per request is supported.");
   const resource = resources[0] ?? mcpResource();

@@ -330,6 +330,22 @@ describe("authorization request errors", () => {
     expect(loc.searchParams.get("state")).toBe("st-123");
     expect(loc.searchParams.get("iss")).toBe(BASE);
   });
+  it("leaves out scopes the client may not have, and the token says what was granted", async () => {
+    const { verifier, challenge } = pkcePair();
+    const back = await approve(john, authorizeQuery({ scope: "profile audit:read" }, challenge));
+    const res = await call(
+      token,
+      "/oauth/token",
+      form({
+        grant_type: "authorization_code",
+        code: back.searchParams.get("code")!,
+        redirect_uri: "http://localhost:49152/callback",
+        client_id: publicClient,
+        code_verifier: verifier,
+      }),
+    );
+    expect((await res.json()).scope).toBe("profile");
+  });
   it("sends a user without a session to sign-in and back to the same request", async () => {
     session.user = null;
     const q = authorizeQuery();
