@@ -540,6 +540,31 @@ describe("revocation and introspection", () => {
       scope: "profile members:read",
       aud: RESOURCE,
     });
+    // A resource server of another org learns nothing.
+    const techcorp = await orgBySlug(getDb().db, "techcorp");
+    const techAdmin = await userByEmail(getDb().db, "admin@techcorp.example");
+    const foreign = await createClient(
+      { orgId: techcorp.id },
+      {
+        name: "TechCorp RS",
+        type: "confidential",
+        presets: [],
+        presetParams: {},
+        redirectUris: ["https://tc.example/cb"],
+        allowedScopes: ["profile"],
+        accessTokenTtlSeconds: 600,
+      },
+      { user: techAdmin, context: systemContext() },
+    );
+    const foreignBasic = Buffer.from(`${foreign.clientId}:${foreign.clientSecret}`).toString("base64");
+    const foreignRes = await call(introspect, "/oauth/introspect", {
+      ...form({ token: t.access_token }),
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${foreignBasic}`,
+      },
+    });
+    expect(await foreignRes.json()).toEqual({ active: false });
     const pub = await call(
       introspect,
       "/oauth/introspect",

@@ -7,7 +7,8 @@ import { verifyAccessToken } from "./tokens";
 
 /**
  * RFC 7662 for resource servers: a confidential client authenticates; the answer is
- * `{ active: false }` unless the token verifies AND its grant still stands.
+ * `{ active: false }` unless the token verifies, its grant still stands, and the caller is
+ * platform-wide or of the token's org.
  */
 export async function handleIntrospection(
   headers: Headers,
@@ -24,6 +25,8 @@ export async function handleIntrospection(
     } catch {
       continue;
     }
+    // A resource server registered by one org learns only about that org's tokens.
+    if (caller.orgId && caller.orgId !== claims.org_id) return { active: false };
     const grant = await getGrantStatus(claims.grant_id);
     if (!grant?.active) return { active: false };
     return {
