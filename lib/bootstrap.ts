@@ -4,6 +4,7 @@ import { getDatabase } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv } from "@/lib/env";
 import { startMailWorker } from "@/lib/mail/deliver";
+import { startOAuthCleanup } from "@/lib/oauth/cleanup";
 import { seedDemo } from "@/lib/seed/demo";
 
 /**
@@ -22,6 +23,8 @@ export async function bootstrap(): Promise<void> {
     intervalMinutes: env.AUDIT_MAINTENANCE_INTERVAL_MINUTES,
     platformRetentionDays: env.AUDIT_PLATFORM_RETENTION_DAYS,
   });
+  // Unused dynamically registered OAuth clients, expired codes and refresh tokens; key rotation.
+  startOAuthCleanup(env.OAUTH_CLEANUP_INTERVAL_MINUTES, env.OAUTH_SIGNING_KEY_MAX_AGE_DAYS, database.db);
   if (env.SMTP_URL) {
     await startMailWorker(database.db, env.SMTP_URL, env.MAIL_FROM);
     console.log("[gatehouse] mail delivery over SMTP started");

@@ -34,6 +34,13 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default("Gatehouse <no-reply@gatehouse.localhost>"),
   DEV_MAILBOX: bool.optional(),
   SEED_DEMO: bool.optional(),
+  /** Dynamic client registrations allowed per client IP per minute, and across all IPs per hour. */
+  DCR_PER_IP_PER_MINUTE: int(5),
+  DCR_GLOBAL_PER_HOUR: int(100),
+  /** How often the OAuth clean-up (unused dynamic clients, expired codes and tokens) runs. */
+  OAUTH_CLEANUP_INTERVAL_MINUTES: int(60),
+  /** Access-token signing keys are rotated when the active one is this old. */
+  OAUTH_SIGNING_KEY_MAX_AGE_DAYS: int(30),
   /** Retention of platform-level audit events (org events follow orgs.audit_retention_days). */
   AUDIT_PLATFORM_RETENTION_DAYS: int(365),
   /** How often the audit maintenance job (partitions ahead, retention) runs; 0 turns it off. */

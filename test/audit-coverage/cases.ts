@@ -9,6 +9,7 @@ import { createInvitation } from "@/lib/invitations/create";
 import { findMembershipBySlug } from "@/lib/orgs/queries";
 import { createPermission, createRole } from "@/lib/rbac/admin";
 import { callRoute, loadEntry, ORIGIN } from "./harness";
+import { OAUTH_COVERAGE_CASES } from "./oauth-cases";
 
 export interface CoverageContext {
   /** The exported handler or server action under test. */
@@ -23,8 +24,8 @@ export interface CoverageContext {
 }
 
 export interface CoverageCase {
-  /** The one event the call must leave (action name). */
-  action: string;
+  /** The one event the call must leave (action name); null for a POST that only reads (e.g. token introspection). */
+  action: string | null;
   /** Not counted: preparation, e.g. opening a session to sign out of. */
   setup?: (ctx: CoverageContext) => Promise<void>;
   /** Counted: must leave exactly one audit event with `action`. Throw (or expect) on failure. */
@@ -201,9 +202,9 @@ export const COVERAGE_CASES: Record<string, CoverageCase | PendingCase> = {
       await ok(call(entry, "/api/audit/verify", { method: "POST", headers: { "x-audit-access": state.token! } }));
     },
   },
-
   ...CONSOLE_CASES(),
   ...SIGN_IN_KIT_CASES(),
+  ...OAUTH_COVERAGE_CASES,
 };
 
 async function userId(email: string) {

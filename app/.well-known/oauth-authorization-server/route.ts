@@ -1,0 +1,10 @@
+import { route } from "@/lib/http/route";
+import { oauthJson } from "@/lib/oauth/http";
+import { authorizationServerMetadata } from "@/lib/oauth/metadata";
+import { isDynamicRegistrationEnabled } from "@/lib/oauth/settings";
+
+// GET /.well-known/oauth-authorization-server — RFC 8414 metadata
+export const GET = route(async () => {
+  const body = authorizationServerMetadata({ registrationEnabled: await isDynamicRegistrationEnabled() });
+  return oauthJson(body, { headers: { "Access-Control-Allow-Origin": "*" } });
+});

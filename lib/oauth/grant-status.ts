@@ -1,0 +1,60 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { type Executor, getDb, queryRows } from "@/lib/db";
+
+export interface GrantStatus {
+  active: boolean;
+  userId: string;
+  orgId: string;
+  clientId: string;
+  scopes: string[];
+  clientName: string;
+  resource: string;
+  userEmail: string;
+  userName: string | null;
+}
+
+/**
+ * One indexed query that says whether a grant still stands: not revoked, the client neither
+ * disabled nor blocked in the org, the user still enabled and a member of the org. Run on every
+ * resource request and introspection, so revoking a grant ends its access tokens at once.
+ */
+export async function getGrantStatus(grantId: string, db: Executor = getDb()): Promise<GrantStatus | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(grantId)) return null;
+  const [r] = await queryRows<{
+    active: boolean;
+    user_id: string;
+    org_id: string;
+    client_id: string;
+    scopes: string[];
+    client_name: string;
+    resource: string;
+    user_email: string;
+    user_name: string | null;
+  }>(
+    db,
+    sql`
+    select
+      (g.revoked_at is null and c.disabled_at is null and u.disabled_at is null
+        and exists (select 1 from memberships m where m.org_id = g.org_id and m.user_id = g.user_id)
+        and not exists (select 1 from oauth_client_blocks b where b.org_id = g.org_id and b.client_id = g.client_id)
+      ) as active,
+      g.user_id, g.org_id, g.client_id, g.scopes, c.name as client_name, g.resource, u.email as user_email, u.name as user_name
+    from oauth_grants g
+    join oauth_clients c on c.id = g.client_id
+    join users u on u.id = g.user_id
+    where g.id = ${grantId}`,
+  );
+  if (!r) return null;
+  return {
+    active: r.active === true,
+    userId: r.user_id,
+    orgId: r.org_id,
+    clientId: r.client_id,
+    scopes: r.scopes,
+    clientName: r.client_name,
+    resource: r.resource,
+    userEmail: r.user_email,
+    userName: r.user_name,
+  };
+}

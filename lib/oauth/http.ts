@@ -1,0 +1,31 @@
+import "server-only";
+import { toErrorBody } from "@/lib/errors";
+import { invalidRequest, OAuthError, oauthErrorResponse } from "./errors";
+
+const MAX_FORM_BYTES = 16 * 1024;
+
+/** Read an `application/x-www-form-urlencoded` body (RFC 6749 §3.2), at most 16 KiB. */
+export async function readForm(req: Request): Promise<URLSearchParams> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
+    throw invalidRequest("Send the body as application/x-www-form-urlencoded.");
+  }
+  const text = await req.text();
+  if (text.length > MAX_FORM_BYTES) throw invalidRequest("The body is too large.");
+  return new URLSearchParams(text);
+}
+
+/** JSON with the headers every OAuth endpoint answer carries. */
+export function oauthJson(body: unknown, init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set("Cache-Control", "no-store");
+  headers.set("Pragma", "no-cache");
+  return Response.json(body, { ...init, headers });
+}
+
+/** Map an OAuthError to its RFC 6749 body; anything else to the app's error body. */
+export function oauthFailure(err: unknown): Response {
+  if (err instanceof OAuthError) return oauthErrorResponse(err);
+  const { status, body, headers } = toErrorBody(err);
+  return oauthJson(body, { status, headers });
+}

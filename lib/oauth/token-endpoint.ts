@@ -1,0 +1,227 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { recordAudit } from "@/lib/audit/record";
+import { getDb, type Tx } from "@/lib/db";
+import type { RequestContext } from "@/lib/http/request-context";
+import { authenticateClient, type OAuthClientRow, readClientCredentials } from "./clients";
+import { consumeCode } from "./codes";
+import {
+  invalidGrant,
+  invalidRequest,
+  invalidScope,
+  invalidTarget,
+  OAuthError,
+  unauthorizedClient,
+  unsupportedGrantType,
+} from "./errors";
+import { getGrantStatus } from "./grant-status";
+import { revokeGrant } from "./grants";
+import { verifyPkce } from "./pkce";
+import { consumeRefreshToken, createRefreshToken } from "./refresh-tokens";
+import { parseScope } from "./scopes";
+import { issueAccessToken } from "./tokens";
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+  refresh_token: string;
+  scope: string;
+}
+
+type Outcome = { ok: true; body: TokenResponse } | { ok: false; error: OAuthError };
+
+/** Handle a token request body (already read as a form): authorization_code or refresh_token. */
+export async function handleTokenRequest(
+  headers: Headers,
+  form: URLSearchParams,
+  context: RequestContext,
+): Promise<TokenResponse> {
+  for (const [k] of form) {
+    if (form.getAll(k).length > 1) throw invalidRequest(`Parameter ${k} is repeated.`);
+  }
+  const grantType = form.get("grant_type");
+  if (!grantType) throw invalidRequest("grant_type is required.");
+  if (grantType !== "authorization_code" && grantType !== "refresh_token") {
+    throw unsupportedGrantType("Only authorization_code and refresh_token are supported.");
+  }
+  const client = await authenticateClient(readClientCredentials(headers, form));
+  const outcome =
+    grantType === "authorization_code"
+      ? await redeemCode(client, form, context)
+      : await refresh(client, form, context);
+  if (!outcome.ok) throw outcome.error;
+  return outcome.body;
+}
+
+async function redeemCode(
+  client: OAuthClientRow,
+  form: URLSearchParams,
+  context: RequestContext,
+): Promise<Outcome> {
+  const code = form.get("code");
+  const redirectUri = form.get("redirect_uri");
+  const verifier = form.get("code_verifier");
+  const resource = form.get("resource");
+  if (!code) throw invalidRequest("code is required.");
+  if (!verifier) throw invalidRequest("code_verifier is required (PKCE).");
+  return getDb().transaction(async (tx): Promise<Outcome> => {
+    const consumed = await consumeCode(tx, code);
+    if (!consumed) return fail(invalidGrant("The code is not valid."));
+    if ("reused" in consumed) {
+      // RFC 6749 §4.1.2 / RFC 9700 §4.5: a replayed code revokes what it issued.
+      const revoked = await revokeGrant(tx, consumed.reused.grantId, "code_reuse");
+      for (const g of revoked) {
+        await recordAudit(tx, {
+          orgId: g.orgId,
+          actor: { type: "agent", id: g.clientId, name: client.name },
+          onBehalfOf: { userId: g.userId },
+          clientId: g.clientId,
+          grantId: g.id,
+          action: "oauth.code_replayed",
+          outcome: "denied",
+          target: { type: "oauth_grant", id: g.id },
+          context,
+          metadata: { revoked: true },
+        });
+      }
+      return fail(invalidGrant("The code was already used; the tokens it issued are revoked."));
+    }
+    const row = consumed.row;
+    if (row.clientId !== client.id) return fail(invalidGrant("The code was issued to another client."));
+    if (row.expiresAt.getTime() <= Date.now()) return fail(invalidGrant("The code has expired."));
+    if (!redirectUri || redirectUri !== row.redirectUri)
+      return fail(invalidGrant("redirect_uri does not match the authorization request."));
+    if (!verifyPkce(verifier, row.codeChallenge))
+      return fail(invalidGrant("code_verifier does not match the code challenge."));
+    if (resource && resource !== row.resource)
+      return fail(invalidTarget("resource does not match the authorization request."));
+    const grant = await getGrantStatus(row.grantId, tx);
+    if (!grant?.active) return fail(invalidGrant("The grant was revoked."));
+    const body = await issueTokens(tx, client, { id: row.grantId, ...grant }, row.scopes, row.resource);
+    await markUsed(tx, row.grantId, client.id);
+    await recordAudit(tx, {
+      orgId: grant.orgId,
+      actor: { type: "agent", id: client.id, name: client.name },
+      onBehalfOf: { userId: grant.userId },
+      clientId: client.id,
+      grantId: row.grantId,
+      action: "oauth.token_issued",
+      target: { type: "oauth_grant", id: row.grantId },
+      context,
+      metadata: { grant_type: "authorization_code", scope: body.scope, resource: row.resource },
+    });
+    return { ok: true, body };
+  });
+}
+
+async function refresh(
+  client: OAuthClientRow,
+  form: URLSearchParams,
+  context: RequestContext,
+): Promise<Outcome> {
+  const token = form.get("refresh_token");
+  if (!token) throw invalidRequest("refresh_token is required.");
+  const scopeParam = form.get("scope");
+  const resourceParam = form.get("resource");
+  return getDb().transaction(async (tx): Promise<Outcome> => {
+    const consumed = await consumeRefreshToken(tx, token);
+    if (!consumed) return fail(invalidGrant("The refresh token is not valid."));
+    if ("reused" in consumed) {
+      if (consumed.reused.clientId !== client.id)
+        return fail(invalidGrant("The refresh token is not valid."));
+      const revoked = await revokeGrant(tx, consumed.reused.grantId, "refresh_reuse");
+      for (const g of revoked) {
+        await recordAudit(tx, {
+          orgId: g.orgId,
+          actor: { type: "agent", id: g.clientId, name: client.name },
+          onBehalfOf: { userId: g.userId },
+          clientId: g.clientId,
+          grantId: g.id,
+          action: "oauth.refresh_token_replayed",
+          outcome: "denied",
+          target: { type: "oauth_grant", id: g.id },
+          context,
+          metadata: { revoked: true },
+        });
+      }
+      return fail(invalidGrant("The refresh token was already used; the grant is revoked."));
+    }
+    const row = consumed.row;
+    if (row.clientId !== client.id)
+      return fail(invalidGrant("The refresh token was issued to another client."));
+    if (row.expiresAt.getTime() <= Date.now()) return fail(invalidGrant("The refresh token has expired."));
+    const grant = await getGrantStatus(row.grantId, tx);
+    if (!grant?.active) return fail(invalidGrant("The grant was revoked."));
+    let scopes = row.scopes;
+    if (scopeParam !== null) {
+      const parsed = parseScope(scopeParam);
+      if (!parsed.ok) return fail(invalidScope(`Unknown scope: ${parsed.invalid.join(", ")}.`));
+      if (parsed.scopes.some((s) => !row.scopes.includes(s)))
+        return fail(invalidScope("A refresh cannot widen the scope."));
+      if (parsed.scopes.length) scopes = parsed.scopes;
+    }
+    const resource = grant.resource;
+    if (resourceParam && resourceParam !== resource)
+      return fail(invalidTarget("resource does not match the grant."));
+    const body = await issueTokens(tx, client, { id: row.grantId, ...grant }, scopes, resource);
+    await markUsed(tx, row.grantId, client.id);
+    await recordAudit(tx, {
+      orgId: grant.orgId,
+      actor: { type: "agent", id: client.id, name: client.name },
+      onBehalfOf: { userId: grant.userId },
+      clientId: client.id,
+      grantId: row.grantId,
+      action: "oauth.token_refreshed",
+      target: { type: "oauth_grant", id: row.grantId },
+      context,
+      metadata: { grant_type: "refresh_token", scope: body.scope },
+    });
+    return { ok: true, body };
+  });
+}
+
+async function issueTokens(
+  tx: Tx,
+  client: OAuthClientRow,
+  grant: { id: string; userId: string; orgId: string; scopes: string[] },
+  scopes: string[],
+  resource: string,
+): Promise<TokenResponse> {
+  if (client.allowedScopes.length && scopes.some((s) => !client.allowedScopes.includes(s))) {
+    throw unauthorizedClient("The client is no longer allowed these scopes.");
+  }
+  const ttl = client.accessTokenTtlSeconds;
+  const { token } = await issueAccessToken(
+    {
+      userId: grant.userId,
+      orgId: grant.orgId,
+      clientId: client.id,
+      grantId: grant.id,
+      scopes,
+      resource,
+      ttlSeconds: ttl,
+    },
+    tx,
+  );
+  const refreshToken = await createRefreshToken(tx, { grantId: grant.id, clientId: client.id, scopes });
+  return {
+    access_token: token,
+    token_type: "Bearer",
+    expires_in: ttl,
+    refresh_token: refreshToken,
+    scope: scopes.join(" "),
+  };
+}
+
+function fail(error: OAuthError): Outcome {
+  return { ok: false, error };
+}
+
+/** Last used: the grant always, the client at most once a minute; one statement. */
+async function markUsed(tx: Tx, grantId: string, clientId: string) {
+  await tx.execute(sql`
+    with g as (update oauth_grants set last_used_at = now() where id = ${grantId} returning 1)
+    update oauth_clients set last_used_at = now()
+    where id = ${clientId} and (last_used_at is null or last_used_at < now() - interval '1 minute')`);
+}

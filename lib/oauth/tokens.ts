@@ -1,0 +1,120 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { createLocalJWKSet, errors, jwtVerify, SignJWT } from "jose";
+import { type Executor, getDb } from "@/lib/db";
+import { issuer } from "./issuer";
+import { getActiveSigningKey, getPublicJwks, SIGNING_ALG } from "./keys";
+
+/** RFC 9068 media type of JWT access tokens. */
+export const ACCESS_TOKEN_TYP = "at+jwt";
+
+export interface AccessTokenInput {
+  userId: string;
+  orgId: string;
+  clientId: string;
+  grantId: string;
+  scopes: readonly string[];
+  resource: string;
+  ttlSeconds: number;
+}
+
+export interface AccessTokenClaims {
+  iss: string;
+  aud: string;
+  sub: string;
+  org_id: string;
+  client_id: string;
+  grant_id: string;
+  scope: string;
+  jti: string;
+  iat: number;
+  exp: number;
+}
+
+/** Sign an access token with the active key of the rotating key set. */
+export async function issueAccessToken(
+  input: AccessTokenInput,
+  db: Executor = getDb(),
+): Promise<{ token: string; claims: AccessTokenClaims }> {
+  const key = await getActiveSigningKey(db);
+  const iat = Math.floor(Date.now() / 1000);
+  const claims: AccessTokenClaims = {
+    iss: issuer(),
+    aud: input.resource,
+    sub: input.userId,
+    org_id: input.orgId,
+    client_id: input.clientId,
+    grant_id: input.grantId,
+    scope: input.scopes.join(" "),
+    jti: randomUUID(),
+    iat,
+    exp: iat + input.ttlSeconds,
+  };
+  const token = await new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
+    .sign(key.privateKey);
+  return { token, claims };
+}
+
+// jose imports each JWK once per local key set: keep the set while the published keys are the same.
+let verifier: { keys: unknown; fn: ReturnType<typeof createLocalJWKSet> } | undefined;
+async function verifierFor(db: Executor, fresh: boolean) {
+  const jwks = await getPublicJwks(db, { fresh });
+  if (!verifier || verifier.keys !== jwks.keys) verifier = { keys: jwks.keys, fn: createLocalJWKSet(jwks) };
+  return verifier.fn;
+}
+
+export class InvalidTokenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidTokenError";
+  }
+}
+
+/**
+ * Verify signature, issuer, audience, expiry and type of an access token. Grant status is not
+ * checked here: see `checkGrantActive`.
+ */
+export async function verifyAccessToken(
+  token: string,
+  audience: string,
+  db: Executor = getDb(),
+): Promise<AccessTokenClaims> {
+  const attempt = async (fresh: boolean) => {
+    const jwks = await verifierFor(db, fresh);
+    return jwtVerify(token, jwks, {
+      issuer: issuer(),
+      audience,
+      algorithms: [SIGNING_ALG],
+      typ: ACCESS_TOKEN_TYP,
+      requiredClaims: ["sub", "exp", "iat", "jti", "aud"],
+    });
+  };
+  try {
+    let result;
+    try {
+      result = await attempt(false);
+    } catch (err) {
+      // A key created by another node since we cached the set: reload once.
+      if (!(err instanceof errors.JWKSNoMatchingKey)) throw err;
+      result = await attempt(true);
+    }
+    const p = result.payload as Partial<AccessTokenClaims>;
+    if (
+      typeof p.org_id !== "string" ||
+      typeof p.client_id !== "string" ||
+      typeof p.grant_id !== "string" ||
+      typeof p.scope !== "string"
+    ) {
+      throw new InvalidTokenError("token is missing claims");
+    }
+    return p as AccessTokenClaims;
+  } catch (err) {
+    if (err instanceof InvalidTokenError) throw err;
+    if (err instanceof errors.JWTExpired) throw new InvalidTokenError("token expired");
+    if (err instanceof errors.JWTClaimValidationFailed)
+      throw new InvalidTokenError(`token ${err.claim} is not valid here`);
+    if (err instanceof errors.JOSEError) throw new InvalidTokenError("token is not valid");
+    throw err;
+  }
+}
