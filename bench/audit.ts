@@ -20,7 +20,7 @@ import { type Database, openDatabase } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { seedDemo } from "@/lib/seed/demo";
 import { createServerDatabase } from "@/test/server-database";
-import { createBenchOrgs, seedBenchEvents } from "./audit-seed";
+import { createBenchOrgs, seedBenchEvents } from "./_audit-seed";
 
 const SERVER = process.env.DATABASE_URL;
 const ROWS = Number(process.env.BENCH_AUDIT_ROWS ?? (SERVER ? 1_000_000 : 200_000));

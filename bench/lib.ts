@@ -3,6 +3,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createServerDatabase } from "../test/server-database";
 
 export const root = path.resolve(__dirname, "..");
 
@@ -26,17 +27,21 @@ export async function sample(n: number, fn: () => Promise<unknown>, warmup = 10)
   return out;
 }
 
-/** Start the production build on a fresh PGlite folder (building first if needed). */
-export async function startServer(port: number): Promise<{ url: string; stop: () => void }> {
+/**
+ * Start the production build (building first if needed) on a fresh database: a throw-away database
+ * on DATABASE_URL's server when it is set, else a fresh PGlite folder.
+ */
+export async function startServer(port: number): Promise<{ url: string; kind: string; stop: () => void }> {
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     const build = spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], { cwd: root, env, stdio: "inherit" });
     if (build.status !== 0) throw new Error("build failed");
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "gatehouse-bench-"));
+  const server = process.env.DATABASE_URL ? await createServerDatabase(process.env.DATABASE_URL, "gh_bench") : null;
   const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port)], {
     cwd: root,
-    env: { ...env, DATABASE_URL: "", DATA_DIR: dataDir, APP_ENV: "test", PORT: String(port) },
+    env: { ...env, DATABASE_URL: server?.url ?? "", DATA_DIR: dataDir, APP_ENV: "test", PORT: String(port) },
     stdio: "ignore",
   });
   const url = `http://localhost:${port}`;
@@ -50,9 +55,13 @@ export async function startServer(port: number): Promise<{ url: string; stop: ()
   }
   return {
     url,
+    kind: server ? "PostgreSQL" : "embedded PGlite",
     stop: () => {
       child.kill("SIGTERM");
-      setTimeout(() => rmSync(dataDir, { recursive: true, force: true }), 1000).unref();
+      setTimeout(() => {
+        rmSync(dataDir, { recursive: true, force: true });
+        void server?.drop();
+      }, 1000);
     },
   };
 }

@@ -17,12 +17,19 @@ async function main() {
       });
       if (!res.ok) throw new Error(`password step answered ${res.status}: ${await res.text()}`);
     });
+    const trivial = await sample(N, async () => {
+      const res = await fetch(`${server.url}/api/login/state`);
+      if (!res.ok) throw new Error(`state answered ${res.status}`);
+      await res.arrayBuffer();
+    });
     // Same parameters as lib/auth/password.ts: argon2id, 19 MiB, 2 iterations, 1 lane.
     const stored = await hash("gatehouse-demo-2026", { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
     const bare = await sample(N, () => verify(stored, "gatehouse-demo-2026"));
     const [s50, s95, b50, b95] = [percentile(step, 50), percentile(step, 95), percentile(bare, 50), percentile(bare, 95)];
+    console.log(`database: ${server.kind}`);
     console.log(`password step (HTTP)   p50 ${fmt(s50)}  p95 ${fmt(s95)}`);
     console.log(`argon2id verify        p50 ${fmt(b50)}  p95 ${fmt(b95)}`);
+    console.log(`trivial route (HTTP)   p50 ${fmt(percentile(trivial, 50))}  p95 ${fmt(percentile(trivial, 95))}  (GET /api/login/state, no flow: the HTTP + Next.js floor)`);
     console.log(`ratio p50 ${(s50 / b50).toFixed(2)}×  (goal ≤ 1.3×)   ratio p95 ${(s95 / b95).toFixed(2)}×`);
   } finally {
     server.stop();
