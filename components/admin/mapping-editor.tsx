@@ -1,10 +1,10 @@
 "use client";
 
 import { useState } from "react";
+import { PermissionMatrix } from "@/components/console/permission-matrix";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useAdminMutation } from "@/lib/queries/admin/use-admin-mutation";
 
 interface Props {
@@ -48,36 +48,13 @@ export function MappingEditor({ mapping, roles, permissions, granted }: Props) {
           Rename
         </Button>
       </form>
-      <Table data-testid="mapping-matrix">
-        <TableHeader>
-          <TableRow>
-            <TableHead>Permission</TableHead>
-            {roles.map((r) => (
-              <TableHead key={r.id} className="text-center">
-                {r.name}
-              </TableHead>
-            ))}
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {permissions.map((p) => (
-            <TableRow key={p.id}>
-              <TableCell>
-                <span className="font-mono text-xs">{p.id}</span>
-                {p.deprecated && <span className="ml-2 text-xs text-muted-foreground">(deprecated)</span>}
-              </TableCell>
-              {roles.map((r) => {
-                const key = `${r.id}|${p.id}`;
-                return (
-                  <TableCell key={r.id} className="text-center">
-                    <Checkbox checked={cells.has(key)} onCheckedChange={(v) => toggle(key, v === true)} aria-label={`${r.name}: ${p.id}`} />
-                  </TableCell>
-                );
-              })}
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+      <PermissionMatrix
+        testId="mapping-matrix"
+        roles={roles}
+        permissions={permissions}
+        granted={cells}
+        renderCell={({ key, has, label }) => <Checkbox checked={has} onCheckedChange={(v) => toggle(key, v === true)} aria-label={label} />}
+      />
       <Button className="justify-self-start" disabled={!dirty || save.isPending} onClick={() => save.mutate(cells)}>
         Save matrix
       </Button>

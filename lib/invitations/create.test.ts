@@ -2,11 +2,11 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, invitations, mailOutbox, users } from "@/drizzle/schema";
 import { sha256 } from "@/lib/crypto";
-import { AppError } from "@/lib/errors";
 import { systemContext } from "@/lib/http/request-context";
 import { findMembershipBySlug, type MembershipDto } from "@/lib/orgs/queries";
 import { seedDemo } from "@/lib/seed/demo";
 import { useTestDatabase } from "@/test/db";
+import { failure } from "@/test/expect-failure";
 import { createInvitation } from "./create";
 
 const getDb = useTestDatabase();
@@ -21,15 +21,6 @@ beforeAll(async () => {
   adminMembership = (await findMembershipBySlug(admin.id, "xcorp"))!;
 });
 
-async function failure(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("createInvitation", () => {
   it("stores a hashed token, queues the mail and audits, in one go", async () => {

@@ -1,12 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, oauthClients, oauthGrants, users } from "@/drizzle/schema";
-import { AppError } from "@/lib/errors";
 import { systemContext } from "@/lib/http/request-context";
 import { revokeInvitation, listInvitations, resendInvitation } from "@/lib/invitations/manage";
 import { createInvitation } from "@/lib/invitations/create";
 import { seedDemo } from "@/lib/seed/demo";
 import { useTestDatabase } from "@/test/db";
+import { failure } from "@/test/expect-failure";
 import { changeMemberRole, listMembers, removeMember } from "./members";
 import { findMembershipBySlug, type MembershipDto } from "./queries";
 
@@ -22,15 +22,6 @@ beforeAll(async () => {
 
 const as = async (email: string, slug = "xcorp") => ({ actor: people[email]!, m: (await findMembershipBySlug(people[email]!.id, slug)) as MembershipDto });
 
-async function failure(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("members", () => {
   it("lists with search and keyset pages, only the org's own members", async () => {
