@@ -1,8 +1,9 @@
-// Shared set-up for the OAuth / MCP benchmarks: an in-memory database with the demo seed, a
-// public client, and a grant of john@xcorp with fresh tokens.
+// Shared set-up for the OAuth / MCP benchmarks: the demo seed, a public client, and a grant of
+// john@xcorp with fresh tokens — in memory for in-process benchmarks, or written into the database
+// a production server is about to start on (see `startServer`'s `prepare`).
 import { eq } from "drizzle-orm";
 import { oauthGrants, orgs, users } from "@/drizzle/schema";
-import { getDb, setDatabase } from "@/lib/db";
+import { type Database, getDb, setDatabase } from "@/lib/db";
 import { openDatabase } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { systemContext } from "@/lib/http/request-context";
@@ -11,11 +12,19 @@ import { mcpResource } from "@/lib/oauth/issuer";
 import { createRefreshToken } from "@/lib/oauth/refresh-tokens";
 import { issueAccessToken } from "@/lib/oauth/tokens";
 import { seedDemo } from "@/lib/seed/demo";
+import { createServerDatabase } from "../test/server-database";
 
-export async function setUp() {
-  process.env.APP_ENV ??= "test";
-  process.env.DATA_DIR ??= ".data-bench";
-  const database = openDatabase({ url: process.env.DATABASE_URL || undefined, dataDir: "memory" });
+export interface OAuthFixture {
+  clientId: string;
+  grantId: string;
+  refresh: string;
+  accessToken: string;
+}
+
+const SCOPES = ["profile", "members:read"];
+
+/** Migrate and seed `database`, then register a client and grant john@xcorp a grant with tokens. */
+export async function prepareOAuthFixture(database: Database): Promise<OAuthFixture> {
   await migrateDatabase(database);
   setDatabase(database);
   const db = getDb();
@@ -30,7 +39,7 @@ export async function setUp() {
       presets: ["claude-code"],
       presetParams: {},
       redirectUris: [],
-      allowedScopes: ["profile", "members:read"],
+      allowedScopes: SCOPES,
       accessTokenTtlSeconds: 3600,
     },
     { user: { id: john!.id, email: john!.email }, context: systemContext() },
@@ -38,38 +47,37 @@ export async function setUp() {
   const resource = mcpResource();
   const [grant] = await db
     .insert(oauthGrants)
-    .values({ clientId, userId: john!.id, orgId: xcorp!.id, scopes: ["profile", "members:read"], resource })
+    .values({ clientId, userId: john!.id, orgId: xcorp!.id, scopes: SCOPES, resource })
     .returning();
-  const refresh = await createRefreshToken(db, {
-    grantId: grant!.id,
-    clientId,
-    scopes: ["profile", "members:read"],
-  });
+  const refresh = await createRefreshToken(db, { grantId: grant!.id, clientId, scopes: SCOPES });
   const { token } = await issueAccessToken({
     userId: john!.id,
     orgId: xcorp!.id,
     clientId,
     grantId: grant!.id,
-    scopes: ["profile", "members:read"],
+    scopes: SCOPES,
     resource,
     ttlSeconds: 3600,
   });
-  return { database, clientId, grantId: grant!.id, refresh, accessToken: token };
+  return { clientId, grantId: grant!.id, refresh, accessToken: token };
 }
 
-/** p50 / p95 in milliseconds of `n` sequential runs after `warm` warm-up runs. */
-export async function measure(
-  fn: () => Promise<unknown>,
-  n = 300,
-  warm = 30,
-): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < warm; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: times[Math.floor(n * 0.5)]!, p95: times[Math.floor(n * 0.95)]! };
+/**
+ * An in-process database with the fixture: a throw-away database on DATABASE_URL's server when it
+ * is set, else in-memory PGlite. `close()` closes (and drops) it.
+ */
+export async function setUp(): Promise<OAuthFixture & { kind: string; close: () => Promise<void> }> {
+  process.env.APP_ENV ??= "test";
+  process.env.DATA_DIR ??= ".data-bench";
+  const server = process.env.DATABASE_URL ? await createServerDatabase(process.env.DATABASE_URL, "gh_bench") : null;
+  const database = openDatabase({ url: server?.url, dataDir: "memory", logIdleErrors: false });
+  const fixture = await prepareOAuthFixture(database);
+  return {
+    ...fixture,
+    kind: server ? "PostgreSQL" : "embedded PGlite (in memory)",
+    close: async () => {
+      await database.close();
+      await server?.drop();
+    },
+  };
 }

@@ -3,6 +3,8 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { type Database, setDatabase } from "@/lib/db";
+import { openDatabase } from "@/lib/db/client";
 import { createServerDatabase } from "../test/server-database";
 
 export const root = path.resolve(__dirname, "..");
@@ -28,10 +30,36 @@ export async function sample(n: number, fn: () => Promise<unknown>, warmup = 10)
 }
 
 /**
- * Start the production build (building first if needed) on a fresh database: a throw-away database
- * on DATABASE_URL's server when it is set, else a fresh PGlite folder.
+ * Time several functions `n` times each, interleaved (one run of each per round), after `warmup`
+ * untimed rounds: drift in the machine's speed then hits every series alike, so their ratios hold.
  */
-export async function startServer(port: number): Promise<{ url: string; kind: string; stop: () => void }> {
+export async function sampleInterleaved<K extends string>(
+  n: number,
+  fns: Record<K, () => Promise<unknown>>,
+  warmup = 50,
+): Promise<Record<K, number[]>> {
+  const entries = Object.entries(fns) as [K, () => Promise<unknown>][];
+  for (let i = 0; i < warmup; i++) for (const [, fn] of entries) await fn();
+  const out = Object.fromEntries(entries.map(([k]) => [k, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < n; i++) {
+    for (const [k, fn] of entries) {
+      const t = performance.now();
+      await fn();
+      out[k].push(performance.now() - t);
+    }
+  }
+  return out;
+}
+
+/**
+ * Start the production build (building first if needed) on a fresh database: a throw-away database
+ * on DATABASE_URL's server when it is set, else a fresh PGlite folder. `prepare` runs against that
+ * database before the server starts (the server holds PGlite's folder exclusively once it runs).
+ */
+export async function startServer<T = undefined>(
+  port: number,
+  prepare?: (database: Database) => Promise<T>,
+): Promise<{ url: string; kind: string; fixture: T; stop: () => void }> {
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     const build = spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], { cwd: root, env, stdio: "inherit" });
@@ -39,12 +67,24 @@ export async function startServer(port: number): Promise<{ url: string; kind: st
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "gatehouse-bench-"));
   const server = process.env.DATABASE_URL ? await createServerDatabase(process.env.DATABASE_URL, "gh_bench") : null;
+  const url = `http://localhost:${port}`;
+  let fixture = undefined as T;
+  if (prepare) {
+    // The same origin, environment and data folder (where development secrets are kept) as the server.
+    Object.assign(process.env, { APP_URL: url, APP_ENV: "test", DATA_DIR: dataDir });
+    const database = openDatabase({ url: server?.url, dataDir, logIdleErrors: false });
+    try {
+      fixture = await prepare(database);
+    } finally {
+      await database.close();
+      setDatabase(undefined);
+    }
+  }
   const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port)], {
     cwd: root,
-    env: { ...env, DATABASE_URL: server?.url ?? "", DATA_DIR: dataDir, APP_ENV: "test", PORT: String(port) },
+    env: { ...env, DATABASE_URL: server?.url ?? "", DATA_DIR: dataDir, APP_ENV: "test", APP_URL: url, PORT: String(port) },
     stdio: "ignore",
   });
-  const url = `http://localhost:${port}`;
   for (let i = 0; i < 120; i++) {
     try {
       if ((await fetch(`${url}/api/health`)).ok) break;
@@ -56,6 +96,7 @@ export async function startServer(port: number): Promise<{ url: string; kind: st
   return {
     url,
     kind: server ? "PostgreSQL" : "embedded PGlite",
+    fixture,
     stop: () => {
       child.kill("SIGTERM");
       setTimeout(() => {

@@ -4,10 +4,13 @@ import { NextRequest } from "next/server";
 import { systemContext } from "@/lib/http/request-context";
 import { authenticateMcpRequest } from "@/lib/mcp/auth";
 import { handleMcpRequest } from "@/lib/mcp/handler";
-import { measure, setUp } from "./_setup";
+import { setUp } from "./_setup";
+import { fmt, percentile, sampleInterleaved } from "./lib";
+
+const N = Number(process.env.BENCH_N ?? 300);
 
 async function main() {
-  const { database, accessToken } = await setUp();
+  const { accessToken, kind, close } = await setUp();
   const request = () =>
     new NextRequest("http://localhost:3000/api/mcp", {
       method: "POST",
@@ -30,18 +33,17 @@ async function main() {
     if (res.status !== 200) throw new Error(`MCP call failed: ${res.status}`);
     await res.text();
   };
-  const without = await measure(async () =>
-    check(await handleMcpRequest(request(), context, { preAuthenticated: caller })),
-  );
-  const withAuth = await measure(async () => check(await handleMcpRequest(request(), context)));
-  console.log(
-    `tool call, no verification   p50 ${without.p50.toFixed(3)} ms  p95 ${without.p95.toFixed(3)} ms`,
-  );
-  console.log(
-    `tool call, full verification p50 ${withAuth.p50.toFixed(3)} ms  p95 ${withAuth.p95.toFixed(3)} ms`,
-  );
-  console.log(`ratio p50: ${(withAuth.p50 / without.p50).toFixed(2)}× (goal ≤ 1.25×)`);
-  await database.close();
+  // Interleaved, so drift in the machine's speed hits both series alike.
+  const { without, withAuth } = await sampleInterleaved(N, {
+    without: async () => check(await handleMcpRequest(request(), context, { preAuthenticated: caller })),
+    withAuth: async () => check(await handleMcpRequest(request(), context)),
+  });
+  const [w50, w95, b50, b95] = [percentile(withAuth, 50), percentile(withAuth, 95), percentile(without, 50), percentile(without, 95)];
+  console.log(`database: ${kind}`);
+  console.log(`tool call, no verification    p50 ${fmt(b50)}  p95 ${fmt(b95)}`);
+  console.log(`tool call, full verification  p50 ${fmt(w50)}  p95 ${fmt(w95)}`);
+  console.log(`ratio p50 ${(w50 / b50).toFixed(2)}×  (goal ≤ 1.25×)   ratio p95 ${(w95 / b95).toFixed(2)}×`);
+  await close();
 }
 
 main().catch((err) => {

@@ -1,7 +1,7 @@
 // The sign-in kit's password step (POST /api/login/password over HTTP, on the production build)
 // against a single argon2id verify measured in the same run. Goal: ≤ 1.3× at p50.
 import { hash, verify } from "@node-rs/argon2";
-import { fmt, percentile, sample, startServer } from "./lib";
+import { fmt, percentile, sampleInterleaved, startServer } from "./lib";
 
 const N = Number(process.env.BENCH_N ?? 200);
 
@@ -9,22 +9,25 @@ async function main() {
   const server = await startServer(Number(process.env.BENCH_PORT ?? 3190));
   try {
     const body = JSON.stringify({ email: "member@xcorp.example", password: "gatehouse-demo-2026" });
-    const step = await sample(N, async () => {
-      const res = await fetch(`${server.url}/api/login/password`, {
-        method: "POST",
-        headers: { "content-type": "application/json", origin: server.url },
-        body,
-      });
-      if (!res.ok) throw new Error(`password step answered ${res.status}: ${await res.text()}`);
-    });
-    const trivial = await sample(N, async () => {
-      const res = await fetch(`${server.url}/api/login/state`);
-      if (!res.ok) throw new Error(`state answered ${res.status}`);
-      await res.arrayBuffer();
-    });
     // Same parameters as lib/auth/password.ts: argon2id, 19 MiB, 2 iterations, 1 lane.
     const stored = await hash("gatehouse-demo-2026", { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
-    const bare = await sample(N, () => verify(stored, "gatehouse-demo-2026"));
+    // Interleaved, so drift in the machine's speed hits every series alike.
+    const { step, trivial, bare } = await sampleInterleaved(N, {
+      step: async () => {
+        const res = await fetch(`${server.url}/api/login/password`, {
+          method: "POST",
+          headers: { "content-type": "application/json", origin: server.url },
+          body,
+        });
+        if (!res.ok) throw new Error(`password step answered ${res.status}: ${await res.text()}`);
+      },
+      trivial: async () => {
+        const res = await fetch(`${server.url}/api/login/state`);
+        if (!res.ok) throw new Error(`state answered ${res.status}`);
+        await res.arrayBuffer();
+      },
+      bare: () => verify(stored, "gatehouse-demo-2026"),
+    }, 20);
     const [s50, s95, b50, b95] = [percentile(step, 50), percentile(step, 95), percentile(bare, 50), percentile(bare, 95)];
     console.log(`database: ${server.kind}`);
     console.log(`password step (HTTP)   p50 ${fmt(s50)}  p95 ${fmt(s95)}`);

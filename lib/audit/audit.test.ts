@@ -117,5 +117,8 @@ describe("audit write path", () => {
     expect(new Set(rows.map((r) => r.prevHash)).size).toBe(20);
     const report = await verifyChain(db, org.id);
     expect(report).toMatchObject({ ok: true, checked: 20 });
+    // Time order is chain order, even for events written in the same millisecond.
+    const times = rows.map((r) => r.occurredAt.getTime());
+    expect(times.every((t, i) => i === 0 || t > times[i - 1]!)).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { type PgDatabase, PgDialect, type PgQueryResultHKT, type PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import * as schema from "@/drizzle/schema";
@@ -100,4 +100,17 @@ export function openDatabase(opts: OpenOptions): Database {
 export async function queryRows<T>(db: Executor, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Run a hot-path statement as a named prepared statement: on a server it is parsed once per
+ * connection and Postgres may keep its plan; PGlite runs it as a plain query. `name` must belong to
+ * one statement text (so no variable-length lists: pass arrays as one JSON parameter), and the
+ * statement must name its result columns (no `*`): a kept plan cannot change its columns.
+ */
+export async function preparedRows<T>(db: Executor, name: string, query: SQL): Promise<T[]> {
+  const result = await db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false).execute();
+  return (result as { rows: T[] }).rows;
 }

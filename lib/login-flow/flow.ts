@@ -1,10 +1,10 @@
 import "server-only";
-import { and, count, eq, gt, isNull } from "drizzle-orm";
+import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
 import { cookies } from "next/headers";
 import { loginFlows, memberships, mfaTotp, orgs, userPropertyDefinitions, users } from "@/drizzle/schema";
 import { safeNextPath } from "@/lib/auth/safe-next-path";
 import { randomToken, sha256 } from "@/lib/crypto";
-import { type Executor, getDb } from "@/lib/db";
+import { type Executor, getDb, preparedRows } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
@@ -38,24 +38,19 @@ export interface FlowSnapshot {
 export async function createFlow(
   tx: Executor,
   input: { userId: string | null; email: string; method: string; returnTo?: string | null; authenticated: boolean; context: RequestContext },
-): Promise<FlowRow> {
+): Promise<{ id: string }> {
   const env = getEnv();
   const token = randomToken(32);
-  const now = new Date();
-  const [flow] = await tx
-    .insert(loginFlows)
-    .values({
-      tokenHash: sha256(token),
-      userId: input.userId,
-      email: input.email,
-      method: input.method,
-      returnTo: safeNextPath(input.returnTo),
-      passwordVerifiedAt: input.authenticated ? now : null,
-      ip: input.context.ip,
-      userAgent: input.context.userAgent,
-      expiresAt: new Date(now.getTime() + env.LOGIN_FLOW_TTL_SECONDS * 1000),
-    })
-    .returning();
+  // Every sign-in starts here: a prepared statement.
+  const [flow] = await preparedRows<{ id: string }>(
+    tx,
+    "gh_login_flow_create",
+    sql`insert into login_flows (token_hash, user_id, email, method, return_to, password_verified_at, ip, user_agent, expires_at)
+      values (${sha256(token)}, ${input.userId}, ${input.email}, ${input.method}, ${safeNextPath(input.returnTo)},
+        case when ${input.authenticated} then now() end, ${input.context.ip}, ${input.context.userAgent},
+        now() + make_interval(secs => ${env.LOGIN_FLOW_TTL_SECONDS}))
+      returning id`,
+  );
   (await cookies()).set(FLOW_COOKIE, token, {
     httpOnly: true,
     sameSite: "lax",
@@ -63,7 +58,7 @@ export async function createFlow(
     path: "/",
     maxAge: env.LOGIN_FLOW_TTL_SECONDS,
   });
-  return flow!;
+  return { id: flow!.id };
 }
 
 export async function clearFlowCookie() {

@@ -1,11 +1,11 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { isCommonPassword, MAX_PASSWORD_LENGTH, passwordProblem } from "@/lib/auth/password-policy";
-import { getDb } from "@/lib/db";
+import { type Executor, getDb } from "@/lib/db";
 import { AppError, invalidInput } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { assertUnder, enforce, hit, reset } from "@/lib/rate-limit";
@@ -25,6 +25,21 @@ export type CredentialsInput = z.infer<typeof credentialsSchema>;
 export const invalidCredentials = () =>
   new AppError(401, "invalid_credentials", "That email and password do not match an account.");
 
+// The password step runs on every sign-in: its user lookup is a prepared statement, built once
+// per database handle.
+const userByEmailStatements = new WeakMap<Executor, ReturnType<typeof prepareUserByEmail>>();
+const prepareUserByEmail = (db: Executor) =>
+  db
+    .select({ id: users.id, name: users.name, passwordHash: users.passwordHash, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.email, sql.placeholder("email")))
+    .prepare("gh_user_by_email_for_sign_in");
+function userByEmail(db: Executor) {
+  let statement = userByEmailStatements.get(db);
+  if (!statement) userByEmailStatements.set(db, (statement = prepareUserByEmail(db)));
+  return statement;
+}
+
 /**
  * LOGIN_REQUIRED → check email and password and start a pending sign-in. Known and unknown emails
  * take the same time and get the same answer; failures are throttled per account and per IP.
@@ -36,10 +51,7 @@ export async function signInWithPassword(input: CredentialsInput, context: Reque
   const failures = await assertUnder({ [accountKey]: LIMITS.failuresPerAccount.max, [ipKey]: LIMITS.failuresPerIp.max });
 
   const db = getDb();
-  const [user] = await db
-    .select({ id: users.id, name: users.name, passwordHash: users.passwordHash, disabledAt: users.disabledAt })
-    .from(users)
-    .where(eq(users.email, email));
+  const [user] = await userByEmail(db).execute({ email });
   const valid = await verifyPassword(user?.passwordHash, input.password);
 
   if (!user || !valid || user.disabledAt) {

@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { type Executor, getDb, queryRows } from "@/lib/db";
+import { type Executor, getDb, preparedRows } from "@/lib/db";
 
 export interface GrantStatus {
   active: boolean;
@@ -14,38 +14,31 @@ export interface GrantStatus {
   userName: string | null;
 }
 
+export interface GrantStatusRow {
+  active: boolean;
+  user_id: string;
+  org_id: string;
+  client_id: string;
+  scopes: string[];
+  client_name: string;
+  resource: string;
+  user_email: string;
+  user_name: string | null;
+}
+
 /**
- * One indexed query that says whether a grant still stands: not revoked, the client neither
- * disabled nor blocked in the org, the user still enabled and a member of the org. Run on every
- * resource request and introspection, so revoking a grant ends its access tokens at once.
+ * Whether the grant `g` still stands: not revoked, the client neither disabled nor blocked in the
+ * org, the user still enabled and a member of the org. Use as `select … from <GRANT_STATUS_FROM>`.
  */
-export async function getGrantStatus(grantId: string, db: Executor = getDb()): Promise<GrantStatus | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(grantId)) return null;
-  const [r] = await queryRows<{
-    active: boolean;
-    user_id: string;
-    org_id: string;
-    client_id: string;
-    scopes: string[];
-    client_name: string;
-    resource: string;
-    user_email: string;
-    user_name: string | null;
-  }>(
-    db,
-    sql`
-    select
-      (g.revoked_at is null and c.disabled_at is null and u.disabled_at is null
-        and exists (select 1 from memberships m where m.org_id = g.org_id and m.user_id = g.user_id)
-        and not exists (select 1 from oauth_client_blocks b where b.org_id = g.org_id and b.client_id = g.client_id)
-      ) as active,
-      g.user_id, g.org_id, g.client_id, g.scopes, c.name as client_name, g.resource, u.email as user_email, u.name as user_name
-    from oauth_grants g
-    join oauth_clients c on c.id = g.client_id
-    join users u on u.id = g.user_id
-    where g.id = ${grantId}`,
-  );
-  if (!r) return null;
+export const GRANT_STATUS_COLUMNS = sql`
+  (g.revoked_at is null and c.disabled_at is null and u.disabled_at is null
+    and exists (select 1 from memberships m where m.org_id = g.org_id and m.user_id = g.user_id)
+    and not exists (select 1 from oauth_client_blocks b where b.org_id = g.org_id and b.client_id = g.client_id)
+  ) as active,
+  g.user_id, g.org_id, g.client_id, g.scopes, c.name as client_name, g.resource, u.email as user_email, u.name as user_name`;
+export const GRANT_STATUS_FROM = sql`oauth_grants g join oauth_clients c on c.id = g.client_id join users u on u.id = g.user_id`;
+
+export function toGrantStatus(r: GrantStatusRow): GrantStatus {
   return {
     active: r.active === true,
     userId: r.user_id,
@@ -57,4 +50,18 @@ export async function getGrantStatus(grantId: string, db: Executor = getDb()): P
     userEmail: r.user_email,
     userName: r.user_name,
   };
+}
+
+/**
+ * One indexed query that says whether a grant still stands. Run on every resource request and
+ * introspection, so revoking a grant ends its access tokens at once.
+ */
+export async function getGrantStatus(grantId: string, db: Executor = getDb()): Promise<GrantStatus | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(grantId)) return null;
+  const [r] = await preparedRows<GrantStatusRow>(
+    db,
+    "gh_grant_status",
+    sql`select ${GRANT_STATUS_COLUMNS} from ${GRANT_STATUS_FROM} where g.id = ${grantId}`,
+  );
+  return r ? toGrantStatus(r) : null;
 }

@@ -1,5 +1,4 @@
 import "server-only";
-import { sql } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
 import { getDb, type Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/request-context";
@@ -17,7 +16,7 @@ import {
 import { getGrantStatus } from "./grant-status";
 import { revokeGrant } from "./grants";
 import { verifyPkce } from "./pkce";
-import { consumeRefreshToken, createRefreshToken } from "./refresh-tokens";
+import { consumeRefreshToken, createRefreshTokenAndMarkUsed } from "./refresh-tokens";
 import { parseScope } from "./scopes";
 import { issueAccessToken } from "./tokens";
 
@@ -99,7 +98,6 @@ async function redeemCode(
     const grant = await getGrantStatus(row.grantId, tx);
     if (!grant?.active) return fail(invalidGrant("The grant was revoked."));
     const body = await issueTokens(tx, client, { id: row.grantId, ...grant }, row.scopes, row.resource);
-    await markUsed(tx, row.grantId, client.id);
     await recordAudit(tx, {
       orgId: grant.orgId,
       actor: { type: "agent", id: client.id, name: client.name },
@@ -151,8 +149,8 @@ async function refresh(
     if (row.clientId !== client.id)
       return fail(invalidGrant("The refresh token was issued to another client."));
     if (row.expiresAt.getTime() <= Date.now()) return fail(invalidGrant("The refresh token has expired."));
-    const grant = await getGrantStatus(row.grantId, tx);
-    if (!grant?.active) return fail(invalidGrant("The grant was revoked."));
+    const grant = row.grant;
+    if (!grant.active) return fail(invalidGrant("The grant was revoked."));
     let scopes = row.scopes;
     if (scopeParam !== null) {
       const parsed = parseScope(scopeParam);
@@ -165,7 +163,6 @@ async function refresh(
     if (resourceParam && resourceParam !== resource)
       return fail(invalidTarget("resource does not match the grant."));
     const body = await issueTokens(tx, client, { id: row.grantId, ...grant }, scopes, resource);
-    await markUsed(tx, row.grantId, client.id);
     await recordAudit(tx, {
       orgId: grant.orgId,
       actor: { type: "agent", id: client.id, name: client.name },
@@ -204,7 +201,7 @@ async function issueTokens(
     },
     tx,
   );
-  const refreshToken = await createRefreshToken(tx, { grantId: grant.id, clientId: client.id, scopes });
+  const refreshToken = await createRefreshTokenAndMarkUsed(tx, { grantId: grant.id, clientId: client.id, scopes });
   return {
     access_token: token,
     token_type: "Bearer",
@@ -216,12 +213,4 @@ async function issueTokens(
 
 function fail(error: OAuthError): Outcome {
   return { ok: false, error };
-}
-
-/** Last used: the grant always, the client at most once a minute; one statement. */
-async function markUsed(tx: Tx, grantId: string, clientId: string) {
-  await tx.execute(sql`
-    with g as (update oauth_grants set last_used_at = now() where id = ${grantId} returning 1)
-    update oauth_clients set last_used_at = now()
-    where id = ${clientId} and (last_used_at is null or last_used_at < now() - interval '1 minute')`);
 }

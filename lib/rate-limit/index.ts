@@ -1,7 +1,7 @@
 import "server-only";
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "@/drizzle/schema";
-import { type Executor, getDb } from "@/lib/db";
+import { type Executor, getDb, preparedRows } from "@/lib/db";
 import { RateLimitedError } from "@/lib/errors";
 
 export interface Limit {
@@ -69,18 +69,20 @@ export async function peek(key: string, db: Executor = getDb()): Promise<{ hits:
  */
 export async function assertUnder(limits: Record<string, number>, db: Executor = getDb()): Promise<Record<string, number>> {
   const keys = Object.keys(limits);
-  const rows = await db
-    .select({
-      key: rateLimitBuckets.key,
-      hits: sql<number>`case when ${rateLimitBuckets.resetAt} <= now() then 0 else ${rateLimitBuckets.hits} end`,
-      retryAfter: sql<number>`greatest(1, ceil(extract(epoch from (${rateLimitBuckets.resetAt} - now()))))::int`,
-    })
-    .from(rateLimitBuckets)
-    .where(inArray(rateLimitBuckets.key, keys));
+  // On every sign-in attempt: one prepared statement whatever the number of keys.
+  const rows = await preparedRows<{ key: string; hits: number; retry_after: number }>(
+    db,
+    "gh_rate_limit_peek",
+    sql`select key,
+        case when reset_at <= now() then 0 else hits end as hits,
+        greatest(1, ceil(extract(epoch from (reset_at - now()))))::int as retry_after
+      from rate_limit_buckets
+      where key = any(array(select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)))`,
+  );
   const hits: Record<string, number> = Object.fromEntries(keys.map((k) => [k, 0]));
   for (const row of rows) {
     hits[row.key] = Number(row.hits);
-    if (Number(row.hits) >= limits[row.key]!) throw new RateLimitedError(Number(row.retryAfter));
+    if (Number(row.hits) >= limits[row.key]!) throw new RateLimitedError(Number(row.retry_after));
   }
   return hits;
 }
