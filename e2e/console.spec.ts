@@ -70,7 +70,14 @@ test.describe("org and role-mapping console", () => {
       await admin.close();
     });
 
-    test("renames a role, edits a plan, moves XCorp to Free with a preview, and an XCorp manager loses reports::export", async ({ browser }) => {
+    test("renames a role, edits a plan, moves XCorp from Paid to Free with a preview, and an XCorp manager loses reports::export", async ({ browser }) => {
+      // The demo has XCorp on Enterprise: put it on Paid first, as in the story (Free → Paid → Enterprise and back).
+      const mappings = (await (await admin.request.get("/api/admin/mappings")).json()).mappings as { id: string; name: string }[];
+      const toPaid = await admin.request.put("/api/admin/orgs/xcorp/subscription", {
+        headers: origin,
+        data: { mappingId: mappings.find((m) => m.name === "Paid")!.id },
+      });
+      expect(toPaid.ok()).toBe(true);
       const manager = await signedInContext(browser, "admin@xcorp.example");
       const managerPage = await manager.newPage();
       await managerPage.goto("/orgs/xcorp");
@@ -98,11 +105,11 @@ test.describe("org and role-mapping console", () => {
       await switcher.getByLabel("New plan for xcorp").selectOption({ label: "Free" });
       await switcher.getByRole("button", { name: "Preview change" }).click();
       const preview = switcher.getByTestId("plan-preview");
-      await expect(preview).toContainText("Enterprise → Free");
+      await expect(preview).toContainText("Paid → Free");
       await expect(preview.getByRole("row", { name: /admin@xcorp\.example/ })).toContainText("reports::export");
       await expect(preview.getByRole("row", { name: /admin@xcorp\.example/ })).toContainText("Manager");
       await switcher.getByRole("button", { name: "Move xcorp to Free" }).click();
-      await expect(page.getByText("xcorp moved from Enterprise to Free")).toBeVisible();
+      await expect(page.getByText("xcorp moved from Paid to Free")).toBeVisible();
 
       // The manager's next request, without signing in again.
       await managerPage.reload();
