@@ -123,6 +123,7 @@ test.describe("sign-in kit", () => {
     const login = new LoginPage(page);
     await login.goto();
     await login.signIn(email, "wrong password 1");
+    await login.expectError("do not match");
     const known = await page.getByTestId("sign-in-error").textContent();
     await login.signIn(`nobody-${Date.now()}@example.com`, "wrong password 1");
     await expect(page.getByTestId("sign-in-error")).toHaveText(known!);

@@ -2,6 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import { type ApiError, fetchJson } from "@/lib/queries/fetch-json";
 import { loginKeys } from "@/lib/queries/login/keys";
@@ -26,6 +27,11 @@ export function LoggedIn() {
   return (
     <StepCard title="Signing you in…" testId="logged-in">
       {error ? <StepError message={error} /> : <Spinner label="Signing you in" />}
+      <noscript>
+        <form action="/api/login/complete" method="post">
+          <Button type="submit">Continue</Button>
+        </form>
+      </noscript>
     </StepCard>
   );
 }

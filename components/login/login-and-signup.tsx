@@ -5,19 +5,33 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
+import { useHydrated } from "@/lib/hooks/use-hydrated";
 import { useLoginStep } from "@/lib/queries/login/use-login-step";
 import { StepCard, StepError } from "./step-card";
 
 type Mode = "sign-in" | "sign-up" | "magic-link";
 
-/** LOGIN_REQUIRED: sign in with a password, create an account, or get a sign-in link by mail. */
-export function LoginAndSignup({ returnTo, passwordMinLength }: { returnTo: string; passwordMinLength: number }) {
+/**
+ * LOGIN_REQUIRED: sign in with a password, create an account, or get a sign-in link by mail. Without
+ * JavaScript the password form still works: it posts to the same endpoint as a plain form.
+ */
+export function LoginAndSignup({
+  returnTo,
+  passwordMinLength,
+  initialError,
+}: {
+  returnTo: string;
+  passwordMinLength: number;
+  initialError?: string;
+}) {
   const [mode, setMode] = useState<Mode>("sign-in");
   const [linkSent, setLinkSent] = useState(false);
   const signIn = useLoginStep<{ email: string; password: string; returnTo: string }>("password");
   const signUp = useLoginStep<{ email: string; password: string; returnTo: string }>("signup");
   const magic = useLoginStep<{ email: string; returnTo: string }>("magic-link", { advance: false });
   const step = mode === "sign-in" ? signIn : mode === "sign-up" ? signUp : magic;
+  // Switching modes needs JavaScript: until the page hydrates, only the plain password form works.
+  const hydrated = useHydrated();
 
   function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -37,17 +51,17 @@ export function LoginAndSignup({ returnTo, passwordMinLength }: { returnTo: stri
       footer={
         <>
           {mode !== "sign-in" && (
-            <Button variant="link" className="h-auto p-0" onClick={() => setMode("sign-in")}>
+            <Button variant="link" className="h-auto p-0" disabled={!hydrated} onClick={() => setMode("sign-in")}>
               Sign in with a password
             </Button>
           )}
           {mode !== "sign-up" && (
-            <Button variant="link" className="h-auto p-0" onClick={() => setMode("sign-up")}>
+            <Button variant="link" className="h-auto p-0" disabled={!hydrated} onClick={() => setMode("sign-up")}>
               Create an account
             </Button>
           )}
           {mode !== "magic-link" && (
-            <Button variant="link" className="h-auto p-0" onClick={() => { setMode("magic-link"); setLinkSent(false); }}>
+            <Button variant="link" className="h-auto p-0" disabled={!hydrated} onClick={() => { setMode("magic-link"); setLinkSent(false); }}>
               Email me a sign-in link
             </Button>
           )}
@@ -60,7 +74,14 @@ export function LoginAndSignup({ returnTo, passwordMinLength }: { returnTo: stri
       {mode === "magic-link" && linkSent ? (
         <p data-testid="magic-link-sent">If that address has an account, a sign-in link is on its way. It works once, for 15 minutes.</p>
       ) : (
-        <form onSubmit={submit} className="grid gap-4" noValidate>
+        <form
+          onSubmit={submit}
+          action={mode === "sign-in" ? "/api/login/password" : undefined}
+          method="post"
+          className="grid gap-4"
+          noValidate
+        >
+          <input type="hidden" name="returnTo" value={returnTo} />
           <FormField label="Email" id="email">
             <Input id="email" name="email" type="email" autoComplete={mode === "sign-up" ? "email" : "username"} required />
           </FormField>
@@ -80,7 +101,7 @@ export function LoginAndSignup({ returnTo, passwordMinLength }: { returnTo: stri
               />
             </FormField>
           )}
-          <StepError message={step.error?.message} testId="sign-in-error" />
+          <StepError message={step.error?.message ?? (step.isIdle ? initialError : undefined)} testId="sign-in-error" />
           <Button type="submit" disabled={step.isPending}>
             {step.isPending ? "Please wait…" : mode === "sign-in" ? "Sign in" : mode === "sign-up" ? "Create account" : "Send link"}
           </Button>

@@ -2,7 +2,7 @@
 
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
-import { useLoginState } from "@/lib/queries/login/use-login-state";
+import { type LoginStateResponse, useLoginState } from "@/lib/queries/login/use-login-state";
 import { ConfirmYourEmail } from "./confirm-your-email";
 import { EnrollInMfa } from "./enroll-in-mfa";
 import { JoinAnOrganization } from "./join-an-organization";
@@ -15,10 +15,20 @@ import { VerifyMfa } from "./verify-mfa";
 
 /**
  * Asks the server where this browser's sign-in stands and renders the one component for that state.
- * The server decides; this only displays.
+ * The server decides; this only displays. `initial` (the state the page was rendered with) lets the
+ * first step show, and work as a plain form, before or without JavaScript; `initialError` is the
+ * message of a plain form post that failed.
  */
-export function LoginStateManager({ returnTo }: { returnTo: string }) {
-  const { data, error, isPending, refetch } = useLoginState();
+export function LoginStateManager({
+  returnTo,
+  initial,
+  initialError,
+}: {
+  returnTo: string;
+  initial?: LoginStateResponse;
+  initialError?: string;
+}) {
+  const { data, error, isPending, refetch } = useLoginState(initial);
   if (isPending) return <Skeleton className="h-80 w-full max-w-md" aria-label="Loading" />;
   if (error || !data) {
     return (
@@ -30,7 +40,7 @@ export function LoginStateManager({ returnTo }: { returnTo: string }) {
   }
   switch (data.state) {
     case "LOGIN_REQUIRED":
-      return <LoginAndSignup returnTo={returnTo} passwordMinLength={data.passwordMinLength} />;
+      return <LoginAndSignup returnTo={returnTo} passwordMinLength={data.passwordMinLength} initialError={initialError} />;
     case "EMAIL_NOT_CONFIRMED_YET":
       return <ConfirmYourEmail email={data.email} />;
     case "UPDATE_PASSWORD_REQUIRED":

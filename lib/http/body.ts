@@ -67,3 +67,15 @@ async function readLimited(req: Request, maxBytes: number): Promise<string> {
   }
   return new TextDecoder().decode(Buffer.concat(chunks));
 }
+
+/** Whether the body is a plain HTML form post (`application/x-www-form-urlencoded`). */
+export function isFormPost(req: Request): boolean {
+  return /^application\/x-www-form-urlencoded\b/i.test(req.headers.get("content-type") ?? "");
+}
+
+/** Read a form-encoded body: 413 if it is too large (checked while reading). */
+export async function readFormBody(req: Request, maxBytes = MAX_JSON_BYTES): Promise<URLSearchParams> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  return new URLSearchParams(await readLimited(req, maxBytes));
+}

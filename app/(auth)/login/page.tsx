@@ -1,14 +1,20 @@
 import type { Metadata } from "next";
 import { LoginStateManager } from "@/components/login/login-state-manager";
 import { safeNextPath } from "@/lib/auth/safe-next-path";
+import { FORM_POST_ERRORS, type FormPostError } from "@/lib/login-flow/form-post";
+import { loginStateResponse } from "@/lib/login-flow/state-response";
+import type { LoginStateResponse } from "@/lib/queries/login/use-login-state";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
-  const { next } = await searchParams;
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string; error?: string }> }) {
+  const { next, error } = await searchParams;
+  // Rendered with the current state, so the first step shows (and posts as a plain form) without JavaScript.
+  const initial = JSON.parse(JSON.stringify(await loginStateResponse())) as LoginStateResponse;
+  const initialError = error && error in FORM_POST_ERRORS ? FORM_POST_ERRORS[error as FormPostError] : undefined;
   return (
     <main className="flex min-h-dvh items-center justify-center p-4">
-      <LoginStateManager returnTo={safeNextPath(next)} />
+      <LoginStateManager returnTo={safeNextPath(next)} initial={initial} initialError={initialError} />
     </main>
   );
 }

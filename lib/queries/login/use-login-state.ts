@@ -28,11 +28,15 @@ export interface LoginStateResponse {
   attemptsLeft?: number;
 }
 
-/** The current step of this browser's sign-in. While waiting for the email, it checks every few seconds. */
-export function useLoginState() {
+/**
+ * The current step of this browser's sign-in. While waiting for the email, it checks every few
+ * seconds. `initial` is what the server rendered the page with.
+ */
+export function useLoginState(initial?: LoginStateResponse) {
   return useQuery({
     queryKey: loginKeys.state(),
     queryFn: () => fetchJson<LoginStateResponse>("/api/login/state"),
+    initialData: initial,
     staleTime: 0,
     refetchInterval: (q) => (q.state.data?.state === "EMAIL_NOT_CONFIRMED_YET" ? 3000 : false),
   });

@@ -1,13 +1,15 @@
 import { signIn } from "@/lib/auth";
 import { safeNextPath } from "@/lib/auth/safe-next-path";
 import { AppError } from "@/lib/errors";
+import { isFormPost } from "@/lib/http/body";
 import { json, sameOriginRoute } from "@/lib/http/route";
 import { clearFlowCookie, currentFlow } from "@/lib/login-flow/flow";
+import { formPostStep } from "@/lib/login-flow/form-post";
 
 const notFinished = () => new AppError(409, "wrong_state", "Your sign-in is not finished yet.");
 
-// POST /api/login/complete — LOGGED_IN: open the session (Auth.js "login-flow" provider consumes the flow once)
-export const POST = sameOriginRoute(async () => {
+/** Open the session (the Auth.js "login-flow" provider consumes the flow once); where to go next. */
+async function complete(): Promise<string> {
   const flow = await currentFlow();
   if (!flow) throw notFinished();
   const redirectTo = safeNextPath(flow.returnTo);
@@ -20,5 +22,12 @@ export const POST = sameOriginRoute(async () => {
   }
   if (typeof url === "string" && url.includes("error=")) throw notFinished();
   await clearFlowCookie();
-  return json({ redirectTo });
+  return redirectTo;
+}
+
+// POST /api/login/complete — LOGGED_IN: open the session. JSON from the sign-in page; a plain form
+// post (no JavaScript) gets a 303 to where the user was going.
+export const POST = sameOriginRoute(async ({ req }) => {
+  if (isFormPost(req)) return formPostStep(null, complete);
+  return json({ redirectTo: await complete() });
 });

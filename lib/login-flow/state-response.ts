@@ -1,0 +1,37 @@
+import "server-only";
+import { getEnv } from "@/lib/env";
+import { currentFlow, snapshot } from "./flow";
+import { joinOptions, type JoinOptions } from "./join-steps";
+import type { LoginState } from "./state";
+
+export interface LoginStateResponse {
+  state: LoginState;
+  email: string | null;
+  passwordMinLength: number;
+  fields?: { key: string; label: string; type: string }[];
+  join?: JoinOptions;
+  returnTo?: string;
+  attemptsLeft?: number;
+}
+
+/**
+ * Where this browser's sign-in stands and what its page needs: what `GET /api/login/state` answers,
+ * and what `/login` renders on the server (so the first step works before, or without, JavaScript).
+ */
+export async function loginStateResponse(): Promise<LoginStateResponse> {
+  const snap = await snapshot(await currentFlow());
+  const base = { state: snap.state, email: snap.flow?.email ?? null, passwordMinLength: getEnv().PASSWORD_MIN_LENGTH };
+  switch (snap.state) {
+    case "USER_MISSING_REQUIRED_PROPERTIES":
+      return { ...base, fields: snap.missingProperties };
+    case "USER_MUST_BE_IN_AT_LEAST_ONE_ORG":
+      return { ...base, join: await joinOptions(snap.user!) };
+    case "LOGGED_IN":
+      return { ...base, returnTo: snap.flow!.returnTo };
+    case "TWO_FACTOR_REQUIRED":
+    case "TWO_FACTOR_ENROLLMENT_REQUIRED":
+      return { ...base, attemptsLeft: Math.max(0, 5 - (snap.flow?.failedMfaAttempts ?? 0)) };
+    default:
+      return base;
+  }
+}
