@@ -1,9 +1,10 @@
 import "server-only";
 import { type Database, type Executor, getDatabase, getDb } from "@/lib/db";
+import type { CopyOut } from "@/lib/db/client";
 import { csvRow } from "./csv";
 import type { AuditCursor } from "./cursor";
 import * as batches from "./export-batch";
-import { openCursor } from "./export-cursor";
+import { CopyLineReader, copyStatement } from "./export-copy";
 import type { AuditFilter } from "./filter";
 
 export { CSV_COLUMNS, type ExportFormat } from "./export-batch";
@@ -12,63 +13,82 @@ export interface ExportOptions {
   batchSize?: number;
   /** Read through keyset batches on this handle (PGlite, or a transaction). */
   db?: Executor;
-  /** Read through a server-side cursor on a connection of its own (PostgreSQL server). */
+  /** Stream through COPY on a connection of its own (PostgreSQL server). */
   database?: Database;
   /** Called once the stream has finished or was cancelled, with the rows sent. */
   onDone?: (rows: number, cancelled: boolean) => void;
 }
 
 /**
- * Stream every event matching the filter, newest first, as CSV or NDJSON. Pull-based keyset
- * batches: one batch is in memory at a time, the next is read only when the consumer asks, and a
- * cancel (the client went away) stops before the next query. Postgres formats the lines.
+ * Stream every event matching the filter, newest first, as CSV or NDJSON; Postgres formats the
+ * lines. On a server, one COPY streamed chunk by chunk as the consumer asks; elsewhere, pull-based
+ * keyset batches (one batch in memory at a time). Either way memory stays flat and a cancel (the
+ * client went away) stops the database work at once.
  */
 export function exportAuditEvents(filter: AuditFilter, format: batches.ExportFormat, opts: ExportOptions = {}): ReadableStream<Uint8Array> {
   const database = opts.database ?? (opts.db ? null : getDatabase());
-  if (database?.kind === "postgres") return cursorExport(database, filter, format, opts);
+  if (database?.copyOut) return copyExport(database, filter, format, opts);
   return keysetExport(opts.db ?? getDb(), filter, format, opts);
 }
 
 const eolOf = (format: batches.ExportFormat) => (format === "csv" ? "\r\n" : "\n");
 const headOf = (format: batches.ExportFormat) => (format === "csv" ? csvRow([...batches.CSV_COLUMNS]) : "");
 
-/** PostgreSQL server: one pass through a server-side cursor; cancel rolls it back at once. */
-function cursorExport(database: Database, filter: AuditFilter, format: batches.ExportFormat, opts: ExportOptions): ReadableStream<Uint8Array> {
-  const batchSize = opts.batchSize ?? 5000;
-  const encoder = new TextEncoder();
-  const eol = eolOf(format);
-  let cursor: Awaited<ReturnType<typeof openCursor>> | null = null;
-  let rows = 0;
+/**
+ * PostgreSQL server: one `COPY (…) TO STDOUT` in binary format, whose single column is the line
+ * Postgres formatted; the bytes go to the consumer as they arrive, one chunk per pull. Cancel
+ * destroys the connection, so the server stops the COPY at once.
+ */
+function copyExport(database: Database, filter: AuditFilter, format: batches.ExportFormat, opts: ExportOptions): ReadableStream<Uint8Array> {
+  const reader = new CopyLineReader(Buffer.from(eolOf(format)));
+  let copy: CopyOut | null = null;
+  let chunks: AsyncIterator<Buffer> | null = null;
   let done = false;
   const finish = (cancelled: boolean) => {
     if (done) return;
     done = true;
-    opts.onDone?.(rows, cancelled);
+    opts.onDone?.(reader.rows, cancelled);
   };
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         if (done) return;
-        let head = "";
-        if (!cursor) {
-          cursor = await openCursor(database, batches.exportQuery(filter, format), batchSize);
-          head = headOf(format);
-        }
-        const lines = await cursor.next();
-        if (done) return;
-        rows += lines.length;
-        const body = lines.length ? lines.join(eol) + eol : "";
-        if (head || body) controller.enqueue(encoder.encode(head + body));
-        if (lines.length < batchSize) {
-          finish(false);
-          controller.close();
+        try {
+          let head: Buffer | null = null;
+          if (!copy) {
+            copy = await database.copyOut!(copyStatement(batches.exportQuery(filter, format)));
+            chunks = (copy.stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+            head = Buffer.from(headOf(format));
+          }
+          for (;;) {
+            const next = await chunks!.next();
+            if (done) return; // cancelled while waiting
+            if (next.done) {
+              if (!reader.ended) throw new Error("the export ended early");
+              await copy.close(false);
+              finish(false);
+              if (head?.length) controller.enqueue(head);
+              controller.close();
+              return;
+            }
+            const lines = reader.push(next.value);
+            if (lines.length || head?.length) {
+              controller.enqueue(head?.length ? Buffer.concat([head, lines]) : lines);
+              return;
+            }
+          }
+        } catch (err) {
+          finish(true);
+          await copy?.close(true);
+          throw err;
         }
       },
       async cancel() {
         finish(true);
-        await cursor?.close();
+        await copy?.close(true);
       },
     },
+    // One chunk at a time: the socket's own backpressure reaches Postgres.
     { highWaterMark: 0 },
   );
 }

@@ -6,7 +6,9 @@ import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { type PgDatabase, PgDialect, type PgQueryResultHKT, type PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import type { Readable } from "node:stream";
 import pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
 import * as schema from "@/drizzle/schema";
 import { acquireDataDirLock } from "./data-dir-lock";
 
@@ -18,11 +20,25 @@ export type Executor = Db | Tx;
 
 export type DatabaseKind = "pglite" | "postgres";
 
+/** The longest a COPY export may run (a stalled download is cut off then). */
+const COPY_TIMEOUT_MINUTES = 15;
+
+export interface CopyOut {
+  stream: Readable;
+  /** Release the connection: after the stream ended, or `aborted` to cut the query off. */
+  close(aborted: boolean): Promise<void>;
+}
+
 export interface Database {
   db: Db;
   kind: DatabaseKind;
   /** Run `fn` with the one connection held for its whole duration (advisory locks, migrations). */
   withConnection<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL server only: run `COPY (query) TO STDOUT` on a connection of its own and stream its
+   * bytes. `close(true)` aborts: the connection is destroyed, so the server stops the query at once.
+   */
+  copyOut?(copySql: string): Promise<CopyOut>;
   close(): Promise<void>;
 }
 
@@ -66,6 +82,38 @@ export function openDatabase(opts: OpenOptions): Database {
           return await fn(drizzlePg(client, { schema }) as unknown as Db);
         } finally {
           client.release();
+        }
+      },
+      async copyOut(copySql) {
+        const client = await pool.connect();
+        let released = false;
+        const close = async (aborted: boolean) => {
+          if (released) return;
+          released = true;
+          if (aborted) {
+            // An error destroys the connection instead of pooling it: the server ends the COPY.
+            client.release(new Error("COPY aborted"));
+            return;
+          }
+          try {
+            await client.query("commit");
+            client.release();
+          } catch (err) {
+            client.release(err as Error);
+          }
+        };
+        try {
+          // One long statement: a bound of its own instead of the pool's statement timeout.
+          await client.query("begin read only");
+          await client.query(`set local statement_timeout = '${COPY_TIMEOUT_MINUTES}min'`);
+          // COPY takes no bind parameters, so values come inline: backslashes must stay literal.
+          await client.query("set local standard_conforming_strings = on");
+          const stream = client.query(copyTo(copySql));
+          stream.on("error", () => void close(true));
+          return { stream, close };
+        } catch (err) {
+          await close(true);
+          throw err;
         }
       },
       close: () => pool.end(),
