@@ -47,8 +47,8 @@ test.describe("audit log explorer", () => {
     const download = await downloading;
     expect(download.suggestedFilename()).toMatch(/^audit-xcorp-.*\.csv$/);
     const csv = await readFile((await download.path())!, "utf8");
-    const lines = csv.trim().split("\r\n");
-    expect(lines[0]).toMatch(/^occurred_at,org,chain_seq,actor_type/);
+    const lines = csv.trim().split("\n");
+    expect(lines[0]).toMatch(/^occurred_at_utc,org,chain_seq,actor_type/);
     expect(lines).toHaveLength(n + 1);
     expect(lines.slice(1).every((l) => l.includes("mcp.tool_called") && l.includes("demo-cursor-xcorp"))).toBe(true);
 

@@ -4,14 +4,14 @@ import { csvCell, csvRow } from "./csv";
 describe("csvCell", () => {
   it.each([
     ["plain", "plain"],
-    ["", ""],
+    ["", '""'],
     [null, ""],
     [undefined, ""],
     [42, "42"],
     ["a,b", '"a,b"'],
     ['say "hi"', '"say ""hi"""'],
     ["line\nbreak", '"line\nbreak"'],
-    [" padded ", '" padded "'],
+    [" padded ", " padded "],
     // Formula injection: a leading apostrophe makes spreadsheets show the text, not run it.
     ["=SUM(A1:A9)", "'=SUM(A1:A9)"],
     ["+1+1", "'+1+1"],
@@ -26,7 +26,7 @@ describe("csvCell", () => {
     expect(csvCell(input)).toBe(out);
   });
 
-  it("joins a row with CRLF", () => {
-    expect(csvRow(["a", "=b", null, 'c"d'])).toBe("a,'=b,,\"c\"\"d\"\r\n");
+  it("joins a row, LF-terminated", () => {
+    expect(csvRow(["a", "=b", null, 'c"d'])).toBe("a,'=b,,\"c\"\"d\"\n");
   });
 });

@@ -137,8 +137,8 @@ describe("tenant explorer API", () => {
     const exp = await call(tenantExport.POST as Handler, "/api/orgs/xcorp/audit/export?format=csv&action=mcp.*", { method: "POST", params: { slug: "xcorp" } });
     const csv = await exp.text();
     expect(exp.headers.get("content-type")).toContain("text/csv");
-    expect(csv.split("\r\n")[0]).toMatch(/^occurred_at,org,chain_seq,/);
-    expect(csv.split("\r\n").filter(Boolean)).toHaveLength(1 + 18);
+    expect(csv.split("\n")[0]).toMatch(/^occurred_at_utc,org,chain_seq,/);
+    expect(csv.split("\n").filter(Boolean)).toHaveLength(1 + 18);
     const verify = await call(tenantVerify.POST as Handler, "/api/orgs/xcorp/audit/verify", { method: "POST", params: { slug: "xcorp" } });
     expect(await verify.json()).toMatchObject({ ok: true, firstBreak: null });
     const res = await call(tenantList.GET as Handler, "/api/orgs/xcorp/audit?action=audit.*", { params: { slug: "xcorp" } });

@@ -11,23 +11,15 @@ const t = auditEvents;
 const ts = sql<string>`to_char(${t.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /**
- * One CSV cell computed by Postgres, with the same rules as `csvCell`: text a spreadsheet would run
- * as a formula (= + - @ tab CR first) gets a leading apostrophe; quotes, commas, line breaks and
- * edge spaces are quoted. Formatting in SQL keeps the export near COPY speed.
+ * Text a spreadsheet would run as a formula (= + - @ tab CR first) gets a leading apostrophe, so
+ * opening an export never executes it. `ascii()` reads only the first character: cheap per row.
  */
-function cell(v: SQL): SQL {
-  const n = sql`(case when left(${v}, 1) in ('=', '+', '-', '@', E'\\t', E'\\r') then '''' || ${v} else ${v} end)`;
-  const needsQuotes = sql`(strpos(${n}, '"') > 0 or strpos(${n}, ',') > 0 or strpos(${n}, E'\\n') > 0 or strpos(${n}, E'\\r') > 0 or ${n} <> btrim(${n}, E' \\t\\n\\r\\f' || chr(11)))`;
-  return sql`coalesce(case when ${needsQuotes} then '"' || replace(${n}, '"', '""') || '"' else ${n} end, '')`;
-}
-
-/** Always quoted (JSON always holds quotes or commas). */
-function quoted(v: SQL): SQL {
-  return sql`'"' || replace(${v}, '"', '""') || '"'`;
+function neutral(v: SQL): SQL {
+  return sql`(case when ascii(${v}) in (61, 43, 45, 64, 9, 13) then '''' || ${v} else ${v} end)`;
 }
 
 export const CSV_COLUMNS = [
-  "occurred_at",
+  "occurred_at_utc",
   "org",
   "chain_seq",
   "actor_type",
@@ -50,32 +42,47 @@ export const CSV_COLUMNS = [
   "hash",
 ] as const;
 
-const csvLine = sql.join(
-  [
-    ts,
-    cell(sql`coalesce(${orgs.slug}, ${t.orgId}::text)`),
-    sql`${t.chainSeq}::text`,
-    sql`${t.actorType}`, // checked by a constraint: plain words
-    cell(sql`${t.actorId}`),
-    cell(sql`${t.actorName}`),
-    sql`coalesce(${t.onBehalfOfUserId}::text, '')`,
-    cell(sql`${t.onBehalfOfName}`),
-    cell(sql`${t.clientId}`),
-    cell(sql`${t.grantId}`),
-    sql`${t.action}`, // checked by a constraint: dotted lowercase
-    cell(sql`${t.targetType}`),
-    cell(sql`${t.targetId}`),
-    cell(sql`${t.targetName}`),
-    sql`${t.outcome}`,
-    cell(sql`${t.ip}`),
-    cell(sql`${t.userAgent}`),
-    cell(sql`${t.requestId}`),
-    quoted(sql`${t.metadata}::text`),
-    sql`${t.id}::text`,
-    cell(sql`${t.hash}`),
-  ],
-  sql` || ',' || `,
-);
+/**
+ * The CSV columns as values. On a server Postgres' own CSV writer (COPY … FORMAT csv) quotes them;
+ * elsewhere `csvLine` applies the same rules in SQL. Columns that are constraint-checked words,
+ * uuids, numbers or hex are left as they are; every other text is neutralized.
+ */
+const csvValues: SQL[] = [
+  sql`(${t.occurredAt} at time zone 'UTC')`,
+  neutral(sql`coalesce(${orgs.slug}, ${t.orgId}::text)`),
+  sql`${t.chainSeq}`,
+  sql`${t.actorType}`,
+  neutral(sql`${t.actorId}`),
+  neutral(sql`${t.actorName}`),
+  sql`${t.onBehalfOfUserId}`,
+  neutral(sql`${t.onBehalfOfName}`),
+  neutral(sql`${t.clientId}`),
+  neutral(sql`${t.grantId}`),
+  sql`${t.action}`,
+  neutral(sql`${t.targetType}`),
+  neutral(sql`${t.targetId}`),
+  neutral(sql`${t.targetName}`),
+  sql`${t.outcome}`,
+  neutral(sql`${t.ip}`),
+  neutral(sql`${t.userAgent}`),
+  neutral(sql`${t.requestId}`),
+  sql`${t.metadata}`,
+  sql`${t.id}`,
+  sql`${t.hash}`,
+];
+
+/**
+ * Postgres' CSV output rules for one value: null is empty; the empty string, and text holding a
+ * quote, comma, LF or CR, is quoted with quotes doubled; anything else is written as it is.
+ */
+function csvQuote(v: SQL): SQL {
+  const x = sql`(${v})::text`;
+  return sql`coalesce(case when ${x} = '' or strpos(${x}, '"') > 0 or strpos(${x}, ',') > 0 or strpos(${x}, E'\\n') > 0 or strpos(${x}, E'\\r') > 0
+    then '"' || replace(${x}, '"', '""') || '"' else ${x} end, '')`;
+}
+
+/** One CSV line (no line end), byte for byte what COPY … FORMAT csv writes for `csvValues`. */
+const csvLine = sql.join(csvValues.map(csvQuote), sql` || ',' || `);
 
 /** The event as the same JSON as `AuditEventDto`, built by Postgres. */
 const jsonLine = sql`json_build_object(
@@ -120,11 +127,12 @@ export async function fetchExportBatch(
 }
 
 /**
- * The whole export as one query, for a server-side cursor: lines in (time, id) order, formatted
- * as they are fetched.
+ * The whole export as one COPY statement's query, in (time, id) order. CSV: the columns, for
+ * `COPY … (FORMAT csv)`. NDJSON: one column holding each line.
  */
 export function exportQuery(filter: AuditFilter, format: ExportFormat): SQL {
-  return sql`select ${format === "csv" ? csvLine : jsonLine} as line
+  const select = format === "csv" ? sql.join(csvValues, sql`, `) : sql`${jsonLine} as line`;
+  return sql`select ${select}
     from ${t} left join ${orgs} on ${orgs.id} = ${t.orgId}
     where ${and(...auditWhere(filter))}
     order by ${t.occurredAt} desc, ${t.id} desc`;

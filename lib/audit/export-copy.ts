@@ -9,10 +9,10 @@ const dialect = new PgDialect();
  * parameters). Strings are quoted by drizzle ('' for '); the COPY runs with
  * standard_conforming_strings on, so a backslash is only ever a backslash.
  */
-export function copyStatement(query: SQL): string {
+export function copyStatement(query: SQL, format: "csv" | "binary"): string {
   const { sql: text, params } = dialect.sqlToQuery(query.inlineParams());
   if (params.length) throw new Error("COPY query still has bind parameters");
-  return `copy (${text}) to stdout with (format binary)`;
+  return `copy (${text}) to stdout with (format ${format})`;
 }
 
 const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
@@ -70,5 +70,35 @@ export class CopyLineReader {
     // Copy the tail: the chunk it came from may be reused by the socket.
     this.pending = from < buf.length ? Buffer.from(buf.subarray(from)) : Buffer.alloc(0);
     return Buffer.alloc(0);
+  }
+}
+
+/**
+ * Counts the rows of a CSV byte stream (LF ends a row unless it is inside quotes), across chunk
+ * boundaries, for the "rows sent" of an export that was stopped part way.
+ */
+export class CsvRowCounter {
+  rows = 0;
+  private quoted = false;
+
+  push(chunk: Uint8Array): void {
+    let i = 0;
+    for (;;) {
+      const quote = chunk.indexOf(34, i);
+      if (this.quoted) {
+        if (quote === -1) return;
+        this.quoted = false;
+        i = quote + 1;
+        continue;
+      }
+      const lf = chunk.indexOf(10, i);
+      if (lf !== -1 && (quote === -1 || lf < quote)) {
+        this.rows++;
+        i = lf + 1;
+      } else if (quote !== -1) {
+        this.quoted = true;
+        i = quote + 1;
+      } else return;
+    }
   }
 }

@@ -4,7 +4,7 @@ import type { CopyOut } from "@/lib/db/client";
 import { csvRow } from "./csv";
 import type { AuditCursor } from "./cursor";
 import * as batches from "./export-batch";
-import { CopyLineReader, copyStatement } from "./export-copy";
+import { CopyLineReader, CsvRowCounter, copyStatement } from "./export-copy";
 import type { AuditFilter } from "./filter";
 
 export { CSV_COLUMNS, type ExportFormat } from "./export-batch";
@@ -31,23 +31,26 @@ export function exportAuditEvents(filter: AuditFilter, format: batches.ExportFor
   return keysetExport(opts.db ?? getDb(), filter, format, opts);
 }
 
-const eolOf = (format: batches.ExportFormat) => (format === "csv" ? "\r\n" : "\n");
+/** Both formats end lines with LF, as COPY writes them. */
+const EOL = "\n";
 const headOf = (format: batches.ExportFormat) => (format === "csv" ? csvRow([...batches.CSV_COLUMNS]) : "");
 
 /**
- * PostgreSQL server: one `COPY (…) TO STDOUT` in binary format, whose single column is the line
- * Postgres formatted; the bytes go to the consumer as they arrive, one chunk per pull. Cancel
- * destroys the connection, so the server stops the COPY at once.
+ * PostgreSQL server: one `COPY (…) TO STDOUT` streamed to the consumer a chunk per pull. CSV comes
+ * from Postgres' own CSV writer, passed through as it is; NDJSON is a binary COPY of the lines
+ * Postgres built. Cancel destroys the connection, so the server stops the COPY at once.
  */
 function copyExport(database: Database, filter: AuditFilter, format: batches.ExportFormat, opts: ExportOptions): ReadableStream<Uint8Array> {
-  const reader = new CopyLineReader(Buffer.from(eolOf(format)));
+  const lines = format === "ndjson" ? new CopyLineReader(Buffer.from("\n")) : null;
+  const csvRows = format === "csv" ? new CsvRowCounter() : null;
+  const rows = () => lines?.rows ?? csvRows!.rows;
   let copy: CopyOut | null = null;
   let chunks: AsyncIterator<Buffer> | null = null;
   let done = false;
   const finish = (cancelled: boolean) => {
     if (done) return;
     done = true;
-    opts.onDone?.(reader.rows, cancelled);
+    opts.onDone?.(rows(), cancelled);
   };
   return new ReadableStream<Uint8Array>(
     {
@@ -56,7 +59,8 @@ function copyExport(database: Database, filter: AuditFilter, format: batches.Exp
         try {
           let head: Buffer | null = null;
           if (!copy) {
-            copy = await database.copyOut!(copyStatement(batches.exportQuery(filter, format)));
+            const query = batches.exportQuery(filter, format);
+            copy = await database.copyOut!(copyStatement(query, format === "csv" ? "csv" : "binary"));
             chunks = (copy.stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
             head = Buffer.from(headOf(format));
           }
@@ -64,16 +68,18 @@ function copyExport(database: Database, filter: AuditFilter, format: batches.Exp
             const next = await chunks!.next();
             if (done) return; // cancelled while waiting
             if (next.done) {
-              if (!reader.ended) throw new Error("the export ended early");
+              if (lines && !lines.ended) throw new Error("the export ended early");
               await copy.close(false);
               finish(false);
               if (head?.length) controller.enqueue(head);
               controller.close();
               return;
             }
-            const lines = reader.push(next.value);
-            if (lines.length || head?.length) {
-              controller.enqueue(head?.length ? Buffer.concat([head, lines]) : lines);
+            let body: Buffer = next.value;
+            if (lines) body = lines.push(body);
+            else csvRows!.push(body);
+            if (body.length || head?.length) {
+              controller.enqueue(head?.length ? Buffer.concat([head, body]) : body);
               return;
             }
           }
@@ -106,7 +112,7 @@ function keysetExport(db: Executor, filter: AuditFilter, format: batches.ExportF
     done = true;
     opts.onDone?.(rows, cancelled);
   };
-  const eol = eolOf(format);
+  const eol = EOL;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {

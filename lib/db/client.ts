@@ -108,6 +108,7 @@ export function openDatabase(opts: OpenOptions): Database {
           await client.query(`set local statement_timeout = '${COPY_TIMEOUT_MINUTES}min'`);
           // COPY takes no bind parameters, so values come inline: backslashes must stay literal.
           await client.query("set local standard_conforming_strings = on");
+          await client.query("set local datestyle = 'ISO, YMD'");
           const stream = client.query(copyTo(copySql));
           stream.on("error", () => void close(true));
           return { stream, close };
