@@ -86,10 +86,15 @@ export const roleMappings = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
+    /** The plan every new org gets (exactly one; part of the catalogue every install has). */
+    isDefault: boolean("is_default").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: tz("updated_at").notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("role_mappings_name_key").on(t.name)],
+  (t) => [
+    uniqueIndex("role_mappings_name_key").on(t.name),
+    uniqueIndex("role_mappings_one_default").on(t.isDefault).where(sql`${t.isDefault}`),
+  ],
 );
 
 export const roleMappingPermissions = pgTable(

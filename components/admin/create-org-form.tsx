@@ -5,7 +5,7 @@ import { Input } from "@/components/ui/input";
 import { useAdminMutation } from "@/lib/queries/admin/use-admin-mutation";
 
 /** Create an org on a plan; its first owner gets an invitation by mail. */
-export function CreateOrgForm({ mappings }: { mappings: { id: string; name: string }[] }) {
+export function CreateOrgForm({ mappings }: { mappings: { id: string; name: string; isDefault?: boolean }[] }) {
   const create = useAdminMutation(
     (i: { name: string; slug: string; mappingId: string; ownerEmail: string }) => ({ url: "/api/admin/orgs", method: "POST", json: i }),
     (i) => `${i.name} created; ${i.ownerEmail} was invited as owner`,
@@ -25,10 +25,10 @@ export function CreateOrgForm({ mappings }: { mappings: { id: string; name: stri
     >
       <Input name="name" placeholder="Organization name" aria-label="Organization name" className="max-w-48" required />
       <Input name="slug" placeholder="slug" aria-label="Slug" className="max-w-36" required />
-      <select name="mappingId" aria-label="Plan" className="h-9 rounded-md border bg-background px-2 text-sm">
+      <select name="mappingId" aria-label="Plan" defaultValue={mappings.find((m) => m.isDefault)?.id} className="h-9 rounded-md border bg-background px-2 text-sm">
         {mappings.map((m) => (
           <option key={m.id} value={m.id}>
-            {m.name}
+            {m.isDefault ? `${m.name} (default)` : m.name}
           </option>
         ))}
       </select>

@@ -2,8 +2,9 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { memberships, orgs, roleMappings, roles } from "@/drizzle/schema";
+import { memberships, orgs, roles } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
+import { getDefaultPlan } from "@/lib/catalogue";
 import { type Executor, getDb } from "@/lib/db";
 import { forbidden, notFound } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
@@ -78,12 +79,11 @@ export async function joinOrganization(input: z.infer<typeof joinSchema>, contex
     }
     if (!(await getPlatformSetting("allow_org_creation", tx))) throw forbidden("Creating organizations is turned off.");
     const [owner] = await tx.select().from(roles).orderBy(sql`${roles.rank} desc`).limit(1);
-    const [plan] = await tx.select().from(roleMappings).where(eq(roleMappings.name, "Free"));
-    const [anyPlan] = plan ? [plan] : await tx.select().from(roleMappings).orderBy(asc(roleMappings.createdAt)).limit(1);
+    const plan = await getDefaultPlan(tx);
     let slug = slugify(input.createOrg.name);
     const [taken] = await tx.select({ id: orgs.id }).from(orgs).where(eq(orgs.slug, slug));
     if (taken) slug = `${slug.slice(0, 38)}-${randomBytes(3).toString("hex")}`;
-    const [org] = await tx.insert(orgs).values({ slug, name: input.createOrg.name, roleMappingId: anyPlan!.id }).returning();
+    const [org] = await tx.insert(orgs).values({ slug, name: input.createOrg.name, roleMappingId: plan.id }).returning();
     await tx.insert(memberships).values({ orgId: org!.id, userId: u.id, roleId: owner!.id });
     await recordAudit(tx, {
       orgId: org!.id,
@@ -91,7 +91,7 @@ export async function joinOrganization(input: z.infer<typeof joinSchema>, contex
       action: "org.created",
       target: { type: "org", id: org!.id, name: org!.name },
       context,
-      metadata: { plan: anyPlan!.name, owner: u.email },
+      metadata: { plan: plan.name, owner: u.email },
     });
     return { slug };
   });

@@ -3,6 +3,7 @@ import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { orgs, roleMappings, roles } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
+import { getDefaultPlan } from "@/lib/catalogue";
 import { getDb } from "@/lib/db";
 import { conflict, invalidInput } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
@@ -12,7 +13,8 @@ export const createOrgSchema = z
   .object({
     name: z.string().trim().min(2).max(80),
     slug: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,46}[a-z0-9])?$/, "Lower-case letters, digits and dashes"),
-    mappingId: z.uuid(),
+    /** The plan; the default plan when absent. */
+    mappingId: z.uuid().optional(),
     ownerEmail: z.email().max(320),
   })
   .strict();
@@ -25,8 +27,9 @@ export async function createOrgAsStaff(actor: { id: string; email: string; name:
   return getDb().transaction(async (tx) => {
     const [taken] = await tx.select({ id: orgs.id }).from(orgs).where(eq(orgs.slug, input.slug));
     if (taken) throw conflict(`The slug "${input.slug}" is taken.`);
-    const [plan] = await tx.select().from(roleMappings).where(eq(roleMappings.id, input.mappingId));
-    if (!plan) throw invalidInput("No such plan.", { mappingId: "Unknown plan" });
+    const [chosen] = input.mappingId ? await tx.select().from(roleMappings).where(eq(roleMappings.id, input.mappingId)) : [await getDefaultPlan(tx)];
+    if (!chosen) throw invalidInput("No such plan.", { mappingId: "Unknown plan" });
+    const plan = chosen;
     const [row] = await tx.insert(orgs).values({ name: input.name, slug: input.slug, roleMappingId: plan.id }).returning();
     const org = { id: row!.id, slug: row!.slug, name: row!.name, requireMfa: row!.requireMfa };
     const [owner] = await tx.select().from(roles).orderBy(desc(roles.rank)).limit(1);

@@ -14,7 +14,7 @@ const who = (a: Actor) => ({ type: "user" as const, id: a.id, name: a.name ?? a.
 /** Every mapping with how many orgs subscribe to it. */
 export async function listMappings(db: Executor = getDb()) {
   return db
-    .select({ id: roleMappings.id, name: roleMappings.name, description: roleMappings.description, orgCount: count(orgs.id) })
+    .select({ id: roleMappings.id, name: roleMappings.name, description: roleMappings.description, isDefault: roleMappings.isDefault, orgCount: count(orgs.id) })
     .from(roleMappings)
     .leftJoin(orgs, eq(orgs.roleMappingId, roleMappings.id))
     .groupBy(roleMappings.id)

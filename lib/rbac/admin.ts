@@ -3,6 +3,7 @@ import { and, count, eq, isNull, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 import { invitations, memberships, permissions, roles } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
+import { BASE_PERMISSIONS, isBaseRole } from "@/lib/catalogue";
 import { getDb } from "@/lib/db";
 import { conflict, notFound } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
@@ -63,11 +64,12 @@ export async function createRole(actor: Actor, input: z.infer<typeof createRoleS
   });
 }
 
-/** Delete a role nobody holds and no pending invitation offers. */
+/** Delete a custom role nobody holds and no pending invitation offers (base roles stay). */
 export async function deleteRole(actor: Actor, roleId: string, context: RequestContext) {
   await getDb().transaction(async (tx) => {
     const [role] = await tx.select().from(roles).where(eq(roles.id, roleId)).for("update");
     if (!role) throw notFound("No such role.");
+    if (isBaseRole(role.key)) throw conflict(`${role.name} is a base role the product relies on; it can be renamed, not deleted.`, "base_role");
     const [held] = await tx.select({ n: count() }).from(memberships).where(eq(memberships.roleId, roleId));
     const [offered] = await tx
       .select({ n: count() })
@@ -98,6 +100,7 @@ export async function createPermission(actor: Actor, input: z.infer<typeof creat
 
 /** Mark a permission deprecated: it keeps working where granted, and the console flags it. */
 export async function deprecatePermission(actor: Actor, id: string, context: RequestContext) {
+  if (BASE_PERMISSIONS.some(([base]) => base === id)) throw conflict(`${id} is checked by Gatehouse itself and cannot be deprecated.`, "base_permission");
   await getDb().transaction(async (tx) => {
     const rows = await tx.update(permissions).set({ deprecatedAt: new Date() }).where(and(eq(permissions.id, id), isNull(permissions.deprecatedAt))).returning();
     if (!rows.length) throw notFound("No such active permission.");

@@ -1,12 +1,8 @@
 // Plain data shared by the seed and the start banner (no server-only imports: scripts read it too).
 
-export const DEMO_PASSWORD = "gatehouse-demo-2026";
+import { BASE_ROLES } from "../catalogue/roles";
 
-export const DEFAULT_ROLES = [
-  { key: "owner", name: "Owner", rank: 300 },
-  { key: "admin", name: "Admin", rank: 200 },
-  { key: "member", name: "Member", rank: 100 },
-] as const;
+export const DEMO_PASSWORD = "gatehouse-demo-2026";
 
 export const DEMO_ORGS = [
   { slug: "xcorp", name: "XCorp", plan: "Enterprise", domain: "xcorp.example" },
@@ -26,7 +22,7 @@ export function demoLogins(): DemoLogin[] {
     { email: "support@gatehouse.example", name: "Sam Support", role: "platform support" },
   ];
   for (const org of DEMO_ORGS) {
-    for (const r of DEFAULT_ROLES) {
+    for (const r of BASE_ROLES) {
       logins.push({ email: `${r.key}@${org.domain}`, name: `${org.name} ${r.name}`, role: `${r.name} of ${org.name}` });
     }
   }

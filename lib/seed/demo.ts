@@ -1,5 +1,5 @@
 import "server-only";
-import { count } from "drizzle-orm";
+import { count, inArray } from "drizzle-orm";
 import {
   memberships,
   orgs,
@@ -7,34 +7,30 @@ import {
   roleMappingPermissions,
   roleMappings,
   roles,
-  userPropertyDefinitions,
   users,
 } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
+import { assertCatalogue, BASE_ROLES, type BaseRoleKey, type BasePermission, planCells } from "@/lib/catalogue";
 import type { Db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import { systemContext } from "@/lib/http/request-context";
 import { seedDemoAgentEvents } from "./demo-agent-events";
-import { DEFAULT_ROLES, DEMO_ORGS, DEMO_PASSWORD, demoLogins } from "./demo-logins";
+import { DEMO_ORGS, DEMO_PASSWORD, demoLogins } from "./demo-logins";
 
 export { DEMO_PASSWORD, demoLogins };
 
+/** Permissions the demo adds on top of the catalogue's (lib/catalogue). */
 export const DEMO_PERMISSIONS = [
   ["reports::read", "View reports"],
   ["reports::export", "Export reports as files"],
-  ["billing::manage", "Change the plan and payment details"],
   ["agent_activity::view", "See what AI agents did in the org"],
-  ["members::read", "See the member list"],
-  ["members::manage", "Invite, remove and change the role of members"],
-  ["audit::read", "Read the org's audit log"],
-  ["org::manage", "Change the org's settings"],
 ] as const;
 
-type RoleKey = (typeof DEFAULT_ROLES)[number]["key"];
-type PermissionId = (typeof DEMO_PERMISSIONS)[number][0];
+type PermissionId = (typeof DEMO_PERMISSIONS)[number][0] | BasePermission;
 
 /** Plans: what each role may do. Each role lists only what it adds to the role below it. */
-const PLANS: Record<string, { description: string; grants: Record<RoleKey, PermissionId[]> }> = {
+const PLANS: Record<string, { description: string; grants: Record<BaseRoleKey, PermissionId[]> }> = {
   Free: {
     description: "The basics: reports and member management.",
     grants: {
@@ -61,11 +57,22 @@ const PLANS: Record<string, { description: string; grants: Record<RoleKey, Permi
   },
 };
 
+/** Thrown when something asks for the demo seed in production. */
+export class DemoRefusedError extends Error {
+  constructor() {
+    super("The demo seed never runs in production (APP_ENV=production), whatever SEED_DEMO says: it publishes known passwords.");
+    this.name = "DemoRefusedError";
+  }
+}
+
 /**
- * Seed roles, permissions, plans, the XCorp and TechCorp orgs and one user per role, unless the
- * database already has orgs. Returns whether it seeded.
+ * Seed the XCorp and TechCorp orgs, one user per role, the demo's extra permissions and plans, on
+ * top of the catalogue every install has (lib/catalogue), unless the database already has orgs.
+ * Refuses in production. Returns whether it seeded.
  */
 export async function seedDemo(db: Db): Promise<boolean> {
+  if (getEnv().isProduction) throw new DemoRefusedError();
+  await assertCatalogue(db);
   const [existing] = await db.select({ n: count() }).from(orgs);
   if ((existing?.n ?? 0) > 0) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -73,8 +80,8 @@ export async function seedDemo(db: Db): Promise<boolean> {
   const actor = { type: "system" as const, id: "seed", name: "Demo seed" };
 
   await db.transaction(async (tx) => {
-    const roleRows = await tx.insert(roles).values([...DEFAULT_ROLES]).onConflictDoNothing().returning();
-    const roleId = (key: RoleKey) => roleRows.find((r) => r.key === key)!.id;
+    const roleRows = await tx.select().from(roles).where(inArray(roles.key, BASE_ROLES.map((r) => r.key)));
+    const roleId = (key: BaseRoleKey) => roleRows.find((r) => r.key === key)!.id;
     await tx
       .insert(permissions)
       .values(DEMO_PERMISSIONS.map(([id, description]) => ({ id, description })))
@@ -82,25 +89,22 @@ export async function seedDemo(db: Db): Promise<boolean> {
 
     const mappingIds: Record<string, string> = {};
     for (const [name, plan] of Object.entries(PLANS)) {
-      const [m] = await tx.insert(roleMappings).values({ name, description: plan.description }).returning();
+      // The catalogue's default plan is Free: the demo adds its cells to it.
+      const [m] = await tx
+        .insert(roleMappings)
+        .values({ name, description: plan.description })
+        .onConflictDoUpdate({ target: roleMappings.name, set: { description: plan.description } })
+        .returning();
       mappingIds[name] = m!.id;
-      // Higher roles inherit what lower roles get.
-      const inherited: PermissionId[] = [];
-      const cells: { mappingId: string; roleId: string; permissionId: string }[] = [];
-      for (const role of [...DEFAULT_ROLES].reverse()) {
-        inherited.push(...plan.grants[role.key]);
-        for (const p of inherited) cells.push({ mappingId: m!.id, roleId: roleId(role.key), permissionId: p });
-      }
-      await tx.insert(roleMappingPermissions).values(cells);
+      const cells = planCells(plan.grants).map((c) => ({ mappingId: m!.id, roleId: roleId(c.roleKey), permissionId: c.permissionId }));
+      await tx.insert(roleMappingPermissions).values(cells).onConflictDoNothing();
     }
-    // Every user must have a full name; new sign-ups are asked for it.
-    await tx.insert(userPropertyDefinitions).values({ key: "name", label: "Full name", type: "text", required: true, position: 0 }).onConflictDoNothing();
     await recordAudit(tx, {
       orgId: null,
       actor,
       action: "platform.seeded",
       context,
-      metadata: { roles: DEFAULT_ROLES.map((r) => r.name), plans: Object.keys(PLANS) },
+      metadata: { plans: Object.keys(PLANS), permissions: DEMO_PERMISSIONS.map(([id]) => id) },
     });
 
     const now = new Date();
@@ -132,8 +136,8 @@ export async function seedDemo(db: Db): Promise<boolean> {
         context,
         metadata: { plan: spec.plan },
       });
-      const members = DEFAULT_ROLES.map((r) => ({ email: `${r.key}@${spec.domain}`, role: r }));
-      if (spec.slug === "xcorp") members.push({ email: "john@xcorp.example", role: DEFAULT_ROLES[2] });
+      const members = BASE_ROLES.map((r) => ({ email: `${r.key}@${spec.domain}`, role: r }));
+      if (spec.slug === "xcorp") members.push({ email: "john@xcorp.example", role: BASE_ROLES[2] });
       for (const m of members) {
         const u = userByEmail.get(m.email)!;
         await tx.insert(memberships).values({ orgId: org!.id, userId: u.id, roleId: roleId(m.role.key) });

@@ -49,7 +49,7 @@ export default function AdminOrgsPage({ searchParams }: { searchParams: Promise<
                 ))}
               </TableBody>
             </Table>
-            <CreateOrgForm mappings={mappings.map((m) => ({ id: m.id, name: m.name }))} />
+            <CreateOrgForm mappings={mappings.map((m) => ({ id: m.id, name: m.name, isDefault: m.isDefault }))} />
           </div>
         );
       }}
