@@ -5,19 +5,46 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv } from "@/lib/env";
 import { startMailWorker } from "@/lib/mail/deliver";
 import { startOAuthCleanup } from "@/lib/oauth/cleanup";
+import { getActiveSigningKey } from "@/lib/oauth/keys";
+import { checkSecretsFingerprint } from "@/lib/platform/secrets-check";
 import { seedDemo } from "@/lib/seed/demo";
+import { issueSetupToken } from "@/lib/setup";
 
 /**
  * Start-up, inside the server process (the only process that may open embedded PGlite): validate
- * the environment, apply migrations, seed the demo on an empty database, start the mail worker.
+ * the environment, apply migrations and the catalogue, check the secrets against the database,
+ * seed the demo (never in production), make sure an OAuth signing key exists, print the first-run
+ * setup link while no platform admin exists, and start the background jobs. Throws on anything
+ * that would make the app answer wrongly; instrumentation.ts then exits the process.
  */
 export async function bootstrap(): Promise<void> {
   const env = getEnv();
   const database = getDatabase();
+  closeOnSignals(database.close);
   const where = database.kind === "pglite" ? `embedded PGlite in ${env.DATA_DIR}` : "PostgreSQL (DATABASE_URL)";
   await migrateDatabase(database);
   console.log(`[gatehouse] database ready: ${where}`);
+  const secrets = await checkSecretsFingerprint(database.db, env);
+  if (secrets === "auth_secret_changed") {
+    console.warn("[gatehouse] AUTH_SECRET differs from the one this database last saw: earlier sessions have ended. Every node must use the same AUTH_SECRET.");
+  }
+
+  if (env.isProduction && process.env.SEED_DEMO && process.env.SEED_DEMO !== "false") {
+    console.warn("[gatehouse] SEED_DEMO is ignored in production: the demo publishes known passwords.");
+  }
   if (env.SEED_DEMO && (await seedDemo(database.db))) console.log("[gatehouse] demo tenants seeded");
+
+  // The JWKS is never empty: the first start creates the signing key.
+  await getActiveSigningKey(database.db);
+
+  const setupToken = await issueSetupToken(database.db);
+  if (setupToken) {
+    console.log(
+      `\n[gatehouse] No platform admin yet. Create the first one with this one-time link (a restart prints a new one):\n` +
+        `  ${env.APP_URL}/setup?token=${setupToken}\n`,
+    );
+  }
+
   // Monthly audit partitions ahead of time, and retention by whole partitions.
   await startAuditMaintenance(database, {
     intervalMinutes: env.AUDIT_MAINTENANCE_INTERVAL_MINUTES,
@@ -29,13 +56,25 @@ export async function bootstrap(): Promise<void> {
     await startMailWorker(database.db, env.SMTP_URL, env.MAIL_FROM);
     console.log("[gatehouse] mail delivery over SMTP started");
   }
-  const close = async () => {
-    try {
-      await database.close();
-    } catch {
-      // already closed
-    }
+}
+
+/**
+ * On SIGTERM/SIGINT close the database (PGlite flushes and its data-folder lock is released), then
+ * exit: a handler of our own replaces Node's default exit, so it must exit itself.
+ */
+function closeOnSignals(close: () => Promise<void>) {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    const force = setTimeout(() => process.exit(signal === "SIGINT" ? 130 : 143), 5000);
+    force.unref();
+    close()
+      .catch(() => {
+        // already closed
+      })
+      .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   };
-  process.once("SIGTERM", close);
-  process.once("SIGINT", close);
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
 }

@@ -93,7 +93,8 @@ export function getEnv(): Env {
     AUTH_SECRET: AUTH_SECRET!,
     ENCRYPTION_KEY: ENCRYPTION_KEY!,
     DEV_MAILBOX: isProduction ? false : (e.DEV_MAILBOX ?? true),
-    SEED_DEMO: e.SEED_DEMO ?? !isProduction,
+    // The demo publishes known passwords: never in production, whatever SEED_DEMO says.
+    SEED_DEMO: isProduction ? false : (e.SEED_DEMO ?? true),
     isProduction,
   };
   return cached;

@@ -40,6 +40,25 @@ const PG_CLIENT_ERRORS: Record<string, [number, string, string]> = {
   "40001": [409, "retry", "The change collided with another one. Try again."],
 };
 
+/**
+ * Whether an error means the database cannot be reached right now (down, restarting, refusing
+ * connections, pool exhausted), as opposed to a bad query: such requests get a 503, not a 500.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as never, i++) {
+    const code = typeof e.code === "string" ? e.code : "";
+    // SQLSTATE class 08 (connection exception), 57P01–57P03 (shutdown, crash, cannot connect now), 53300 (too many connections).
+    if (/^08[0-9A-Z]{3}$/.test(code) || /^57P0[1-3]$/.test(code) || code === "53300") return true;
+    if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"].includes(code)) return true;
+    const message = typeof e.message === "string" ? e.message : "";
+    if (/Connection terminated|timeout exceeded when trying to connect|not queryable|Connection ended unexpectedly|database system is (starting up|shutting down)|PGlite is closed/i.test(message)) return true;
+  }
+  return false;
+}
+
+/** Seconds a client should wait before retrying while the database is unavailable. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 function pgCode(err: unknown): string | undefined {
   for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as never, i++) {
     if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
@@ -56,6 +75,14 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody; he
       status: err.status,
       body: { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } },
       headers,
+    };
+  }
+  if (isDatabaseUnavailable(err)) {
+    console.error("[error] database unavailable:", (err as Error)?.message ?? err);
+    return {
+      status: 503,
+      body: { error: { code: "unavailable", message: "Gatehouse is temporarily unavailable. Try again in a few seconds." } },
+      headers: { "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
     };
   }
   const code = pgCode(err);

@@ -6,6 +6,7 @@ import { useAdminMutation } from "@/lib/queries/admin/use-admin-mutation";
 
 const LABELS = {
   require_mfa: "Require two-factor authentication for every user",
+  require_mfa_for_staff: "Require two-factor authentication for platform staff (admin, support)",
   allow_org_creation: "Let users without an organization create one when signing in",
   dynamic_client_registration: "Allow dynamic OAuth client registration (RFC 7591)",
 } as const;

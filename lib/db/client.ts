@@ -72,6 +72,14 @@ export function openDatabase(opts: OpenOptions): Database {
     pool.on("error", (err) => {
       if (opts.logIdleErrors !== false) console.error("[db] idle client error", err.message);
     });
+    // A checked-out client whose server goes away (restart, failover) emits "error" between
+    // queries; without a listener that is an uncaughtException that ends the process. The query in
+    // flight fails on its own and the pool discards the broken client.
+    pool.on("connect", (client) => {
+      client.on("error", (err) => {
+        if (opts.logIdleErrors !== false) console.error("[db] connection error", err.message);
+      });
+    });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       db,

@@ -11,7 +11,10 @@ export function acquireDataDirLock(dir: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, String(process.pid), { flag: "wx" });
-      return () => rmSync(file, { force: true });
+      const release = () => rmSync(file, { force: true });
+      // However the process ends (a signal handler's exit included), the lock goes with it.
+      process.once("exit", release);
+      return release;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const pid = Number(readFileSync(file, "utf8"));

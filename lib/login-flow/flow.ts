@@ -8,7 +8,7 @@ import { type Executor, getDb, preparedRows } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
-import { getPlatformSetting } from "@/lib/platform/settings";
+import { getPlatformSettings } from "@/lib/platform/settings";
 import { type LoginFacts, type LoginState, nextLoginState } from "./state";
 
 export const FLOW_COOKIE = "gh_login_flow";
@@ -117,7 +117,7 @@ export async function snapshot(flow: FlowRow | null, db: Executor = getDb()): Pr
   }
   if (user.disabledAt) return { flow, user, facts: empty, state: "LOGIN_REQUIRED", missingProperties: [] };
 
-  const [definitions, [totp], [orgCount], [mfaOrg], platformMfa] = await Promise.all([
+  const [definitions, [totp], [orgCount], [mfaOrg], platform] = await Promise.all([
     db.select().from(userPropertyDefinitions).where(eq(userPropertyDefinitions.required, true)).orderBy(userPropertyDefinitions.position),
     db.select({ enabledAt: mfaTotp.enabledAt }).from(mfaTotp).where(eq(mfaTotp.userId, user.id)),
     db.select({ n: count() }).from(memberships).where(eq(memberships.userId, user.id)),
@@ -126,7 +126,7 @@ export async function snapshot(flow: FlowRow | null, db: Executor = getDb()): Pr
       .from(memberships)
       .innerJoin(orgs, eq(orgs.id, memberships.orgId))
       .where(and(eq(memberships.userId, user.id), eq(orgs.requireMfa, true))),
-    getPlatformSetting("require_mfa", db),
+    getPlatformSettings(db),
   ]);
   const missingProperties = definitions
     .filter((d) => isEmptyProperty(d.key === "name" ? user.name : user.properties[d.key], d.type))
@@ -137,7 +137,7 @@ export async function snapshot(flow: FlowRow | null, db: Executor = getDb()): Pr
     emailConfirmed: Boolean(user.emailVerifiedAt),
     passwordChangeRequired: user.passwordChangeRequired,
     missingProperties: missingProperties.length,
-    mfaRequired: platformMfa || (mfaOrg?.n ?? 0) > 0,
+    mfaRequired: platform.require_mfa || (platform.require_mfa_for_staff && user.platformRole !== null) || (mfaOrg?.n ?? 0) > 0,
     mfaEnrolled: Boolean(totp?.enabledAt),
     mfaVerified: Boolean(flow.mfaVerifiedAt),
     orgCount: orgCount?.n ?? 0,

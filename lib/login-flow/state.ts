@@ -26,7 +26,7 @@ export interface LoginFacts {
   passwordChangeRequired: boolean;
   /** Required profile properties that are still empty. */
   missingProperties: number;
-  /** MFA is required by the platform or by an org of the user. */
+  /** MFA is required by the platform (for everyone, or for staff) or by an org of the user. */
   mfaRequired: boolean;
   mfaEnrolled: boolean;
   /** MFA was verified (or enrolled) in this sign-in. */

@@ -7,6 +7,8 @@ import { type Executor, getDb, type Tx } from "@/lib/db";
 export const PLATFORM_DEFAULTS = {
   /** Every user must enroll in MFA. */
   require_mfa: false,
+  /** Platform staff (admin, support) must enroll in MFA; first-run setup turns it on by default. */
+  require_mfa_for_staff: false,
   /** Users without an org may create one from the sign-in flow. */
   allow_org_creation: true,
   /** POST /oauth/register is open (RFC 7591). */

@@ -6,7 +6,7 @@ import type { RequestContext } from "@/lib/http/request-context";
 import { getPlatformSettings, type PlatformSettingKey, type PlatformSettingsValues, setPlatformSetting } from "./settings";
 
 export const platformSettingsSchema = z
-  .object({ require_mfa: z.boolean(), allow_org_creation: z.boolean(), dynamic_client_registration: z.boolean() })
+  .object({ require_mfa: z.boolean(), require_mfa_for_staff: z.boolean(), allow_org_creation: z.boolean(), dynamic_client_registration: z.boolean() })
   .partial()
   .strict();
 
