@@ -8,6 +8,7 @@ import { passwordProblem } from "@/lib/auth/password-policy";
 import { constantTimeEqual, randomToken, sha256 } from "@/lib/crypto";
 import { type Executor, getDb } from "@/lib/db";
 import { conflict, invalidInput, notFound } from "@/lib/errors";
+import { issueEmailToken } from "@/lib/login-flow/email-tokens";
 import type { RequestContext } from "@/lib/http/request-context";
 import { setPlatformSetting } from "@/lib/platform/settings";
 
@@ -90,5 +91,33 @@ export async function createFirstAdmin(token: string | null | undefined, input: 
       metadata: { via: "setup", requireStaffMfa: input.requireStaffMfa },
     });
     return user!;
+  });
+}
+
+/**
+ * `npm run admin:create`: make `email` a platform admin, creating the user if needed (the operator
+ * vouches for the address), and return a single-use link to set the password (a password-reset
+ * token, valid 30 minutes). One transaction, one audit event.
+ */
+export async function createOrPromoteAdmin(input: { email: string; name?: string }, context: RequestContext): Promise<{ userId: string; created: boolean; token: string }> {
+  const email = z.email("Not an email address").max(320).parse(input.email.trim().toLowerCase());
+  return getDb().transaction(async (tx) => {
+    const [existing] = await tx.select({ id: users.id, platformRole: users.platformRole }).from(users).where(eq(users.email, email)).for("update");
+    const created = !existing;
+    const [user] = existing
+      ? await tx.update(users).set({ platformRole: "admin", updatedAt: new Date() }).where(eq(users.id, existing.id)).returning({ id: users.id })
+      : await tx.insert(users).values({ email, name: input.name ?? null, emailVerifiedAt: new Date(), platformRole: "admin" }).returning({ id: users.id });
+    // The first admin exists now: the printed setup link stops working.
+    await tx.delete(platformSettings).where(eq(platformSettings.key, TOKEN_KEY));
+    const token = await issueEmailToken(tx, { purpose: "password_reset", userId: user!.id, email });
+    await recordAudit(tx, {
+      orgId: null,
+      actor: { type: "system", id: "admin:create", name: "npm run admin:create" },
+      action: created ? "platform.admin_created" : "platform.admin_promoted",
+      target: { type: "user", id: user!.id, name: email },
+      context,
+      metadata: { via: "cli", before: existing ? { platformRole: existing.platformRole } : null, after: { platformRole: "admin" } },
+    });
+    return { userId: user!.id, created, token };
   });
 }
