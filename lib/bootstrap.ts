@@ -59,6 +59,20 @@ export async function bootstrap(): Promise<void> {
 }
 
 /**
+ * Start, or print why not and end the process with a non-zero code (bad or missing configuration,
+ * an unreachable database, a broken catalogue), instead of listening and answering every request
+ * with a 500.
+ */
+export async function bootstrapOrExit(): Promise<void> {
+  try {
+    await bootstrap();
+  } catch (err) {
+    console.error(`\n[gatehouse] cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+}
+
+/**
  * On SIGTERM/SIGINT close the database (PGlite flushes and its data-folder lock is released), then
  * exit: a handler of our own replaces Node's default exit, so it must exit itself.
  */
