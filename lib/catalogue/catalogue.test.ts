@@ -5,6 +5,7 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { resetEnvForTests } from "@/lib/env";
 import { systemContext } from "@/lib/http/request-context";
 import { createOrgAsStaff } from "@/lib/orgs/create";
+import { updateMapping } from "@/lib/plans/mappings";
 import { DemoRefusedError, seedDemo } from "@/lib/seed/demo";
 import { useTestDatabase } from "@/test/db";
 import { BASE_PERMISSIONS, BASE_ROLES, CatalogueError, assertCatalogue, ensureCatalogue } from "./index";
@@ -78,6 +79,19 @@ describe("the catalogue on a fresh install (no demo)", () => {
     const org = await createOrgAsStaff({ id: ops!.id, email: ops!.email, name: ops!.name }, { name: "Acme", slug: "acme", ownerEmail: "boss@acme.example" }, systemContext());
     const [row] = await db.select({ plan: roleMappings.name, isDefault: roleMappings.isDefault }).from(orgs).innerJoin(roleMappings, eq(roleMappings.id, orgs.roleMappingId)).where(eq(orgs.id, org.id));
     expect(row).toEqual({ plan: "Pro", isDefault: true });
+  });
+
+  it("staff move the default to another plan: one default at a time, audited", async () => {
+    const { db } = getDb();
+    const [ops] = await db.select().from(users).where(eq(users.email, "ops@example.com"));
+    const [free] = await db.select().from(roleMappings).where(eq(roleMappings.name, "Free"));
+    await updateMapping({ id: ops!.id, email: ops!.email, name: ops!.name }, free!.id, { isDefault: true }, systemContext());
+    const defaults = await db.select({ name: roleMappings.name }).from(roleMappings).where(eq(roleMappings.isDefault, true));
+    expect(defaults).toEqual([{ name: "Free" }]);
+    const [event] = await db.select().from(auditEvents).where(eq(auditEvents.action, "mapping.default_changed"));
+    expect(event!.metadata).toMatchObject({ before: { default: "Pro" }, after: { default: "Free" } });
+    await db.update(roleMappings).set({ isDefault: false }).where(eq(roleMappings.name, "Free"));
+    await db.update(roleMappings).set({ isDefault: true }).where(eq(roleMappings.name, "Pro"));
   });
 
   it("a missing catalogue row is a start-up error naming it", async () => {

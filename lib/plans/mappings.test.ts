@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, orgs, roleMappings, roles, users } from "@/drizzle/schema";
+import { auditEvents, memberships, orgs, roleMappings, roles, users } from "@/drizzle/schema";
 import { AppError } from "@/lib/errors";
 import { systemContext } from "@/lib/http/request-context";
 import { hasPermission } from "@/lib/rbac";
@@ -64,8 +64,13 @@ describe("plans", () => {
     const order = (await db.select().from(roles)).sort((a, b) => b.rank - a.rank).map((r) => r.name);
     expect(order).toEqual(["Owner", "Manager", "Agent", "Member"]);
     const [member] = await db.select().from(roles).where(eq(roles.key, "member"));
-    const inUse = await deleteRole(admin, member!.id, ctx).catch((e: AppError) => e);
+    const base = await deleteRole(admin, member!.id, ctx).catch((e: AppError) => e);
+    expect(base).toMatchObject({ status: 409, code: "base_role" });
+    const [john] = await db.select().from(users).where(eq(users.email, "john@xcorp.example"));
+    await db.update(memberships).set({ roleId: support.id }).where(eq(memberships.userId, john!.id));
+    const inUse = await deleteRole(admin, support.id, ctx).catch((e: AppError) => e);
     expect(inUse).toMatchObject({ status: 409, code: "role_in_use" });
+    await db.update(memberships).set({ roleId: member!.id }).where(eq(memberships.userId, john!.id));
     await deleteRole(admin, support.id, ctx);
     expect((await explainPermission("admin@xcorp.example", "xcorp", "audit::read")).reason).toContain("Manager in XCorp; XCorp is on Enterprise, where Manager has audit::read");
   });

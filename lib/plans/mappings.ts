@@ -56,21 +56,47 @@ export async function createMapping(actor: Actor, input: z.infer<typeof mappingS
   });
 }
 
-export const renameMappingSchema = z.object({ name: z.string().trim().min(2).max(60) }).strict();
+export const updateMappingSchema = z
+  .object({ name: z.string().trim().min(2).max(60), isDefault: z.literal(true) })
+  .partial()
+  .strict()
+  .refine((v) => v.name !== undefined || v.isDefault !== undefined, "Send a new name or isDefault: true");
 
-export async function renameMapping(actor: Actor, id: string, input: z.infer<typeof renameMappingSchema>, context: RequestContext) {
+/**
+ * Rename a mapping and/or make it the default plan (the one new orgs get; exactly one at a time):
+ * one transaction, one audit event per change.
+ */
+export async function updateMapping(actor: Actor, id: string, input: z.infer<typeof updateMappingSchema>, context: RequestContext) {
   await getDb().transaction(async (tx) => {
     const [before] = await tx.select().from(roleMappings).where(eq(roleMappings.id, id)).for("update");
     if (!before) throw notFound("No such role mapping.");
-    await tx.update(roleMappings).set({ name: input.name, updatedAt: new Date() }).where(eq(roleMappings.id, id));
-    await recordAudit(tx, {
-      orgId: null,
-      actor: who(actor),
-      action: "mapping.renamed",
-      target: { type: "mapping", id, name: input.name },
-      context,
-      metadata: { before: { name: before.name }, after: { name: input.name } },
-    });
+    if (input.name !== undefined && input.name !== before.name) {
+      await tx.update(roleMappings).set({ name: input.name, updatedAt: new Date() }).where(eq(roleMappings.id, id));
+      await recordAudit(tx, {
+        orgId: null,
+        actor: who(actor),
+        action: "mapping.renamed",
+        target: { type: "mapping", id, name: input.name },
+        context,
+        metadata: { before: { name: before.name }, after: { name: input.name } },
+      });
+    }
+    if (input.isDefault && !before.isDefault) {
+      const previous = await tx
+        .update(roleMappings)
+        .set({ isDefault: false, updatedAt: new Date() })
+        .where(eq(roleMappings.isDefault, true))
+        .returning({ id: roleMappings.id, name: roleMappings.name });
+      await tx.update(roleMappings).set({ isDefault: true, updatedAt: new Date() }).where(eq(roleMappings.id, id));
+      await recordAudit(tx, {
+        orgId: null,
+        actor: who(actor),
+        action: "mapping.default_changed",
+        target: { type: "mapping", id, name: input.name ?? before.name },
+        context,
+        metadata: { before: { default: previous[0]?.name ?? null }, after: { default: input.name ?? before.name } },
+      });
+    }
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateMappingForm } from "@/components/admin/create-mapping-form";
+import { DefaultPlanButton } from "@/components/admin/default-plan-button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { listMappings } from "@/lib/plans/mappings";
 import { AdminPage } from "../admin-page";
@@ -11,7 +12,7 @@ export default function AdminMappingsPage() {
   return (
     <AdminPage
       title="Plans (role mappings)"
-      description="Each org subscribes to exactly one plan. Edits apply on every member's next request."
+      description="Each org subscribes to exactly one plan; new orgs get the default one. Edits apply on every member's next request."
       render={async () => {
         const mappings = await listMappings();
         return (
@@ -21,6 +22,7 @@ export default function AdminMappingsPage() {
                 <TableRow>
                   <TableHead>Plan</TableHead>
                   <TableHead>Organizations</TableHead>
+                  <TableHead>New orgs</TableHead>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -33,6 +35,9 @@ export default function AdminMappingsPage() {
                       <div className="text-muted-foreground">{m.description}</div>
                     </TableCell>
                     <TableCell>{m.orgCount}</TableCell>
+                    <TableCell>
+                      <DefaultPlanButton mapping={m} />
+                    </TableCell>
                   </TableRow>
                 ))}
               </TableBody>
