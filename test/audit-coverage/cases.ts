@@ -8,6 +8,7 @@ import { systemContext } from "@/lib/http/request-context";
 import { createInvitation } from "@/lib/invitations/create";
 import { findMembershipBySlug } from "@/lib/orgs/queries";
 import { createPermission, createRole } from "@/lib/rbac/admin";
+import { issueSetupToken } from "@/lib/setup";
 import { callRoute, loadEntry, ORIGIN } from "./harness";
 import { OAUTH_COVERAGE_CASES } from "./oauth-cases";
 
@@ -504,6 +505,18 @@ function SIGN_IN_KIT_CASES(): Record<string, CoverageCase | PendingCase> {
         state.token = await mailedToken("owner@xcorp.example", "login.magic_link");
       },
       run: run("magic-link/redeem", (s) => ({ token: s.token })),
+    },
+    "app/api/setup/route.ts POST": {
+      action: "platform.admin_created",
+      setup: async ({ jar }) => {
+        // First-run setup is open only while no platform admin exists.
+        await getDb().update(users).set({ platformRole: "support" }).where(eq(users.email, "admin@gatehouse.example"));
+        jar.set("gh_setup", (await issueSetupToken())!);
+      },
+      run: async ({ entry, call }) => {
+        await ok(call(entry, "/api/setup", { method: "POST", json: { email: "first-admin@example.com", name: "First Admin", password: "a long and unusual passphrase 42" } }));
+        await getDb().update(users).set({ platformRole: "admin" }).where(eq(users.email, "admin@gatehouse.example"));
+      },
     },
     "app/api/login/reset/request/route.ts POST": { action: "password.reset_requested", run: run("reset/request", () => ({ email: "support@gatehouse.example" })) },
     "app/api/login/reset/route.ts POST": {
