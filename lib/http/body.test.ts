@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError, toErrorBody } from "@/lib/errors";
+import { countingBody, HUNDRED_MB } from "@/test/counting-body";
 import { readBytes, readFormBody, readJson, readJsonValue } from "./body";
 import { assertCleanStrings } from "./clean-strings";
 
@@ -43,29 +44,10 @@ describe("readJson", () => {
   });
 });
 
-/** A body of `total` bytes made on demand, counting how many bytes the reader pulled. */
-function countingBody(total: number, chunk = 64 * 1024) {
-  const counter = { pulled: 0 };
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (counter.pulled >= total) return controller.close();
-        const n = Math.min(chunk, total - counter.pulled);
-        counter.pulled += n;
-        controller.enqueue(new Uint8Array(n).fill(0x20));
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return { stream, counter };
-}
-
 const streamed = (stream: ReadableStream<Uint8Array>, type: string, headers: Record<string, string> = {}) =>
   new Request("http://localhost/x", { method: "POST", body: stream, headers: { "content-type": type, ...headers }, duplex: "half" } as RequestInit);
 
 describe("reading a body under its limit", () => {
-  const HUNDRED_MB = 100 * 1024 * 1024;
-
   it("refuses a declared 100 MB body without pulling a byte", async () => {
     const { stream, counter } = countingBody(HUNDRED_MB);
     const { status, body } = await errorOf(readBytes(streamed(stream, "application/json", { "content-length": String(HUNDRED_MB) }), 64 * 1024));

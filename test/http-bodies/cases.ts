@@ -1,7 +1,7 @@
 /**
  * The body of every write route (POST/PUT/PATCH/DELETE under app/), for the body tests: who calls it
  * and a sample whose every string field gets a NUL or a lone surrogate. A new write route without an
- * entry here fails strings.test.ts: add its body, or `none` with the reason it reads no body.
+ * entry here fails bodies.test.ts: add its body, or `none` with the reason it reads no body.
  */
 export type Caller = "anonymous" | "member" | "owner" | "platform-admin" | "support" | "mcp-token";
 

@@ -1,12 +1,15 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
+import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { oauthGrants, orgs, users } from "@/drizzle/schema";
 import type { CurrentUser } from "@/lib/auth/current-user";
 import { seedDemo } from "@/lib/seed/demo";
 import { discoverMutations, ROOT } from "@/test/audit-coverage/discover";
-import { callRoute, loadEntry } from "@/test/audit-coverage/harness";
+import { callRoute, loadEntry, ORIGIN } from "@/test/audit-coverage/harness";
+import { MAX_ANY_BODY_BYTES } from "@/lib/http/body";
+import { countingBody, HUNDRED_MB } from "@/test/counting-body";
 import { useTestDatabase } from "@/test/db";
 import { BODY_CASES, type BodyCase, type Caller } from "./cases";
 
@@ -70,15 +73,17 @@ function formBody(fields: Record<string, string>): string {
     .join("&");
 }
 
+const authHeaders = (c: BodyCase): Record<string, string> =>
+  c.as === "mcp-token" ? { authorization: `Bearer ${mcpToken}`, accept: "application/json, text/event-stream" } : {};
+const paramsOf = (key: string, c: BodyCase) => (key.includes("[...nextauth]") ? { nextauth: ["callback", "login-flow"] as never } : c.params);
+
 async function send(key: string, c: BodyCase, body: unknown) {
   await signInAs(c.as);
-  const headers: Record<string, string> = c.as === "mcp-token" ? { authorization: `Bearer ${mcpToken}`, accept: "application/json, text/event-stream" } : {};
+  const headers = authHeaders(c);
   const init = c.form
     ? { body: formBody(body as Record<string, string>), headers: { ...headers, "content-type": "application/x-www-form-urlencoded" } }
     : { json: body, headers };
-  const method = key.split(" ")[1]!;
-  const params = key.includes("[...nextauth]") ? { nextauth: ["callback", "login-flow"] as never } : c.params;
-  return callRoute(await loadEntry(key), c.path, { method, params, ...init });
+  return callRoute(await loadEntry(key), c.path, { method: key.split(" ")[1]!, params: paramsOf(key, c), ...init });
 }
 
 const writeRoutes = discoverMutations().filter((k) => /\/route\.ts /.test(k));
@@ -119,6 +124,26 @@ describe("strings in the bodies of every write route", () => {
       }
     });
   }
+});
+
+describe("a 100 MB streamed body to every write route that reads one", () => {
+  type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, unknown>> }) => Promise<Response>;
+
+  it.each(withBody)("%s: 413 after pulling no more than its limit", async (key) => {
+    const c = BODY_CASES[key] as BodyCase;
+    await signInAs(c.as);
+    const { stream, counter } = countingBody(HUNDRED_MB);
+    const type = c.form ? "application/x-www-form-urlencoded" : "application/json";
+    const req = new NextRequest(`${ORIGIN}${c.path}`, {
+      method: key.split(" ")[1]!,
+      headers: { origin: ORIGIN, host: "localhost:3000", "content-type": type, ...authHeaders(c) },
+      body: stream,
+      duplex: "half",
+    } as ConstructorParameters<typeof NextRequest>[1]);
+    const res = await ((await loadEntry(key)) as Handler)(req, { params: Promise.resolve(paramsOf(key, c) ?? {}) });
+    expect(res.status, await res.text()).toBe(413);
+    expect(counter.pulled).toBeLessThanOrEqual(MAX_ANY_BODY_BYTES + 64 * 1024);
+  });
 });
 
 describe("no body is read around lib/http/body", () => {
