@@ -23,6 +23,13 @@ export async function signedInContext(browser: Browser, email: string, password 
 }
 
 export const test = base.extend<{ loginPage: LoginPage; consolePage: ConsolePage }>({
+  // Every page a test visits runs under the nonce CSP (proxy.ts): a violation fails the test.
+  page: async ({ page }, use) => {
+    const violations: string[] = [];
+    page.on("console", (m) => void (/content security policy/i.test(m.text()) && violations.push(m.text())));
+    await use(page);
+    base.expect(violations, "Content-Security-Policy violations").toEqual([]);
+  },
   loginPage: async ({ page }, use) => use(new LoginPage(page)),
   consolePage: async ({ page }, use) => use(new ConsolePage(page)),
 });

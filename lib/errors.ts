@@ -37,6 +37,8 @@ const PG_CLIENT_ERRORS: Record<string, [number, string, string]> = {
   "23514": [400, "invalid_input", "The value is not allowed."],
   "22P02": [400, "invalid_input", "A value has the wrong format."],
   "22001": [400, "invalid_input", "A value is too long."],
+  "22021": [400, "invalid_input", "A value contains a character that is not allowed."],
+  "22P05": [400, "invalid_input", "A value contains a character that is not allowed."],
   "40001": [409, "retry", "The change collided with another one. Try again."],
 };
 

@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { sha256 } from "@/lib/crypto";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { cookieName, hostCookieOptions, secureCookies } from "@/lib/http/cookies";
 import { requestContextFrom } from "@/lib/http/request-context";
 import { completeFlow } from "@/lib/login-flow/complete";
 import { FLOW_COOKIE } from "@/lib/login-flow/flow";
@@ -28,12 +29,23 @@ function readCookie(header: string | null, name: string): string | null {
   return null;
 }
 
+/** Over https, every Auth.js cookie is `__Host-` prefixed (Auth.js would name the session `__Secure-`). */
+const hostCookie = (name: string) => ({ name: cookieName(`authjs.${name}`), options: hostCookieOptions() });
+const hostCookies = () => ({
+  sessionToken: hostCookie("session-token"),
+  callbackUrl: hostCookie("callback-url"),
+  csrfToken: hostCookie("csrf-token"),
+});
+
 // Built lazily: building the config at import time would open the database during `next build`.
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   const env = getEnv();
   return {
     secret: env.AUTH_SECRET,
     trustHost: true,
+    // Secure cookies follow APP_URL, not the request's (client-controlled) X-Forwarded-Proto.
+    useSecureCookies: secureCookies(),
+    cookies: secureCookies() ? hostCookies() : undefined,
     session: { strategy: "jwt", maxAge: env.SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/login", error: "/login" },
     logger: {
@@ -49,7 +61,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         id: "login-flow",
         credentials: {},
         async authorize(_raw, request) {
-          const token = readCookie(request.headers.get("cookie"), FLOW_COOKIE);
+          const token = readCookie(request.headers.get("cookie"), cookieName(FLOW_COOKIE));
           if (!token) throw new CredentialsSignin();
           const done = await completeFlow(token, requestContextFrom(request.headers));
           if (!done) throw new CredentialsSignin();

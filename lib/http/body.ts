@@ -1,8 +1,14 @@
 import "server-only";
+import { NextRequest } from "next/server";
 import type { z } from "zod";
 import { AppError, badRequest, invalidInput } from "@/lib/errors";
+import { assertCleanStrings } from "./clean-strings";
 
+/** Default limit of a JSON or form body. */
 export const MAX_JSON_BYTES = 64 * 1024;
+
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\b/i;
 
 /** Field path → first message, for forms. */
 export function zodFields(error: z.ZodError): Record<string, string> {
@@ -25,57 +31,137 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
   throw invalidInput(`Invalid input — ${summary}`, fields);
 }
 
-/**
- * Read a JSON body: 415 if it is not JSON, 413 if it is too large (checked while reading, not only
- * by Content-Length), 400 if it does not parse or does not match `schema`.
- */
-export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes = MAX_JSON_BYTES): Promise<z.infer<S>> {
-  const type = req.headers.get("content-type") ?? "";
-  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
-    throw new AppError(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).");
+function requireType(req: Request, type: RegExp, hint: string) {
+  if (!type.test(req.headers.get("content-type") ?? "")) {
+    throw new AppError(415, "unsupported_media_type", `Send the body as ${hint}.`);
   }
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  const text = await readLimited(req, maxBytes);
+}
+
+const tooLarge = (maxBytes: number) =>
+  new AppError(413, "payload_too_large", `The body is larger than ${maxBytes} bytes.`);
+
+/** No route takes a larger body (the largest per-route limit, /api/mcp's). */
+export const MAX_ANY_BODY_BYTES = 1024 * 1024;
+
+/**
+ * 413 when the declared Content-Length is over `maxBytes`, before a byte is read (route() checks
+ * every request against MAX_ANY_BODY_BYTES). The stream is touched so that Node.js does not drain
+ * the unread rest after the answer either: the connection stays paused until the client gives up.
+ */
+export function refuseDeclaredOver(req: Request, maxBytes = MAX_ANY_BODY_BYTES): void {
+  if (!(Number(req.headers.get("content-length")) > maxBytes)) return;
+  if (req.body && !req.bodyUsed && !req.body.locked) void req.body.getReader().read().catch(() => {});
+  throw tooLarge(maxBytes);
+}
+
+/**
+ * The raw body, at most `maxBytes`: 413 from the declared Content-Length before a byte is read, and
+ * 413 as soon as a streamed (chunked) body passes the limit. What is left is never pulled: the
+ * connection stays paused (no cancel, which would destroy the socket before the 413 is written) and
+ * the client, seeing the 413, stops sending.
+ */
+export async function readBytes(req: Request, maxBytes: number): Promise<Uint8Array> {
+  refuseDeclaredOver(req, maxBytes);
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        reader.releaseLock();
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw badRequest("The body could not be read to its end.", "body_aborted");
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The body as UTF-8 text (400 if it is not valid UTF-8), at most `maxBytes`. */
+export async function readText(req: Request, maxBytes: number): Promise<string> {
+  const bytes = await readBytes(req, maxBytes);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw badRequest("The body is not valid UTF-8.", "invalid_encoding");
+  }
+}
+
+/**
+ * A JSON body, parsed but not validated: 415 if it is not JSON, 413 if it is too large, 400 if it
+ * does not parse or any string in it (value or key) holds a NUL or a lone UTF-16 surrogate.
+ */
+export async function readJsonValue(req: Request, maxBytes = MAX_JSON_BYTES): Promise<unknown> {
+  requireType(req, JSON_TYPE, "JSON (Content-Type: application/json)");
+  const text = await readText(req, maxBytes);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     throw badRequest("The body is not valid JSON.", "invalid_json");
   }
-  return validate(schema, value);
+  assertCleanStrings(value);
+  return value;
 }
 
-function tooLarge(maxBytes: number) {
-  return new AppError(413, "payload_too_large", `The body is larger than ${maxBytes} bytes.`);
-}
-
-async function readLimited(req: Request, maxBytes: number): Promise<string> {
-  if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+/** A JSON body validated by `schema` (see readJsonValue for the refusals; 400 naming the wrong fields). */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes = MAX_JSON_BYTES): Promise<z.infer<S>> {
+  return validate(schema, await readJsonValue(req, maxBytes));
 }
 
 /** Whether the body is a plain HTML form post (`application/x-www-form-urlencoded`). */
 export function isFormPost(req: Request): boolean {
-  return /^application\/x-www-form-urlencoded\b/i.test(req.headers.get("content-type") ?? "");
+  return FORM_TYPE.test(req.headers.get("content-type") ?? "");
 }
 
-/** Read a form-encoded body: 413 if it is too large (checked while reading). */
+/**
+ * A form-encoded body: 415 if it is not `application/x-www-form-urlencoded`, 413 if it is too large,
+ * 400 naming the field whose name or value holds a NUL.
+ */
 export async function readFormBody(req: Request, maxBytes = MAX_JSON_BYTES): Promise<URLSearchParams> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  return new URLSearchParams(await readLimited(req, maxBytes));
+  return (await readFormText(req, maxBytes)).form;
+}
+
+async function readFormText(req: Request, maxBytes: number) {
+  requireType(req, FORM_TYPE, "a form (Content-Type: application/x-www-form-urlencoded)");
+  const text = await readText(req, maxBytes);
+  const form = new URLSearchParams();
+  for (const pair of text.split("&")) {
+    if (!pair) continue;
+    const at = pair.indexOf("=");
+    const name = decodeFormPart(at < 0 ? pair : pair.slice(0, at), "_");
+    form.append(name, decodeFormPart(at < 0 ? "" : pair.slice(at + 1), name));
+  }
+  for (const [name, value] of form) assertCleanStrings({ [name]: value });
+  return { text, form };
+}
+
+/**
+ * One name or value of a form (as URLSearchParams does it), except that percent-escapes which are
+ * not UTF-8 (e.g. %ED%A0%80, a lone surrogate) are a 400 naming the field, not silently U+FFFD.
+ */
+function decodeFormPart(raw: string, field: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, " ").replace(/%(?![0-9a-f]{2})/gi, "%25"));
+  } catch {
+    throw invalidInput(`Invalid input — ${field}: is not UTF-8`, { [field]: "is not UTF-8" });
+  }
+}
+
+/**
+ * The same request with its form body read and checked as by readFormBody, for handlers that parse
+ * the body themselves (Auth.js).
+ */
+export async function withCheckedForm(req: NextRequest, maxBytes = MAX_JSON_BYTES): Promise<NextRequest> {
+  const { text } = await readFormText(req, maxBytes);
+  const headers = new Headers(req.headers);
+  headers.delete("content-length");
+  return new NextRequest(req.url, { method: req.method, headers, body: text });
 }

@@ -6,6 +6,7 @@ import { isPlatformStaff } from "@/lib/auth/guards";
 import { forbidden, notFound, toErrorBody, unauthenticated } from "@/lib/errors";
 import { findMembershipBySlug, type MembershipDto } from "@/lib/orgs/queries";
 import { hasPermission, isAtLeastRole } from "@/lib/rbac";
+import { refuseDeclaredOver } from "./body";
 import { type RequestContext, requestContextFrom } from "./request-context";
 
 type Params = Record<string, string | string[] | undefined>;
@@ -60,6 +61,7 @@ export function route<P extends Params = Params>(fn: RouteFn<P, object>): NextHa
     const context = requestContextFrom(req.headers);
     try {
       await connection();
+      refuseDeclaredOver(req); // 413 before anything reads the body
       const res = await fn({ req, params: (await ctx.params) as P, context });
       res.headers.set("X-Request-Id", context.requestId);
       return res;

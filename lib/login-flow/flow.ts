@@ -7,6 +7,7 @@ import { randomToken, sha256 } from "@/lib/crypto";
 import { type Executor, getDb, preparedRows } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { cookieName, hostCookieOptions } from "@/lib/http/cookies";
 import type { RequestContext } from "@/lib/http/request-context";
 import { getPlatformSettings } from "@/lib/platform/settings";
 import { type LoginFacts, type LoginState, nextLoginState } from "./state";
@@ -51,23 +52,17 @@ export async function createFlow(
         now() + make_interval(secs => ${env.LOGIN_FLOW_TTL_SECONDS}))
       returning id`,
   );
-  (await cookies()).set(FLOW_COOKIE, token, {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: env.APP_URL.startsWith("https://"),
-    path: "/",
-    maxAge: env.LOGIN_FLOW_TTL_SECONDS,
-  });
+  (await cookies()).set(cookieName(FLOW_COOKIE), token, { ...hostCookieOptions(), maxAge: env.LOGIN_FLOW_TTL_SECONDS });
   return { id: flow!.id };
 }
 
 export async function clearFlowCookie() {
-  (await cookies()).delete(FLOW_COOKIE);
+  (await cookies()).delete({ name: cookieName(FLOW_COOKIE), ...hostCookieOptions() });
 }
 
 /** The live flow of this browser's cookie, or null. */
 export async function currentFlow(db: Executor = getDb()): Promise<FlowRow | null> {
-  const token = (await cookies()).get(FLOW_COOKIE)?.value;
+  const token = (await cookies()).get(cookieName(FLOW_COOKIE))?.value;
   return token ? flowByToken(token, db) : null;
 }
 

@@ -1,7 +1,10 @@
 import "server-only";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { getDb } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { readJsonValue } from "@/lib/http/body";
 import type { RequestContext } from "@/lib/http/request-context";
+import { errorResponse } from "@/lib/http/route";
 import { authenticateMcpRequest, bearerChallenge, type McpCaller } from "./auth";
 import { recordToolCall } from "./record-call";
 import { createMcpServer } from "./server";
@@ -32,16 +35,11 @@ export async function handleMcpRequest(
       { status: 405, headers: { Allow: "POST" } },
     );
   }
-  const raw = await req.text();
-  if (raw.length > MAX_BODY)
-    return Response.json(
-      { jsonrpc: "2.0", error: { code: -32600, message: "Body too large." }, id: null },
-      { status: 413 },
-    );
   let body: unknown;
   try {
-    body = JSON.parse(raw);
-  } catch {
+    body = await readJsonValue(req, MAX_BODY); // 415, 413 before reading, 400 naming a field with a NUL
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === "invalid_json")) return errorResponse(err);
     return Response.json(
       { jsonrpc: "2.0", error: { code: -32700, message: "Parse error" }, id: null },
       { status: 400 },
@@ -56,7 +54,7 @@ export async function handleMcpRequest(
     enableJsonResponse: true,
   });
   await server.connect(transport);
-  const forwarded = new Request(req.url, { method: "POST", headers: req.headers, body: raw });
+  const forwarded = new Request(req.url, { method: "POST", headers: req.headers, body: JSON.stringify(body) });
   try {
     return await transport.handleRequest(forwarded, { parsedBody: body, authInfo: auth.authInfo });
   } finally {

@@ -517,7 +517,8 @@ describe("token endpoint errors", () => {
       headers: { "content-type": "application/json" },
       body: "{}",
     });
-    expect((await json.json()).error).toBe("invalid_request");
+    expect(json.status).toBe(415);
+    expect((await json.json()).error.code).toBe("unsupported_media_type");
   });
 });
 

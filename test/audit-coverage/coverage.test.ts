@@ -21,7 +21,7 @@ vi.mock("next/headers", async (importOriginal) => ({
     has: (name: string) => session.jar.has(name),
     set: (name: string | { name: string; value: string }, value?: string) =>
       typeof name === "string" ? session.jar.set(name, value ?? "") : session.jar.set(name.name, name.value),
-    delete: (name: string) => session.jar.delete(name),
+    delete: (name: string | { name: string }) => session.jar.delete(typeof name === "string" ? name : name.name),
   }),
 }));
 vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/server")>()), connection: async () => {} }));

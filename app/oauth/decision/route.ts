@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { validate } from "@/lib/http/body";
+import { readFormBody, validate } from "@/lib/http/body";
 import { withUser } from "@/lib/http/route";
 import { decideConsent } from "@/lib/oauth/consent";
 
@@ -12,7 +12,7 @@ const decisionSchema = z.object({
 
 // POST /oauth/decision — the consent form (same-origin only, session-bound request): approve or deny
 export const POST = withUser(async ({ req, user, context }) => {
-  const form = Object.fromEntries((await req.formData()).entries());
+  const form = Object.fromEntries(await readFormBody(req, 16 * 1024));
   const input = validate(decisionSchema, { ...form, org: form.org || undefined });
   const location = await decideConsent(
     user,

@@ -1,0 +1,105 @@
+/**
+ * The body of every write route (POST/PUT/PATCH/DELETE under app/), for the body tests: who calls it
+ * and a sample whose every string field gets a NUL or a lone surrogate. A new write route without an
+ * entry here fails bodies.test.ts: add its body, or `none` with the reason it reads no body.
+ */
+export type Caller = "anonymous" | "member" | "owner" | "platform-admin" | "support" | "mcp-token";
+
+export interface BodyCase {
+  as: Caller;
+  path: string;
+  params?: Record<string, string>;
+  json?: unknown;
+  form?: Record<string, string>;
+}
+
+export interface NoBody {
+  none: string;
+}
+
+const UUID = "00000000-0000-4000-8000-000000000000";
+const TOKEN = "t".repeat(32);
+
+export const BODY_CASES: Record<string, BodyCase | NoBody> = {
+  "app/api/account/mfa/backup-codes/route.ts POST": { as: "member", path: "/api/account/mfa/backup-codes", json: { code: "123456" } },
+  "app/api/account/mfa/confirm/route.ts POST": { as: "member", path: "/api/account/mfa/confirm", json: { code: "123456" } },
+  "app/api/account/mfa/enroll/route.ts POST": { none: "starts an enrollment for the session user" },
+  "app/api/account/mfa/route.ts DELETE": { as: "member", path: "/api/account/mfa", json: { code: "123456" } },
+  "app/api/account/sessions/route.ts DELETE": { none: "query string only (?keepCurrent=1)" },
+  "app/api/admin/api-keys/[id]/route.ts DELETE": { none: "the key id is in the path" },
+  "app/api/admin/api-keys/route.ts POST": { as: "platform-admin", path: "/api/admin/api-keys", json: { name: "Billing" } },
+  "app/api/admin/mappings/[id]/cells/route.ts PUT": {
+    as: "platform-admin",
+    path: `/api/admin/mappings/${UUID}/cells`,
+    params: { id: UUID },
+    json: { cells: [{ roleId: UUID, permissionId: "members::read" }] },
+  },
+  "app/api/admin/mappings/[id]/route.ts PATCH": { as: "platform-admin", path: `/api/admin/mappings/${UUID}`, params: { id: UUID }, json: { name: "Pro" } },
+  "app/api/admin/mappings/route.ts POST": { as: "platform-admin", path: "/api/admin/mappings", json: { name: "Pro", description: "For teams", copyFrom: UUID } },
+  "app/api/admin/orgs/[slug]/subscription/route.ts PUT": { as: "platform-admin", path: "/api/admin/orgs/xcorp/subscription", params: { slug: "xcorp" }, json: { mappingId: UUID } },
+  "app/api/admin/orgs/route.ts POST": { as: "platform-admin", path: "/api/admin/orgs", json: { name: "ACME", slug: "acme", mappingId: UUID, ownerEmail: "o@acme.example" } },
+  "app/api/admin/permissions/[id]/route.ts DELETE": { none: "the permission id is in the path" },
+  "app/api/admin/permissions/route.ts POST": { as: "platform-admin", path: "/api/admin/permissions", json: { id: "reports::export", description: "Export reports" } },
+  "app/api/admin/platform-settings/route.ts PATCH": { as: "platform-admin", path: "/api/admin/platform-settings", json: { require_mfa: false, note: "x" } },
+  "app/api/admin/roles/[id]/route.ts DELETE": { none: "the role id is in the path" },
+  "app/api/admin/roles/[id]/route.ts PATCH": { as: "platform-admin", path: `/api/admin/roles/${UUID}`, params: { id: UUID }, json: { name: "Manager" } },
+  "app/api/admin/roles/route.ts POST": { as: "platform-admin", path: "/api/admin/roles", json: { name: "Billing", key: "billing", belowRoleId: UUID } },
+  "app/api/audit/access/route.ts POST": { as: "support", path: "/api/audit/access", json: { org: "xcorp", reason: "Ticket 42" } },
+  "app/api/audit/export/route.ts POST": { none: "the filter is in the query string, the grant in a header" },
+  "app/api/audit/verify/route.ts POST": { none: "the grant is in a header" },
+  "app/api/auth/[...nextauth]/route.ts POST": {
+    as: "anonymous",
+    path: "/api/auth/callback/login-flow",
+    params: {},
+    form: { csrfToken: "x", callbackUrl: "http://localhost:3000/" },
+  },
+  "app/api/invitations/accept/route.ts POST": { as: "member", path: "/api/invitations/accept", json: { token: TOKEN } },
+  "app/api/login/change-email/route.ts POST": { as: "anonymous", path: "/api/login/change-email", json: { email: "a@b.example" } },
+  "app/api/login/complete/route.ts POST": { none: "consumes the flow of the cookie; a form post is only told apart by its type" },
+  "app/api/login/confirm-email/route.ts POST": { as: "anonymous", path: "/api/login/confirm-email", json: { token: TOKEN } },
+  "app/api/login/join/route.ts POST": { as: "anonymous", path: "/api/login/join", json: { createOrg: { name: "ACME" } } },
+  "app/api/login/magic-link/redeem/route.ts POST": { as: "anonymous", path: "/api/login/magic-link/redeem", json: { token: TOKEN } },
+  "app/api/login/magic-link/route.ts POST": { as: "anonymous", path: "/api/login/magic-link", json: { email: "a@b.example", returnTo: "/orgs" } },
+  "app/api/login/mfa/confirm/route.ts POST": { as: "anonymous", path: "/api/login/mfa/confirm", json: { code: "123456" } },
+  "app/api/login/mfa/enroll/route.ts POST": { none: "starts an enrollment for the pending sign-in" },
+  "app/api/login/mfa/verify/route.ts POST": { as: "anonymous", path: "/api/login/mfa/verify", json: { backupCode: "abcdefghij" } },
+  "app/api/login/password/route.ts POST": { as: "anonymous", path: "/api/login/password", json: { email: "a@b.example", password: "pw", returnTo: "/" } },
+  "app/api/login/properties/route.ts POST": { as: "anonymous", path: "/api/login/properties", json: { values: { jobTitle: "CTO", newsletter: true } } },
+  "app/api/login/resend/route.ts POST": { none: "resends to the pending sign-in's address" },
+  "app/api/login/reset/request/route.ts POST": { as: "anonymous", path: "/api/login/reset/request", json: { email: "a@b.example" } },
+  "app/api/login/reset/route.ts POST": { as: "anonymous", path: "/api/login/reset", json: { token: TOKEN, password: "a long password" } },
+  "app/api/login/restart/route.ts POST": { none: "drops the pending sign-in" },
+  "app/api/login/signup/route.ts POST": { as: "anonymous", path: "/api/login/signup", json: { email: "a@b.example", password: "a long password" } },
+  "app/api/login/update-password/route.ts POST": { as: "anonymous", path: "/api/login/update-password", json: { password: "a long password" } },
+  "app/api/mcp/route.ts POST": {
+    as: "mcp-token",
+    path: "/api/mcp",
+    json: { jsonrpc: "2.0", id: "1", method: "tools/call", params: { name: "whoami", arguments: { note: "hello" } } },
+  },
+  "app/api/orgs/[slug]/audit/export/route.ts POST": { none: "the filter is in the query string" },
+  "app/api/orgs/[slug]/audit/verify/route.ts POST": { none: "verifies the org's chain, no input" },
+  "app/api/orgs/[slug]/invitations/[id]/resend/route.ts POST": { none: "the invitation id is in the path" },
+  "app/api/orgs/[slug]/invitations/[id]/route.ts DELETE": { none: "the invitation id is in the path" },
+  "app/api/orgs/[slug]/invitations/route.ts POST": { as: "owner", path: "/api/orgs/xcorp/invitations", params: { slug: "xcorp" }, json: { email: "new@xcorp.example", roleKey: "member" } },
+  "app/api/orgs/[slug]/members/[userId]/route.ts DELETE": { none: "the member id is in the path" },
+  "app/api/orgs/[slug]/members/[userId]/route.ts PATCH": {
+    as: "owner",
+    path: `/api/orgs/xcorp/members/${UUID}`,
+    params: { slug: "xcorp", userId: UUID },
+    json: { roleKey: "admin" },
+  },
+  "app/api/orgs/[slug]/route.ts PATCH": { as: "owner", path: "/api/orgs/xcorp", params: { slug: "xcorp" }, json: { name: "XCorp", autoJoinDomains: ["xcorp.example"] } },
+  "app/oauth/decision/route.ts POST": { as: "member", path: "/oauth/decision", form: { request: "sealed", decision: "approve", org: UUID } },
+  "app/oauth/introspect/route.ts POST": { as: "anonymous", path: "/oauth/introspect", form: { token: "abc", token_type_hint: "access_token" } },
+  "app/oauth/register/route.ts POST": {
+    as: "anonymous",
+    path: "/oauth/register",
+    json: { client_name: "Agent", redirect_uris: ["http://127.0.0.1:5000/cb"], token_endpoint_auth_method: "none" },
+  },
+  "app/oauth/revoke/route.ts POST": { as: "anonymous", path: "/oauth/revoke", form: { token: "abc", client_id: "c" } },
+  "app/oauth/token/route.ts POST": {
+    as: "anonymous",
+    path: "/oauth/token",
+    form: { grant_type: "authorization_code", code: "abc", redirect_uri: "http://127.0.0.1/cb", client_id: "c", code_verifier: "v", resource: "http://localhost:3000/api/mcp" },
+  },
+};
