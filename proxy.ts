@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { devMailboxEnabled } from "@/lib/dev-mailbox";
 import { carriesTokenInUrl, contentSecurityPolicy, HSTS, newNonce } from "@/lib/http/security-headers";
 
 /**
@@ -8,6 +9,11 @@ import { carriesTokenInUrl, contentSecurityPolicy, HSTS, newNonce } from "@/lib/
  * handlers and actions decide who may do what themselves.
  */
 export function proxy(req: NextRequest) {
+  // The development mailbox shows one-time links: outside development it does not exist (a real
+  // 404, which the page itself cannot give once its shell has streamed).
+  if (req.nextUrl.pathname.startsWith("/dev/") && !devMailboxEnabled()) {
+    return new NextResponse("Not found", { status: 404, headers: { "Content-Type": "text/plain", "Cache-Control": "no-store" } });
+  }
   const https = (process.env.APP_URL ?? "").startsWith("https://");
   const nonce = newNonce();
   const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", https });

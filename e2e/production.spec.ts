@@ -60,6 +60,9 @@ for (const [i, kind] of databaseKinds().entries()) {
       const token = server.output().match(/\/setup\?token=([\w-]+)/)?.[1];
       expect(token, "the setup link in the server log").toBeTruthy();
       expect((await fetch(`${server.url}/setup?token=wrong-${token}`)).status).toBe(404);
+      // The development mailbox does not exist in production, page or API.
+      expect((await fetch(`${server.url}/dev/mailbox`)).status).toBe(404);
+      expect((await fetch(`${server.url}/api/dev/mailbox`)).status).toBe(404);
 
       // The operator creates the first platform admin.
       const adminContext = await browser.newContext({ baseURL: server.url });

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { devMailboxEnabled } from "./dev-mailbox";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -92,7 +93,7 @@ export function getEnv(): Env {
     APP_URL: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
     AUTH_SECRET: AUTH_SECRET!,
     ENCRYPTION_KEY: ENCRYPTION_KEY!,
-    DEV_MAILBOX: isProduction ? false : (e.DEV_MAILBOX ?? true),
+    DEV_MAILBOX: devMailboxEnabled(raw),
     // The demo publishes known passwords: never in production, whatever SEED_DEMO says.
     SEED_DEMO: isProduction ? false : (e.SEED_DEMO ?? true),
     isProduction,

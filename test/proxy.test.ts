@@ -82,4 +82,22 @@ describe("cookie names", () => {
     expect(cookieName("gh_login_flow")).toBe("gh_login_flow");
     expect(hostCookieOptions().secure).toBe(false);
   });
+
+  it("answers 404 for the development mailbox page in production or when DEV_MAILBOX=false", () => {
+    const saved = { APP_ENV: process.env.APP_ENV, DEV_MAILBOX: process.env.DEV_MAILBOX };
+    try {
+      process.env.APP_ENV = "test";
+      expect(page("/dev/mailbox").status).toBe(200);
+      process.env.APP_ENV = "production";
+      expect(page("/dev/mailbox").status).toBe(404);
+      expect(page("/dev/mailbox?to=a@b.example").status).toBe(404);
+      process.env.APP_ENV = "test";
+      process.env.DEV_MAILBOX = "false";
+      expect(page("/dev/mailbox").status).toBe(404);
+    } finally {
+      process.env.APP_ENV = saved.APP_ENV;
+      if (saved.DEV_MAILBOX === undefined) delete process.env.DEV_MAILBOX;
+      else process.env.DEV_MAILBOX = saved.DEV_MAILBOX;
+    }
+  });
 });

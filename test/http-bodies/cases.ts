@@ -53,6 +53,7 @@ export const BODY_CASES: Record<string, BodyCase | NoBody> = {
     params: {},
     form: { csrfToken: "x", callbackUrl: "http://localhost:3000/" },
   },
+  "app/api/setup/route.ts POST": { as: "anonymous", path: "/api/setup", json: { email: "ops@example.com", name: "Olga", password: "a long passphrase 42" } },
   "app/api/invitations/accept/route.ts POST": { as: "member", path: "/api/invitations/accept", json: { token: TOKEN } },
   "app/api/login/change-email/route.ts POST": { as: "anonymous", path: "/api/login/change-email", json: { email: "a@b.example" } },
   "app/api/login/complete/route.ts POST": { none: "consumes the flow of the cookie; a form post is only told apart by its type" },
