@@ -9,7 +9,8 @@ import type { RequestContext } from "@/lib/http/request-context";
 import { enforce } from "@/lib/rate-limit";
 import { normalizeEmail } from "@/lib/users/queries";
 import { issueEmailToken, redeemEmailToken } from "./email-tokens";
-import { currentFlow, requireFlowState } from "./flow";
+import { proveAddress } from "./address-proof";
+import { createFlow, currentFlow, requireFlowState } from "./flow";
 import { LIMITS } from "./limits";
 import { sendAlreadyRegistered, sendConfirmEmail } from "./mails";
 
@@ -68,32 +69,33 @@ export async function changeUnconfirmedEmail(input: z.infer<typeof changeEmailSc
 }
 
 /**
- * Confirm an address from the mailed link (single use). Returns whether this browser's pending
- * sign-in is the one that asked, so the page can carry on with it.
+ * Confirm an address from the mailed link (single use). Returns whether this browser now has a
+ * pending sign-in to carry on with: the one that asked, or — when the account was never confirmed
+ * and this is another browser — a new one that asks the owner for their own password (no pre-hijack).
  */
 export async function confirmEmail(token: string, context: RequestContext): Promise<{ continueSignIn: boolean }> {
   const db = getDb();
+  const current = await currentFlow();
   const redeemed = await db.transaction(async (tx) => {
     const row = await redeemEmailToken(tx, "email_confirm", token);
     if (!row) return null;
-    const updated = await tx
-      .update(users)
-      .set({ emailVerifiedAt: new Date(), updatedAt: new Date() })
-      .where(and(eq(users.id, row.userId), eq(users.email, row.email)))
-      .returning({ id: users.id });
-    if (updated.length === 0) return null; // the address changed since the mail went out
+    const [owner] = await tx.select({ id: users.id }).from(users).where(and(eq(users.id, row.userId), eq(users.email, row.email)));
+    if (!owner) return null; // the address changed since the mail went out
+    const own = current && current.id === row.loginFlowId ? current.id : null;
+    const { claimed } = await proveAddress(tx, row.userId, { keepFlowId: own });
+    if (claimed) await createFlow(tx, { userId: row.userId, email: row.email, method: "email_confirm", authenticated: true, context });
     await recordAudit(tx, {
       orgId: null,
       actor: { type: "user", id: row.userId, name: row.email },
       action: "email.confirmed",
       target: { type: "user", id: row.userId, name: row.email },
       context,
+      ...(claimed ? { metadata: { claimed: true, removed: ["password", "mfa", "sessions", "pending_sign_ins"] } } : {}),
     });
-    return row;
+    return { row, claimed };
   });
   if (!redeemed) throw expiredLink();
-  const flow = await currentFlow();
-  return { continueSignIn: Boolean(flow && flow.id === redeemed.loginFlowId) };
+  return { continueSignIn: redeemed.claimed || Boolean(current && current.id === redeemed.row.loginFlowId) };
 }
 
 export { expiredLink };

@@ -3,16 +3,19 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
 import { isCommonPassword, MAX_PASSWORD_LENGTH, passwordProblem } from "@/lib/auth/password-policy";
-import { type Executor, getDb } from "@/lib/db";
+import { type Executor, getDb, type Tx } from "@/lib/db";
 import { AppError, invalidInput } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
-import { assertUnder, enforce, hit, reset } from "@/lib/rate-limit";
+import { enforce } from "@/lib/rate-limit";
 import { normalizeEmail } from "@/lib/users/queries";
 import { issueEmailToken } from "./email-tokens";
 import { createFlow } from "./flow";
-import { LIMITS } from "./limits";
+import { rememberedDevice } from "./device-cookie";
+import { LIMITS, signInLimits } from "./limits";
+import { sendSecurityNotice } from "./security-mails";
+import { reserveSignInAttempt, settleSuccessfulSignIn, type ThrottleScope } from "./sign-in-throttle";
 import { sendAlreadyRegistered, sendConfirmEmail } from "./mails";
 
 export const credentialsSchema = z.object({
@@ -42,25 +45,25 @@ function userByEmail(db: Executor) {
 
 /**
  * LOGIN_REQUIRED → check email and password and start a pending sign-in. Known and unknown emails
- * take the same time and get the same answer; failures are throttled per account and per IP.
+ * take the same time and get the same answer. The attempt is reserved against the failure budgets
+ * (sign-in-throttle.ts) before the password is checked, so the argon2 work runs only under them.
  */
 export async function signInWithPassword(input: CredentialsInput, context: RequestContext): Promise<void> {
   const email = normalizeEmail(input.email);
-  const accountKey = `login:fail:${email}`;
-  const ipKey = `login:fail:ip:${context.ip ?? "unknown"}`;
   const db = getDb();
-  // The throttle check and the user lookup are independent reads: one round trip's wait, not two.
-  const [failures, [user]] = await Promise.all([
-    assertUnder({ [accountKey]: LIMITS.failuresPerAccount.max, [ipKey]: LIMITS.failuresPerIp.max }),
-    userByEmail(db).execute({ email }),
-  ]);
+  const device = await rememberedDevice(email);
+  // The reservation and the user lookup are independent: one round trip's wait, not two.
+  const [reservation, [user]] = await Promise.all([reserveSignInAttempt(email, device, context, db), userByEmail(db).execute({ email })]);
+  if (reservation.refused) {
+    if (reservation.refused.firstOfLock) await recordThrottle(user, email, reservation.refused.scope, context);
+    throw reservation.refused.error;
+  }
   const valid = await verifyPassword(user?.passwordHash, input.password);
 
   if (!user || !valid || user.disabledAt) {
-    await hit(accountKey, LIMITS.failuresPerAccount);
-    await hit(ipKey, LIMITS.failuresPerIp);
-    await db.transaction((tx) =>
-      recordAudit(tx, {
+    const hardStop = signInLimits().hardStop.max;
+    await db.transaction(async (tx) => {
+      await recordAudit(tx, {
         orgId: null,
         actor: { type: "user", id: user?.id ?? null, name: email },
         action: "login.failed",
@@ -68,17 +71,54 @@ export async function signInWithPassword(input: CredentialsInput, context: Reque
         target: { type: "user", id: user?.id ?? null, name: email },
         context,
         metadata: { reason: !user ? "unknown_email" : user.disabledAt ? "account_disabled" : "wrong_password", method: "password" },
-      }),
-    );
+      });
+      // The failure that reaches the hard stop locks the account: one event and one mail per lock.
+      if (reservation.consecutive === hardStop) await recordLock(tx, user, email, context, hardStop);
+    });
     throw invalidCredentials();
   }
-  if (failures[accountKey]) await reset(accountKey);
+  await settleSuccessfulSignIn(reservation.keys, db);
+  if (needsRehash(user.passwordHash!)) {
+    // Hashes follow the current argon2 parameters: re-computed while the clear password is at hand.
+    await db.update(users).set({ passwordHash: await hashPassword(input.password) }).where(eq(users.id, user.id));
+  }
   // A password that has since landed on the blocklist must be replaced before going on.
   if (isCommonPassword(input.password)) {
     await db.update(users).set({ passwordChangeRequired: true }).where(eq(users.id, user.id));
   }
   // The sign-in itself is audited when it completes (login.succeeded) or fails (login.failed).
   await createFlow(db, { userId: user.id, email, method: "password", returnTo: input.returnTo, authenticated: true, context });
+}
+
+type SignInUser = { id: string; name: string | null } | undefined;
+
+/** The first refusal of a budget: one `login.throttled` event (an account budget also tells the owner). */
+async function recordThrottle(user: SignInUser, email: string, scope: ThrottleScope, context: RequestContext) {
+  await getDb().transaction(async (tx) => {
+    await recordAudit(tx, {
+      orgId: null,
+      actor: { type: "user", id: null, name: email },
+      action: "login.throttled",
+      outcome: "denied",
+      target: { type: "user", id: user?.id ?? null, name: email },
+      context,
+      metadata: { scope, limit: signInLimits()[scope === "client" ? "perClient" : scope === "device" ? "perDevice" : scope === "ip" ? "perIp" : "perAccount"] },
+    });
+    if (user && scope === "account") await sendSecurityNotice(tx, email, "account_locked", "password sign-in is paused for a while");
+  });
+}
+
+async function recordLock(tx: Tx, user: SignInUser, email: string, context: RequestContext, failures: number) {
+  await recordAudit(tx, {
+    orgId: null,
+    actor: { type: "user", id: null, name: email },
+    action: "login.locked",
+    outcome: "denied",
+    target: { type: "user", id: user?.id ?? null, name: email },
+    context,
+    metadata: { consecutiveFailures: failures, unlock: ["password_reset", "magic_link"] },
+  });
+  if (user) await sendSecurityNotice(tx, email, "account_locked", `after ${failures} failed attempts; reset your password or ask for a sign-in link to get back in`);
 }
 
 /**
