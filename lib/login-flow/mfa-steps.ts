@@ -48,16 +48,16 @@ async function reserveCodeCheck(flow: FlowRow, user: { id: string; email: string
 }
 
 /** A wrong code (already counted by the reservation); the last one the flow allows ends it. */
-async function wrongCode(flow: FlowRow, userId: string, attempts: number, context: RequestContext, kind: string): Promise<never> {
+async function wrongCode(flow: FlowRow, user: { id: string; email: string }, attempts: number, context: RequestContext, kind: string): Promise<never> {
   const over = attempts >= LIMITS.mfaAttemptsPerFlow;
   await getDb().transaction(async (tx) => {
     if (over) await tx.update(loginFlows).set({ expiresAt: new Date() }).where(eq(loginFlows.id, flow.id));
     await recordAudit(tx, {
       orgId: null,
-      actor: { type: "user", id: userId },
+      actor: { type: "user", id: user.id },
       action: "mfa.failed",
       outcome: "failure",
-      target: { type: "user", id: userId },
+      target: { type: "user", id: user.id, name: user.email },
       context,
       metadata: { kind, attempts, signInEnded: over },
     });
@@ -85,7 +85,7 @@ export async function confirmMfaEnrollment(input: z.infer<typeof totpCodeSchema>
     await sendSecurityNotice(tx, user!.email, "mfa_added");
     return backupCodes;
   });
-  if (!codes) return wrongCode(flow, user!.id, attempts, context, "totp_enrollment");
+  if (!codes) return wrongCode(flow, user!, attempts, context, "totp_enrollment");
   await refundMfaAttempt(user!.id);
   return { backupCodes: codes };
 }
@@ -109,6 +109,6 @@ export async function verifyMfa(input: z.infer<typeof verifyMfaSchema>, context:
     if (usingBackup) await sendSecurityNotice(tx, user!.email, "backup_code_used");
     return true;
   });
-  if (!ok) await wrongCode(flow, user!.id, attempts, context, usingBackup ? "backup_code" : "totp");
+  if (!ok) await wrongCode(flow, user!, attempts, context, usingBackup ? "backup_code" : "totp");
   await refundMfaAttempt(user!.id);
 }

@@ -4,7 +4,7 @@ import { rateLimitBuckets } from "@/drizzle/schema";
 import { type Executor, getDb } from "@/lib/db";
 import { AppError, RateLimitedError } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
-import { type LimitResult, refund, type Reservation, reserveAll } from "@/lib/rate-limit";
+import { type LimitResult, refund, refundAll, type Reservation, reserveAll } from "@/lib/rate-limit";
 import { MAX_BACKOFF_WINDOW_SECONDS, signInLimits } from "./limits";
 
 /** The budgets one password attempt draws on. Keys are by address, so unknown addresses behave alike. */
@@ -83,9 +83,10 @@ export async function reserveSignInAttempt(email: string, device: string | null,
   return { keys, consecutive, refused: null };
 }
 
-/** A correct password: the consecutive count starts over and the pair budget gets its hit back. */
-export async function settleSuccessfulSignIn(keys: SignInKeys, db: Executor = getDb()): Promise<void> {
-  await Promise.all([clearConsecutiveFailures(keys.consecutive, db), refund(keys.pair, db)]);
+/** A correct password: the consecutive count starts over and the failure budgets get their hit back. */
+export async function settleSuccessfulSignIn(keys: SignInKeys, device: string | null, db: Executor = getDb()): Promise<void> {
+  const budgets = device ? [keys.pair] : [keys.pair, keys.account, keys.ip];
+  await Promise.all([clearConsecutiveFailures(keys.consecutive, db), refundAll(budgets, db)]);
 }
 
 /** After a reset or a magic link: the hard stop no longer applies (the owner proved the mailbox). */

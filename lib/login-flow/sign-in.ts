@@ -77,7 +77,7 @@ export async function signInWithPassword(input: CredentialsInput, context: Reque
     });
     throw invalidCredentials();
   }
-  await settleSuccessfulSignIn(reservation.keys, db);
+  await settleSuccessfulSignIn(reservation.keys, device, db);
   if (needsRehash(user.passwordHash!)) {
     // Hashes follow the current argon2 parameters: re-computed while the clear password is at hand.
     await db.update(users).set({ passwordHash: await hashPassword(input.password) }).where(eq(users.id, user.id));
