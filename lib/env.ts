@@ -64,6 +64,9 @@ const schema = z.object({
   SIGN_IN_FAILURES_PER_IP: int(50),
   SIGN_IN_HARD_STOP: int(100),
   MFA_FAILURES_PER_ACCOUNT: int(10),
+  SIGN_UPS_PER_IP: int(10),
+  MAILS_PER_ADDRESS: int(3),
+  MAILS_PER_IP: int(20),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "AUTH_SECRET" | "ENCRYPTION_KEY" | "DEV_MAILBOX" | "SEED_DEMO"> & {

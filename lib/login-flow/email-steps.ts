@@ -11,7 +11,7 @@ import { normalizeEmail } from "@/lib/users/queries";
 import { issueEmailToken, redeemEmailToken } from "./email-tokens";
 import { proveAddress } from "./address-proof";
 import { createFlow, currentFlow, requireFlowState } from "./flow";
-import { LIMITS } from "./limits";
+import { mailLimits } from "./limits";
 import { sendAlreadyRegistered, sendConfirmEmail } from "./mails";
 
 const expiredLink = () => new AppError(410, "link_expired", "This link has expired or was already used. Ask for a new one.");
@@ -20,8 +20,8 @@ const expiredLink = () => new AppError(410, "link_expired", "This link has expir
 export async function resendConfirmation(context: RequestContext): Promise<void> {
   const { flow, user } = await requireFlowState("EMAIL_NOT_CONFIRMED_YET");
   const email = flow.email ?? user?.email ?? "";
-  await enforce(`mail:${email}`, LIMITS.mailsPerAddress);
-  await enforce(`mail:ip:${context.ip ?? "unknown"}`, LIMITS.mailsPerIp);
+  await enforce(`mail:${email}`, mailLimits().mailsPerAddress);
+  await enforce(`mail:ip:${context.ip ?? "unknown"}`, mailLimits().mailsPerIp);
   await getDb().transaction(async (tx) => {
     if (!user) await sendAlreadyRegistered(tx, email);
     else await sendConfirmEmail(tx, user.email, await issueEmailToken(tx, { purpose: "email_confirm", userId: user.id, email: user.email, loginFlowId: flow.id }));
@@ -45,7 +45,7 @@ export const changeEmailSchema = z.object({ email: z.email("Enter a valid email 
 export async function changeUnconfirmedEmail(input: z.infer<typeof changeEmailSchema>, context: RequestContext): Promise<void> {
   const { flow, user } = await requireFlowState("EMAIL_NOT_CONFIRMED_YET");
   const email = normalizeEmail(input.email);
-  await enforce(`mail:${email}`, LIMITS.mailsPerAddress);
+  await enforce(`mail:${email}`, mailLimits().mailsPerAddress);
   await getDb().transaction(async (tx) => {
     const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
     if (!user || taken) {

@@ -29,11 +29,14 @@ export function signInLimits() {
   };
 }
 
+/** Sign-ups per IP, and confirmation, reset and magic-link mails per address and per IP (10-minute windows). */
+export function mailLimits() {
+  const env = getEnv();
+  const window = (max: number): Limit => ({ max, windowSeconds: 600 });
+  return { signUpPerIp: window(env.SIGN_UPS_PER_IP), mailsPerAddress: window(env.MAILS_PER_ADDRESS), mailsPerIp: window(env.MAILS_PER_IP) };
+}
+
 export const LIMITS = {
-  signUpPerIp: { max: 10, windowSeconds: 600 },
-  /** Confirmation, reset and magic-link mails to one address. */
-  mailsPerAddress: { max: 3, windowSeconds: 600 },
-  mailsPerIp: { max: 20, windowSeconds: 600 },
   /** Wrong MFA codes end the pending sign-in. */
   mfaAttemptsPerFlow: 5,
-} satisfies Record<string, Limit | number>;
+} as const;

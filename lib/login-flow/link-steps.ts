@@ -16,7 +16,7 @@ import { issueEmailToken, redeemEmailToken } from "./email-tokens";
 import { createFlow } from "./flow";
 import { proveAddress } from "./address-proof";
 import { runInBackground } from "./background";
-import { LIMITS } from "./limits";
+import { mailLimits } from "./limits";
 import { sendSecurityNotice } from "./security-mails";
 import { clearConsecutiveFailures } from "./sign-in-throttle";
 import { sendMagicLink, sendPasswordReset } from "./mails";
@@ -31,8 +31,8 @@ export const resetPasswordSchema = z.object({ token: z.string().min(20).max(200)
  */
 async function mailLink(purpose: "password_reset" | "magic_link", emailInput: string, context: RequestContext) {
   const email = normalizeEmail(emailInput);
-  await enforce(`mail:ip:${context.ip ?? "unknown"}`, LIMITS.mailsPerIp);
-  await enforce(`mail:${email}`, LIMITS.mailsPerAddress);
+  await enforce(`mail:ip:${context.ip ?? "unknown"}`, mailLimits().mailsPerIp);
+  await enforce(`mail:${email}`, mailLimits().mailsPerAddress);
   runInBackground(purpose, () =>
     getDb().transaction(async (tx) => {
       const [user] = await tx.select({ id: users.id }).from(users).where(and(eq(users.email, email), isNull(users.disabledAt)));

@@ -13,7 +13,7 @@ import { normalizeEmail } from "@/lib/users/queries";
 import { issueEmailToken } from "./email-tokens";
 import { createFlow } from "./flow";
 import { rememberedDevice } from "./device-cookie";
-import { LIMITS, signInLimits } from "./limits";
+import { mailLimits, signInLimits } from "./limits";
 import { sendSecurityNotice } from "./security-mails";
 import { reserveSignInAttempt, settleSuccessfulSignIn, type ThrottleScope } from "./sign-in-throttle";
 import { sendAlreadyRegistered, sendConfirmEmail } from "./mails";
@@ -129,8 +129,8 @@ export async function signUp(input: CredentialsInput, context: RequestContext): 
   const email = normalizeEmail(input.email);
   const problem = passwordProblem(input.password, { email });
   if (problem) throw invalidInput(problem, { password: problem });
-  await enforce(`signup:ip:${context.ip ?? "unknown"}`, LIMITS.signUpPerIp);
-  await enforce(`mail:${email}`, LIMITS.mailsPerAddress);
+  await enforce(`signup:ip:${context.ip ?? "unknown"}`, mailLimits().signUpPerIp);
+  await enforce(`mail:${email}`, mailLimits().mailsPerAddress);
 
   const passwordHash = await hashPassword(input.password); // also for taken addresses: same time
   await getDb().transaction(async (tx) => {
