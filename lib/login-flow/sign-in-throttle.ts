@@ -1,10 +1,10 @@
 import "server-only";
-import { inArray } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "@/drizzle/schema";
-import { type Executor, getDb } from "@/lib/db";
+import { type Executor, getDb, preparedRows } from "@/lib/db";
 import { AppError, RateLimitedError } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
-import { type LimitResult, refund, refundAll, type Reservation, reserveAll } from "@/lib/rate-limit";
+import { type LimitResult, refund, type Reservation, reserveAll } from "@/lib/rate-limit";
 import { MAX_BACKOFF_WINDOW_SECONDS, signInLimits } from "./limits";
 
 /** The budgets one password attempt draws on. Keys are by address, so unknown addresses behave alike. */
@@ -83,10 +83,17 @@ export async function reserveSignInAttempt(email: string, device: string | null,
   return { keys, consecutive, refused: null };
 }
 
-/** A correct password: the consecutive count starts over and the failure budgets get their hit back. */
+/** A correct password: the consecutive count starts over and the failure budgets get their hit back (one statement). */
 export async function settleSuccessfulSignIn(keys: SignInKeys, device: string | null, db: Executor = getDb()): Promise<void> {
   const budgets = device ? [keys.pair] : [keys.pair, keys.account, keys.ip];
-  await Promise.all([clearConsecutiveFailures(keys.consecutive, db), refundAll(budgets, db)]);
+  await preparedRows(
+    db,
+    "gh_sign_in_settle",
+    sql`with cleared as (delete from rate_limit_buckets where key = ${keys.consecutive} returning key)
+      update rate_limit_buckets set hits = greatest(0, hits - 1)
+      where key = any(array(select jsonb_array_elements_text(${JSON.stringify(budgets)}::jsonb))) and reset_at > now()
+      returning key`,
+  );
 }
 
 /** After a reset or a magic link: the hard stop no longer applies (the owner proved the mailbox). */

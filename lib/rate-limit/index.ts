@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "@/drizzle/schema";
 import { type Executor, getDb, preparedRows } from "@/lib/db";
 import { RateLimitedError } from "@/lib/errors";
@@ -125,14 +125,6 @@ export async function refund(key: string, db: Executor = getDb()): Promise<void>
     .update(rateLimitBuckets)
     .set({ hits: sql`greatest(0, ${rateLimitBuckets.hits} - 1)` })
     .where(and(eq(rateLimitBuckets.key, key), sql`${rateLimitBuckets.resetAt} > now()`));
-}
-
-/** Refund one hit on each of several keys, in one statement. */
-export async function refundAll(keys: string[], db: Executor = getDb()): Promise<void> {
-  await db
-    .update(rateLimitBuckets)
-    .set({ hits: sql`greatest(0, ${rateLimitBuckets.hits} - 1)` })
-    .where(and(inArray(rateLimitBuckets.key, keys), sql`${rateLimitBuckets.resetAt} > now()`));
 }
 
 /** Forget a key (e.g. after a successful sign-in clears the failure counter). */
