@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { hash } from "@node-rs/argon2";
 import { users } from "@/drizzle/schema";
+import { migrateDatabase } from "@/lib/db/migrate";
 import { fmt, percentile, sampleInterleaved, startServer } from "./lib";
 
 const N = Number(process.env.BENCH_N ?? 200);
@@ -27,7 +28,9 @@ async function main() {
   const perSurface = N + WARMUP;
   const server = await startServer(
     Number(process.env.BENCH_PORT ?? 3191),
-    async ({ db }) => {
+    async (database) => {
+      await migrateDatabase(database);
+      const { db } = database;
       // Known addresses: one fresh account per request and surface (no request sees another's effects).
       const passwordHash = await hash(PASSWORD, { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
       const known: Record<Surface, string[]> = { reset: [], magic: [], signup: [], password: [] };

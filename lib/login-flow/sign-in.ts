@@ -5,11 +5,12 @@ import { users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
 import { isCommonPassword, MAX_PASSWORD_LENGTH, passwordProblem } from "@/lib/auth/password-policy";
-import { type Executor, getDb, type Tx } from "@/lib/db";
+import { type Executor, getDb, preparedRows, type Tx } from "@/lib/db";
 import { AppError, invalidInput } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { enforce } from "@/lib/rate-limit";
 import { normalizeEmail } from "@/lib/users/queries";
+import { runInBackground } from "./background";
 import { issueEmailToken } from "./email-tokens";
 import { createFlow } from "./flow";
 import { rememberedDevice } from "./device-cookie";
@@ -123,7 +124,9 @@ async function recordLock(tx: Tx, user: SignInUser, email: string, context: Requ
 
 /**
  * Sign up. For an address that already has an account the answer is the same ("check your
- * inbox"); that address gets a "you already have an account" mail instead of a confirmation.
+ * inbox"), and so is the time: both hash the password, both run one upsert of the user (a taken
+ * address is left as it was: no second way in), a pending sign-in and an audit event; the mail (a
+ * confirmation, or "you already have an account") is queued after the answer.
  */
 export async function signUp(input: CredentialsInput, context: RequestContext): Promise<void> {
   const email = normalizeEmail(input.email);
@@ -132,32 +135,32 @@ export async function signUp(input: CredentialsInput, context: RequestContext): 
   await enforce(`signup:ip:${context.ip ?? "unknown"}`, mailLimits().signUpPerIp);
   await enforce(`mail:${email}`, mailLimits().mailsPerAddress);
 
-  const passwordHash = await hashPassword(input.password); // also for taken addresses: same time
-  await getDb().transaction(async (tx) => {
-    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
-    if (existing) {
-      await createFlow(tx, { userId: null, email, method: "signup", returnTo: input.returnTo, authenticated: true, context });
-      await sendAlreadyRegistered(tx, email);
-      await recordAudit(tx, {
-        orgId: null,
-        actor: { type: "user", id: null, name: email },
-        action: "user.signup_existing_email",
-        outcome: "failure",
-        target: { type: "user", id: existing.id, name: email },
-        context,
-      });
-      return;
-    }
-    const [user] = await tx.insert(users).values({ email, passwordHash }).returning({ id: users.id });
-    const flow = await createFlow(tx, { userId: user!.id, email, method: "signup", returnTo: input.returnTo, authenticated: true, context });
-    const token = await issueEmailToken(tx, { purpose: "email_confirm", userId: user!.id, email, loginFlowId: flow.id });
-    await sendConfirmEmail(tx, email, token);
+  const passwordHash = await hashPassword(input.password);
+  const { user, flowId } = await getDb().transaction(async (tx) => {
+    // `xmax = 0` tells a fresh row from a taken address (whose row the no-op update leaves unchanged).
+    const [row] = await preparedRows<{ id: string; inserted: boolean }>(
+      tx,
+      "gh_sign_up_user",
+      sql`insert into users (email, password_hash) values (${email}, ${passwordHash})
+        on conflict (email) do update set email = excluded.email
+        returning id, (xmax = 0) as inserted`,
+    );
+    const fresh = Boolean(row!.inserted);
+    const flow = await createFlow(tx, { userId: fresh ? row!.id : null, email, method: "signup", returnTo: input.returnTo, authenticated: true, context });
     await recordAudit(tx, {
       orgId: null,
-      actor: { type: "user", id: user!.id, name: email },
-      action: "user.signed_up",
-      target: { type: "user", id: user!.id, name: email },
+      actor: { type: "user", id: fresh ? row!.id : null, name: email },
+      action: fresh ? "user.signed_up" : "user.signup_existing_email",
+      ...(fresh ? {} : { outcome: "failure" as const }),
+      target: { type: "user", id: row!.id, name: email },
       context,
     });
+    return { user: fresh ? row!.id : null, flowId: flow.id };
   });
+  runInBackground("sign-up mail", () =>
+    getDb().transaction(async (tx) => {
+      if (!user) return void (await sendAlreadyRegistered(tx, email));
+      await sendConfirmEmail(tx, email, await issueEmailToken(tx, { purpose: "email_confirm", userId: user, email, loginFlowId: flowId }));
+    }),
+  );
 }
