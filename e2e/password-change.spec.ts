@@ -2,6 +2,7 @@ import { DEMO_PASSWORD, expect, signedInContext, test } from "./fixtures";
 import { LoginPage } from "./pages/login-page";
 
 test("an org owner requires a new password; the admin reaches UPDATE_PASSWORD_REQUIRED and may not keep the old one", async ({ browser, page }) => {
+  test.setTimeout(120_000); // two browsers and two sign-ins
   const owner = await signedInContext(browser, "owner@techcorp.example");
   const console = await owner.newPage();
   await console.goto("/orgs/techcorp/members");
