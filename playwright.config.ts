@@ -31,7 +31,7 @@ export default defineConfig({
   ],
   webServer: {
     // One production build, started once for the whole run; migrations and the demo seed run at start.
-    command: `node_modules/.bin/next start -p ${port}`,
+    command: "node_modules/.bin/tsx scripts/server.ts",
     url: `${baseURL}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,

@@ -59,6 +59,7 @@ export async function sampleInterleaved<K extends string>(
 export async function startServer<T = undefined>(
   port: number,
   prepare?: (database: Database) => Promise<T>,
+  serverEnv: Record<string, string> = {},
 ): Promise<{ url: string; kind: string; fixture: T; stop: () => void }> {
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
@@ -80,9 +81,10 @@ export async function startServer<T = undefined>(
       setDatabase(undefined);
     }
   }
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port)], {
+  // Our own server (scripts/server.ts): the client IP comes from the socket, as in production.
+  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/server.ts")], {
     cwd: root,
-    env: { ...env, DATABASE_URL: server?.url ?? "", DATA_DIR: dataDir, APP_ENV: "test", APP_URL: url, PORT: String(port) },
+    env: { ...env, DATABASE_URL: server?.url ?? "", DATA_DIR: dataDir, APP_ENV: "test", APP_URL: url, PORT: String(port), ...serverEnv },
     stdio: "ignore",
   });
   for (let i = 0; i < 120; i++) {

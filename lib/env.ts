@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustProxy } from "@/lib/http/client-ip";
 import { devMailboxEnabled } from "./dev-mailbox";
 
 const bool = z
@@ -46,6 +47,27 @@ const schema = z.object({
   AUDIT_PLATFORM_RETENTION_DAYS: int(365),
   /** How often the audit maintenance job (partitions ahead, retention) runs; 0 turns it off. */
   AUDIT_MAINTENANCE_INTERVAL_MINUTES: int(360, 0),
+  /** Sign-in abuse resistance (README "Sign-in kit"): who may add to X-Forwarded-For, and the failure budgets. */
+  TRUST_PROXY: z
+    .string()
+    .default("false")
+    .refine((v) => {
+      try {
+        parseTrustProxy(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "must be false, true, a hop count, or a comma list of addresses and CIDRs"),
+  SIGN_IN_FAILURES_PER_CLIENT: int(5),
+  SIGN_IN_FAILURES_PER_DEVICE: int(10),
+  SIGN_IN_FAILURES_PER_ACCOUNT: int(10),
+  SIGN_IN_FAILURES_PER_IP: int(50),
+  SIGN_IN_HARD_STOP: int(100),
+  MFA_FAILURES_PER_ACCOUNT: int(10),
+  SIGN_UPS_PER_IP: int(10),
+  MAILS_PER_ADDRESS: int(3),
+  MAILS_PER_IP: int(20),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "AUTH_SECRET" | "ENCRYPTION_KEY" | "DEV_MAILBOX" | "SEED_DEMO"> & {

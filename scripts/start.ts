@@ -16,7 +16,7 @@ function main() {
     const build = spawnSync(nextBin, ["build"], { cwd: root, env, stdio: "inherit" });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
-  const server = spawn(nextBin, ["start", "-p", String(port)], { cwd: root, env, stdio: "inherit" });
+  const server = spawn(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "server.ts")], { cwd: root, env, stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
   server.on("exit", (code) => process.exit(code ?? 0));
   void announce();

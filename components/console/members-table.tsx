@@ -10,6 +10,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { useChangeRole } from "@/lib/queries/members/use-change-role";
 import { useMembers } from "@/lib/queries/members/use-members";
 import { useRemoveMember } from "@/lib/queries/members/use-remove-member";
+import { RequirePasswordChangeButton } from "./require-password-change-button";
 
 export interface RoleOption {
   key: string;
@@ -92,6 +93,7 @@ export function MembersTable({ slug, roles, myRank, canManage, me }: { slug: str
                 <TableCell>{m.mfaEnabled ? <Badge variant="success">on</Badge> : <Badge variant="outline">off</Badge>}</TableCell>
                 <TableCell>{day(m.lastSignInAt)}</TableCell>
                 <TableCell className="text-right">
+                  {editable && <RequirePasswordChangeButton endpoint={`/api/orgs/${slug}/members/${m.userId}/require-password-change`} email={m.email} />}
                   {editable && (
                     <Button
                       variant="ghost"

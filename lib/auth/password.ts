@@ -9,6 +9,13 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);
 }
 
+/** Whether a stored hash was made with other parameters than today's (then it is re-computed at sign-in). */
+export function needsRehash(stored: string, options: { memoryCost: number; timeCost: number; parallelism: number } = OPTIONS): boolean {
+  const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(stored);
+  if (!match) return true;
+  return Number(match[1]) !== options.memoryCost || Number(match[2]) !== options.timeCost || Number(match[3]) !== options.parallelism;
+}
+
 // Verified against when the account does not exist, so unknown emails cost the same time.
 let dummyHash: Promise<string> | undefined;
 

@@ -1,30 +1,31 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { readStamp } from "./client-ip";
 
 /** Who is calling, for audit events and rate limits. */
 export interface RequestContext {
+  /** The client address decided by the custom server from the socket and TRUST_PROXY; null when unknown. */
   ip: string | null;
   userAgent: string | null;
+  /** Our own id for this request, never the client's. */
   requestId: string;
+  /** An X-Request-Id the client sent, kept apart for correlation only. */
+  clientRequestId?: string | null;
 }
 
 /**
- * Read the caller from request headers. The client address is the last entry of
- * X-Forwarded-For (the hop our server or proxy added), or the first one when TRUST_PROXY=true
- * says every hop in front of us is ours and rewrites the header.
+ * The caller of a request. IP and request id come from the stamp our server (scripts/server.ts) put
+ * on the request, never from a header a client controls; without a stamp (`next dev`) the IP is
+ * unknown and the request id is fresh.
  */
 export function requestContextFrom(headers: Headers): RequestContext {
-  const forwarded = (headers.get("x-forwarded-for") ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const trustProxy = process.env.TRUST_PROXY === "true";
-  const ip = (trustProxy ? forwarded[0] : forwarded.at(-1)) ?? headers.get("x-real-ip") ?? null;
+  const stamp = readStamp(headers);
   const incomingId = headers.get("x-request-id");
   return {
-    ip: ip ? ip.replace(/^::ffff:/, "").slice(0, 64) : null,
+    ip: stamp?.ip ?? null,
     userAgent: headers.get("user-agent")?.slice(0, 512) ?? null,
-    requestId: incomingId && /^[\w.-]{1,128}$/.test(incomingId) ? incomingId : randomUUID(),
+    requestId: stamp?.requestId ?? randomUUID(),
+    clientRequestId: incomingId && /^[\w.-]{1,128}$/.test(incomingId) ? incomingId : null,
   };
 }
 

@@ -9,8 +9,9 @@ import type { RequestContext } from "@/lib/http/request-context";
 import { enforce } from "@/lib/rate-limit";
 import { normalizeEmail } from "@/lib/users/queries";
 import { issueEmailToken, redeemEmailToken } from "./email-tokens";
-import { currentFlow, requireFlowState } from "./flow";
-import { LIMITS } from "./limits";
+import { proveAddress } from "./address-proof";
+import { createFlow, currentFlow, requireFlowState } from "./flow";
+import { mailLimits } from "./limits";
 import { sendAlreadyRegistered, sendConfirmEmail } from "./mails";
 
 const expiredLink = () => new AppError(410, "link_expired", "This link has expired or was already used. Ask for a new one.");
@@ -19,8 +20,8 @@ const expiredLink = () => new AppError(410, "link_expired", "This link has expir
 export async function resendConfirmation(context: RequestContext): Promise<void> {
   const { flow, user } = await requireFlowState("EMAIL_NOT_CONFIRMED_YET");
   const email = flow.email ?? user?.email ?? "";
-  await enforce(`mail:${email}`, LIMITS.mailsPerAddress);
-  await enforce(`mail:ip:${context.ip ?? "unknown"}`, LIMITS.mailsPerIp);
+  await enforce(`mail:${email}`, mailLimits().mailsPerAddress);
+  await enforce(`mail:ip:${context.ip ?? "unknown"}`, mailLimits().mailsPerIp);
   await getDb().transaction(async (tx) => {
     if (!user) await sendAlreadyRegistered(tx, email);
     else await sendConfirmEmail(tx, user.email, await issueEmailToken(tx, { purpose: "email_confirm", userId: user.id, email: user.email, loginFlowId: flow.id }));
@@ -44,7 +45,7 @@ export const changeEmailSchema = z.object({ email: z.email("Enter a valid email 
 export async function changeUnconfirmedEmail(input: z.infer<typeof changeEmailSchema>, context: RequestContext): Promise<void> {
   const { flow, user } = await requireFlowState("EMAIL_NOT_CONFIRMED_YET");
   const email = normalizeEmail(input.email);
-  await enforce(`mail:${email}`, LIMITS.mailsPerAddress);
+  await enforce(`mail:${email}`, mailLimits().mailsPerAddress);
   await getDb().transaction(async (tx) => {
     const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
     if (!user || taken) {
@@ -68,32 +69,33 @@ export async function changeUnconfirmedEmail(input: z.infer<typeof changeEmailSc
 }
 
 /**
- * Confirm an address from the mailed link (single use). Returns whether this browser's pending
- * sign-in is the one that asked, so the page can carry on with it.
+ * Confirm an address from the mailed link (single use). Returns whether this browser now has a
+ * pending sign-in to carry on with: the one that asked, or — when the account was never confirmed
+ * and this is another browser — a new one that asks the owner for their own password (no pre-hijack).
  */
 export async function confirmEmail(token: string, context: RequestContext): Promise<{ continueSignIn: boolean }> {
   const db = getDb();
+  const current = await currentFlow();
   const redeemed = await db.transaction(async (tx) => {
     const row = await redeemEmailToken(tx, "email_confirm", token);
     if (!row) return null;
-    const updated = await tx
-      .update(users)
-      .set({ emailVerifiedAt: new Date(), updatedAt: new Date() })
-      .where(and(eq(users.id, row.userId), eq(users.email, row.email)))
-      .returning({ id: users.id });
-    if (updated.length === 0) return null; // the address changed since the mail went out
+    const [owner] = await tx.select({ id: users.id }).from(users).where(and(eq(users.id, row.userId), eq(users.email, row.email)));
+    if (!owner) return null; // the address changed since the mail went out
+    const own = current && current.id === row.loginFlowId ? current.id : null;
+    const { claimed } = await proveAddress(tx, row.userId, { keepFlowId: own });
+    if (claimed) await createFlow(tx, { userId: row.userId, email: row.email, method: "email_confirm", authenticated: true, context });
     await recordAudit(tx, {
       orgId: null,
       actor: { type: "user", id: row.userId, name: row.email },
       action: "email.confirmed",
       target: { type: "user", id: row.userId, name: row.email },
       context,
+      ...(claimed ? { metadata: { claimed: true, removed: ["password", "mfa", "sessions", "pending_sign_ins"] } } : {}),
     });
-    return row;
+    return { row, claimed };
   });
   if (!redeemed) throw expiredLink();
-  const flow = await currentFlow();
-  return { continueSignIn: Boolean(flow && flow.id === redeemed.loginFlowId) };
+  return { continueSignIn: redeemed.claimed || Boolean(current && current.id === redeemed.row.loginFlowId) };
 }
 
 export { expiredLink };

@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 export const FORM_POST_ERRORS = {
   invalid_credentials: "That email and password do not match an account.",
   rate_limited: "Too many attempts. Wait a few minutes, then try again.",
+  account_locked: "Password sign-in is locked for this account after too many failed attempts. Reset your password or ask for a sign-in link.",
   invalid_input: "Enter a valid email address and your password.",
   wrong_state: "Your sign-in has moved on: here is where it stands.",
   failed: "Something went wrong. Try again.",

@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { loginFlows } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
@@ -7,9 +7,11 @@ import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { consumeBackupCode, regenerateBackupCodes } from "@/lib/mfa/backup-codes";
+import { refundMfaAttempt, reserveMfaAttempt } from "@/lib/mfa/budget";
 import { consumeTotp, type Enrollment, startEnrollment } from "@/lib/mfa/totp";
 import { type FlowRow, requireFlowState } from "./flow";
 import { LIMITS } from "./limits";
+import { sendSecurityNotice } from "./security-mails";
 
 export const totpCodeSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, "Enter the 6-digit code") }).strict();
 export const verifyMfaSchema = z.union([
@@ -23,35 +25,51 @@ export async function beginMfaEnrollment(context: RequestContext): Promise<Enrol
   return getDb().transaction((tx) => startEnrollment(tx, user!, context));
 }
 
-/** Count a wrong code; the fifth ends the pending sign-in. */
-async function wrongCode(flow: FlowRow, userId: string, context: RequestContext, kind: string): Promise<never> {
+const tooManyCodes = () => new AppError(429, "too_many_attempts", "Too many wrong codes. Sign in again.");
+
+/**
+ * Reserve one code check on this pending sign-in and on the account, before the code is looked at:
+ * the flow's counter is raised only while under the limit (one conditional UPDATE), so concurrent
+ * guesses cannot overrun it; past the limit the pending sign-in ends.
+ */
+async function reserveCodeCheck(flow: FlowRow, user: { id: string; email: string }, context: RequestContext): Promise<number> {
   const db = getDb();
-  const ended = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(loginFlows)
-      .set({ failedMfaAttempts: sql`${loginFlows.failedMfaAttempts} + 1` })
-      .where(eq(loginFlows.id, flow.id))
-      .returning({ failed: loginFlows.failedMfaAttempts });
-    const over = (row?.failed ?? 0) >= LIMITS.mfaAttemptsPerFlow;
+  const [row] = await db
+    .update(loginFlows)
+    .set({ failedMfaAttempts: sql`${loginFlows.failedMfaAttempts} + 1` })
+    .where(and(eq(loginFlows.id, flow.id), lt(loginFlows.failedMfaAttempts, LIMITS.mfaAttemptsPerFlow)))
+    .returning({ attempts: loginFlows.failedMfaAttempts });
+  if (!row) {
+    await db.update(loginFlows).set({ expiresAt: new Date() }).where(eq(loginFlows.id, flow.id));
+    throw tooManyCodes();
+  }
+  await reserveMfaAttempt(user, context);
+  return row.attempts;
+}
+
+/** A wrong code (already counted by the reservation); the last one the flow allows ends it. */
+async function wrongCode(flow: FlowRow, user: { id: string; email: string }, attempts: number, context: RequestContext, kind: string): Promise<never> {
+  const over = attempts >= LIMITS.mfaAttemptsPerFlow;
+  await getDb().transaction(async (tx) => {
     if (over) await tx.update(loginFlows).set({ expiresAt: new Date() }).where(eq(loginFlows.id, flow.id));
     await recordAudit(tx, {
       orgId: null,
-      actor: { type: "user", id: userId },
+      actor: { type: "user", id: user.id },
       action: "mfa.failed",
       outcome: "failure",
-      target: { type: "user", id: userId },
+      target: { type: "user", id: user.id, name: user.email },
       context,
-      metadata: { kind, attempts: row?.failed ?? 0, signInEnded: over },
+      metadata: { kind, attempts, signInEnded: over },
     });
-    return over;
   });
-  if (ended) throw new AppError(429, "too_many_attempts", "Too many wrong codes. Sign in again.");
+  if (over) throw tooManyCodes();
   throw new AppError(400, "invalid_code", "That code is not valid. Check your authenticator and try again.");
 }
 
 /** Enrollment confirmed by a first code: enables TOTP and returns 10 backup codes, shown once. */
 export async function confirmMfaEnrollment(input: z.infer<typeof totpCodeSchema>, context: RequestContext): Promise<{ backupCodes: string[] }> {
   const { flow, user } = await requireFlowState("TWO_FACTOR_ENROLLMENT_REQUIRED");
+  const attempts = await reserveCodeCheck(flow, user!, context);
   const codes = await getDb().transaction(async (tx) => {
     if (!(await consumeTotp(tx, user!.id, input.code, { enabling: true }))) return null;
     const backupCodes = await regenerateBackupCodes(tx, user!.id);
@@ -64,9 +82,11 @@ export async function confirmMfaEnrollment(input: z.infer<typeof totpCodeSchema>
       context,
       metadata: { method: "totp", backupCodes: backupCodes.length },
     });
+    await sendSecurityNotice(tx, user!.email, "mfa_added");
     return backupCodes;
   });
-  if (!codes) return wrongCode(flow, user!.id, context, "totp_enrollment");
+  if (!codes) return wrongCode(flow, user!, attempts, context, "totp_enrollment");
+  await refundMfaAttempt(user!.id);
   return { backupCodes: codes };
 }
 
@@ -74,6 +94,7 @@ export async function confirmMfaEnrollment(input: z.infer<typeof totpCodeSchema>
 export async function verifyMfa(input: z.infer<typeof verifyMfaSchema>, context: RequestContext): Promise<void> {
   const { flow, user } = await requireFlowState("TWO_FACTOR_REQUIRED");
   const usingBackup = "backupCode" in input;
+  const attempts = await reserveCodeCheck(flow, user!, context);
   const ok = await getDb().transaction(async (tx) => {
     const accepted = usingBackup ? await consumeBackupCode(tx, user!.id, input.backupCode) : await consumeTotp(tx, user!.id, input.code);
     if (!accepted) return false;
@@ -85,7 +106,9 @@ export async function verifyMfa(input: z.infer<typeof verifyMfaSchema>, context:
       target: { type: "user", id: user!.id, name: user!.email },
       context,
     });
+    if (usingBackup) await sendSecurityNotice(tx, user!.email, "backup_code_used");
     return true;
   });
-  if (!ok) await wrongCode(flow, user!.id, context, usingBackup ? "backup_code" : "totp");
+  if (!ok) await wrongCode(flow, user!, attempts, context, usingBackup ? "backup_code" : "totp");
+  await refundMfaAttempt(user!.id);
 }

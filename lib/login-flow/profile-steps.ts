@@ -3,13 +3,14 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { hashPassword } from "@/lib/auth/password";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { MAX_PASSWORD_LENGTH, passwordProblem } from "@/lib/auth/password-policy";
 import { revokeUserSessions } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db";
 import { invalidInput } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { requireFlowState } from "./flow";
+import { sendSecurityNotice } from "./security-mails";
 
 export const newPasswordSchema = z.object({ password: z.string().min(1, "Enter a new password").max(MAX_PASSWORD_LENGTH) }).strict();
 
@@ -18,6 +19,11 @@ export async function updateRequiredPassword(input: z.infer<typeof newPasswordSc
   const { user } = await requireFlowState("UPDATE_PASSWORD_REQUIRED");
   const problem = passwordProblem(input.password, { email: user!.email });
   if (problem) throw invalidInput(problem, { password: problem });
+  const [current] = await getDb().select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user!.id));
+  if (current?.passwordHash && (await verifyPassword(current.passwordHash, input.password))) {
+    const same = "Choose a password different from your current one.";
+    throw invalidInput(same, { password: same });
+  }
   const passwordHash = await hashPassword(input.password);
   await getDb().transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, passwordChangeRequired: false, updatedAt: new Date() }).where(eq(users.id, user!.id));
@@ -30,6 +36,7 @@ export async function updateRequiredPassword(input: z.infer<typeof newPasswordSc
       context,
       metadata: { reason: "required", sessionsRevoked: revoked },
     });
+    await sendSecurityNotice(tx, user!.email, "password_changed");
   });
 }
 

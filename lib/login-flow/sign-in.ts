@@ -3,16 +3,20 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
 import { isCommonPassword, MAX_PASSWORD_LENGTH, passwordProblem } from "@/lib/auth/password-policy";
-import { type Executor, getDb } from "@/lib/db";
+import { type Executor, getDb, preparedRows, type Tx } from "@/lib/db";
 import { AppError, invalidInput } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
-import { assertUnder, enforce, hit, reset } from "@/lib/rate-limit";
+import { enforce } from "@/lib/rate-limit";
 import { normalizeEmail } from "@/lib/users/queries";
+import { runInBackground } from "./background";
 import { issueEmailToken } from "./email-tokens";
 import { createFlow } from "./flow";
-import { LIMITS } from "./limits";
+import { rememberedDevice } from "./device-cookie";
+import { mailLimits, signInLimits } from "./limits";
+import { sendSecurityNotice } from "./security-mails";
+import { reserveSignInAttempt, settleSuccessfulSignIn, type ThrottleScope } from "./sign-in-throttle";
 import { sendAlreadyRegistered, sendConfirmEmail } from "./mails";
 
 export const credentialsSchema = z.object({
@@ -42,25 +46,25 @@ function userByEmail(db: Executor) {
 
 /**
  * LOGIN_REQUIRED → check email and password and start a pending sign-in. Known and unknown emails
- * take the same time and get the same answer; failures are throttled per account and per IP.
+ * take the same time and get the same answer. The attempt is reserved against the failure budgets
+ * (sign-in-throttle.ts) before the password is checked, so the argon2 work runs only under them.
  */
 export async function signInWithPassword(input: CredentialsInput, context: RequestContext): Promise<void> {
   const email = normalizeEmail(input.email);
-  const accountKey = `login:fail:${email}`;
-  const ipKey = `login:fail:ip:${context.ip ?? "unknown"}`;
   const db = getDb();
-  // The throttle check and the user lookup are independent reads: one round trip's wait, not two.
-  const [failures, [user]] = await Promise.all([
-    assertUnder({ [accountKey]: LIMITS.failuresPerAccount.max, [ipKey]: LIMITS.failuresPerIp.max }),
-    userByEmail(db).execute({ email }),
-  ]);
+  const device = await rememberedDevice(email);
+  // The reservation and the user lookup are independent: one round trip's wait, not two.
+  const [reservation, [user]] = await Promise.all([reserveSignInAttempt(email, device, context, db), userByEmail(db).execute({ email })]);
+  if (reservation.refused) {
+    if (reservation.refused.firstOfLock) await recordThrottle(user, email, reservation.refused.scope, context);
+    throw reservation.refused.error;
+  }
   const valid = await verifyPassword(user?.passwordHash, input.password);
 
   if (!user || !valid || user.disabledAt) {
-    await hit(accountKey, LIMITS.failuresPerAccount);
-    await hit(ipKey, LIMITS.failuresPerIp);
-    await db.transaction((tx) =>
-      recordAudit(tx, {
+    const hardStop = signInLimits().hardStop.max;
+    await db.transaction(async (tx) => {
+      await recordAudit(tx, {
         orgId: null,
         actor: { type: "user", id: user?.id ?? null, name: email },
         action: "login.failed",
@@ -68,11 +72,17 @@ export async function signInWithPassword(input: CredentialsInput, context: Reque
         target: { type: "user", id: user?.id ?? null, name: email },
         context,
         metadata: { reason: !user ? "unknown_email" : user.disabledAt ? "account_disabled" : "wrong_password", method: "password" },
-      }),
-    );
+      });
+      // The failure that reaches the hard stop locks the account: one event and one mail per lock.
+      if (reservation.consecutive === hardStop) await recordLock(tx, user, email, context, hardStop);
+    });
     throw invalidCredentials();
   }
-  if (failures[accountKey]) await reset(accountKey);
+  await settleSuccessfulSignIn(reservation.keys, device, db);
+  if (needsRehash(user.passwordHash!)) {
+    // Hashes follow the current argon2 parameters: re-computed while the clear password is at hand.
+    await db.update(users).set({ passwordHash: await hashPassword(input.password) }).where(eq(users.id, user.id));
+  }
   // A password that has since landed on the blocklist must be replaced before going on.
   if (isCommonPassword(input.password)) {
     await db.update(users).set({ passwordChangeRequired: true }).where(eq(users.id, user.id));
@@ -81,43 +91,76 @@ export async function signInWithPassword(input: CredentialsInput, context: Reque
   await createFlow(db, { userId: user.id, email, method: "password", returnTo: input.returnTo, authenticated: true, context });
 }
 
+type SignInUser = { id: string; name: string | null } | undefined;
+
+/** The first refusal of a budget: one `login.throttled` event (an account budget also tells the owner). */
+async function recordThrottle(user: SignInUser, email: string, scope: ThrottleScope, context: RequestContext) {
+  await getDb().transaction(async (tx) => {
+    await recordAudit(tx, {
+      orgId: null,
+      actor: { type: "user", id: null, name: email },
+      action: "login.throttled",
+      outcome: "denied",
+      target: { type: "user", id: user?.id ?? null, name: email },
+      context,
+      metadata: { scope, limit: signInLimits()[scope === "client" ? "perClient" : scope === "device" ? "perDevice" : scope === "ip" ? "perIp" : "perAccount"] },
+    });
+    if (user && scope === "account") await sendSecurityNotice(tx, email, "account_locked", "password sign-in is paused for a while");
+  });
+}
+
+async function recordLock(tx: Tx, user: SignInUser, email: string, context: RequestContext, failures: number) {
+  await recordAudit(tx, {
+    orgId: null,
+    actor: { type: "user", id: null, name: email },
+    action: "login.locked",
+    outcome: "denied",
+    target: { type: "user", id: user?.id ?? null, name: email },
+    context,
+    metadata: { consecutiveFailures: failures, unlock: ["password_reset", "magic_link"] },
+  });
+  if (user) await sendSecurityNotice(tx, email, "account_locked", `after ${failures} failed attempts; reset your password or ask for a sign-in link to get back in`);
+}
+
 /**
  * Sign up. For an address that already has an account the answer is the same ("check your
- * inbox"); that address gets a "you already have an account" mail instead of a confirmation.
+ * inbox"), and so is the time: both hash the password, both run one upsert of the user (a taken
+ * address is left as it was: no second way in), a pending sign-in and an audit event; the mail (a
+ * confirmation, or "you already have an account") is queued after the answer.
  */
 export async function signUp(input: CredentialsInput, context: RequestContext): Promise<void> {
   const email = normalizeEmail(input.email);
   const problem = passwordProblem(input.password, { email });
   if (problem) throw invalidInput(problem, { password: problem });
-  await enforce(`signup:ip:${context.ip ?? "unknown"}`, LIMITS.signUpPerIp);
-  await enforce(`mail:${email}`, LIMITS.mailsPerAddress);
+  await enforce(`signup:ip:${context.ip ?? "unknown"}`, mailLimits().signUpPerIp);
+  await enforce(`mail:${email}`, mailLimits().mailsPerAddress);
 
-  const passwordHash = await hashPassword(input.password); // also for taken addresses: same time
-  await getDb().transaction(async (tx) => {
-    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
-    if (existing) {
-      await createFlow(tx, { userId: null, email, method: "signup", returnTo: input.returnTo, authenticated: true, context });
-      await sendAlreadyRegistered(tx, email);
-      await recordAudit(tx, {
-        orgId: null,
-        actor: { type: "user", id: null, name: email },
-        action: "user.signup_existing_email",
-        outcome: "failure",
-        target: { type: "user", id: existing.id, name: email },
-        context,
-      });
-      return;
-    }
-    const [user] = await tx.insert(users).values({ email, passwordHash }).returning({ id: users.id });
-    const flow = await createFlow(tx, { userId: user!.id, email, method: "signup", returnTo: input.returnTo, authenticated: true, context });
-    const token = await issueEmailToken(tx, { purpose: "email_confirm", userId: user!.id, email, loginFlowId: flow.id });
-    await sendConfirmEmail(tx, email, token);
+  const passwordHash = await hashPassword(input.password);
+  const { user, flowId } = await getDb().transaction(async (tx) => {
+    // `xmax = 0` tells a fresh row from a taken address (whose row the no-op update leaves unchanged).
+    const [row] = await preparedRows<{ id: string; inserted: boolean }>(
+      tx,
+      "gh_sign_up_user",
+      sql`insert into users (email, password_hash) values (${email}, ${passwordHash})
+        on conflict (email) do update set email = excluded.email
+        returning id, (xmax = 0) as inserted`,
+    );
+    const fresh = Boolean(row!.inserted);
+    const flow = await createFlow(tx, { userId: fresh ? row!.id : null, email, method: "signup", returnTo: input.returnTo, authenticated: true, context });
     await recordAudit(tx, {
       orgId: null,
-      actor: { type: "user", id: user!.id, name: email },
-      action: "user.signed_up",
-      target: { type: "user", id: user!.id, name: email },
+      actor: { type: "user", id: fresh ? row!.id : null, name: email },
+      action: fresh ? "user.signed_up" : "user.signup_existing_email",
+      ...(fresh ? {} : { outcome: "failure" as const }),
+      target: { type: "user", id: row!.id, name: email },
       context,
     });
+    return { user: fresh ? row!.id : null, flowId: flow.id };
   });
+  runInBackground("sign-up mail", () =>
+    getDb().transaction(async (tx) => {
+      if (!user) return void (await sendAlreadyRegistered(tx, email));
+      await sendConfirmEmail(tx, email, await issueEmailToken(tx, { purpose: "email_confirm", userId: user, email, loginFlowId: flowId }));
+    }),
+  );
 }

@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { oauthClients } from "@/drizzle/schema";
 import { useTestDatabase } from "@/test/db";
+import { stampedHeaders } from "@/test/client-ip";
 import { call } from "@/test/oauth";
 
 vi.mock("next/server", async (importOriginal) => ({
@@ -21,7 +22,7 @@ let ipCounter = 0;
 const post = (body: unknown, ip = `203.0.113.${++ipCounter}`) =>
   call(register, "/oauth/register", {
     method: "POST",
-    headers: { "content-type": "application/json", "x-forwarded-for": ip },
+    headers: { "content-type": "application/json", ...stampedHeaders(ip) },
     body: JSON.stringify(body),
   });
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "@/drizzle/schema";
 import { type Executor, getDb, preparedRows } from "@/lib/db";
 import { RateLimitedError } from "@/lib/errors";
@@ -12,13 +12,16 @@ export interface Limit {
 
 export interface LimitResult {
   allowed: boolean;
+  /** Hits in the window, this one included: exactly `max + 1` for the first refused hit. */
+  hits: number;
   remaining: number;
   retryAfterSeconds: number;
 }
 
 /**
- * Count one hit against `key` in a fixed window kept in Postgres, so the limit holds across every
- * app node. One atomic upsert: concurrent hits are counted exactly.
+ * Reserve one hit against `key` in a fixed window kept in Postgres, so the limit holds across every
+ * app node. One atomic upsert that returns the new count: concurrent hits are counted exactly, and
+ * the caller does the expensive work only when `allowed` (reserve before spending).
  */
 export async function hit(key: string, limit: Limit, db: Executor = getDb()): Promise<LimitResult> {
   const window = sql`make_interval(secs => ${limit.windowSeconds})`;
@@ -39,9 +42,59 @@ export async function hit(key: string, limit: Limit, db: Executor = getDb()): Pr
   const hits = row?.hits ?? 1;
   return {
     allowed: hits <= limit.max,
+    hits,
     remaining: Math.max(0, limit.max - hits),
     retryAfterSeconds: Number(row?.retryAfter ?? limit.windowSeconds),
   };
+}
+
+export interface Reservation {
+  key: string;
+  limit: Limit;
+  /**
+   * Growing back-off: a new window lasts `windowSeconds × 2^floor(hits of fromKey / per)`, at most
+   * `maxWindowSeconds` (e.g. the account budget's window doubles with every budget of consecutive failures).
+   */
+  backoff?: { fromKey: string; per: number; maxWindowSeconds: number };
+}
+
+/**
+ * Reserve one hit on several keys in one statement (keys locked in a fixed order, so concurrent
+ * reservations never deadlock). Each key is counted; the caller proceeds only if all are allowed.
+ */
+export async function reserveAll(reservations: Reservation[], db: Executor = getDb()): Promise<Record<string, LimitResult>> {
+  const input = reservations.map((r) => ({
+    key: r.key,
+    window: r.limit.windowSeconds,
+    from: r.backoff?.fromKey ?? null,
+    per: r.backoff?.per ?? 1,
+    cap: r.backoff?.maxWindowSeconds ?? r.limit.windowSeconds,
+  }));
+  const rows = await preparedRows<{ key: string; hits: number; retry_after: number }>(
+    db,
+    "gh_rate_limit_reserve",
+    sql`insert into rate_limit_buckets (key, hits, reset_at)
+      select k.key, 1, now() + make_interval(secs => least(k.cap, k.window * power(2, floor(coalesce(b.hits, 0)::numeric / k.per)))::int)
+      from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as k(key text, "window" int, "from" text, per int, cap int)
+      left join rate_limit_buckets b on b.key = k."from" and b.reset_at > now()
+      order by k.key
+      on conflict (key) do update set
+        hits = case when rate_limit_buckets.reset_at <= now() then 1 else rate_limit_buckets.hits + 1 end,
+        reset_at = case when rate_limit_buckets.reset_at <= now() then excluded.reset_at else rate_limit_buckets.reset_at end
+      returning key, hits, greatest(1, ceil(extract(epoch from (reset_at - now()))))::int as retry_after`,
+  );
+  const out: Record<string, LimitResult> = {};
+  for (const r of reservations) {
+    const row = rows.find((x) => x.key === r.key);
+    const hits = Number(row?.hits ?? 1);
+    out[r.key] = {
+      allowed: hits <= r.limit.max,
+      hits,
+      remaining: Math.max(0, r.limit.max - hits),
+      retryAfterSeconds: Number(row?.retry_after ?? r.limit.windowSeconds),
+    };
+  }
+  return out;
 }
 
 /** Count a hit and throw a 429 (with Retry-After) when over the limit. */
@@ -64,27 +117,14 @@ export async function peek(key: string, db: Executor = getDb()): Promise<{ hits:
 }
 
 /**
- * Throw a 429 if any key already has its `max` hits in its window (checks without counting; one
- * query for all keys). Returns the current hits per key.
+ * Give back one hit of the current window (a reservation whose attempt succeeded, where the policy
+ * says successes do not count). Never below zero; a window that already ended is left alone.
  */
-export async function assertUnder(limits: Record<string, number>, db: Executor = getDb()): Promise<Record<string, number>> {
-  const keys = Object.keys(limits);
-  // On every sign-in attempt: one prepared statement whatever the number of keys.
-  const rows = await preparedRows<{ key: string; hits: number; retry_after: number }>(
-    db,
-    "gh_rate_limit_peek",
-    sql`select key,
-        case when reset_at <= now() then 0 else hits end as hits,
-        greatest(1, ceil(extract(epoch from (reset_at - now()))))::int as retry_after
-      from rate_limit_buckets
-      where key = any(array(select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)))`,
-  );
-  const hits: Record<string, number> = Object.fromEntries(keys.map((k) => [k, 0]));
-  for (const row of rows) {
-    hits[row.key] = Number(row.hits);
-    if (Number(row.hits) >= limits[row.key]!) throw new RateLimitedError(Number(row.retry_after));
-  }
-  return hits;
+export async function refund(key: string, db: Executor = getDb()): Promise<void> {
+  await db
+    .update(rateLimitBuckets)
+    .set({ hits: sql`greatest(0, ${rateLimitBuckets.hits} - 1)` })
+    .where(and(eq(rateLimitBuckets.key, key), sql`${rateLimitBuckets.resetAt} > now()`));
 }
 
 /** Forget a key (e.g. after a successful sign-in clears the failure counter). */

@@ -6,6 +6,7 @@ import { createApiKey } from "@/lib/api-keys";
 import { getDb } from "@/lib/db";
 import { systemContext } from "@/lib/http/request-context";
 import { createInvitation } from "@/lib/invitations/create";
+import { backgroundSettled } from "@/lib/login-flow/background";
 import { findMembershipBySlug } from "@/lib/orgs/queries";
 import { createPermission, createRole } from "@/lib/rbac/admin";
 import { issueSetupToken } from "@/lib/setup";
@@ -37,6 +38,7 @@ async function ok(res: Response | Promise<Response>) {
   const r = await res;
   if (r.status >= 400) throw new Error(`HTTP ${r.status}: ${await r.text()}`);
   await r.arrayBuffer(); // drain streamed bodies
+  await backgroundSettled(); // work a step runs after its answer (mail links) is part of the call
   return r;
 }
 
@@ -235,6 +237,26 @@ function CONSOLE_CASES(): Record<string, CoverageCase> {
         await as("owner@xcorp.example");
         const john = await userId("john@xcorp.example");
         await ok(call(entry, `/api/orgs/xcorp/members/${john.id}`, { method: "PATCH", params: { slug: "xcorp", userId: john.id }, json: { roleKey: "admin" } }));
+      },
+    },
+    "app/api/orgs/[slug]/members/[userId]/require-password-change/route.ts POST": {
+      action: "member.password_change_required",
+      run: async ({ entry, as, call }) => {
+        await as("admin@xcorp.example");
+        const john = await userId("john@xcorp.example");
+        const path = `/api/orgs/xcorp/members/${john.id}/require-password-change`;
+        await ok(call(entry, path, { method: "POST", params: { slug: "xcorp", userId: john.id } }));
+        await getDb().update(users).set({ passwordChangeRequired: false }).where(eq(users.id, john.id)); // for later cases
+      },
+    },
+    "app/api/admin/users/[userId]/require-password-change/route.ts POST": {
+      action: "user.password_change_required",
+      run: async ({ entry, as, call }) => {
+        await as("admin@gatehouse.example");
+        const member = await userId("member@xcorp.example");
+        const path = `/api/admin/users/${member.id}/require-password-change`;
+        await ok(call(entry, path, { method: "POST", params: { userId: member.id } }));
+        await getDb().update(users).set({ passwordChangeRequired: false }).where(eq(users.id, member.id)); // for later cases
       },
     },
     "app/api/orgs/[slug]/members/[userId]/route.ts DELETE": {

@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { isFormPost } from "@/lib/http/body";
 import { json, sameOriginRoute } from "@/lib/http/route";
 import { clearFlowCookie, currentFlow } from "@/lib/login-flow/flow";
+import { rememberSignInDevice } from "@/lib/login-flow/device-sign-in";
 import { formPostStep } from "@/lib/login-flow/form-post";
 
 const notFinished = () => new AppError(409, "wrong_state", "Your sign-in is not finished yet.");
@@ -22,6 +23,7 @@ async function complete(): Promise<string> {
   }
   if (typeof url === "string" && url.includes("error=")) throw notFinished();
   await clearFlowCookie();
+  if (flow.userId && flow.email) await rememberSignInDevice(flow.userId, flow.email);
   return redirectTo;
 }
 

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { RequirePasswordChangeButton } from "@/components/console/require-password-change-button";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { listMembers } from "@/lib/orgs/members";
@@ -26,6 +27,7 @@ export default function AdminOrgPage({ params }: { params: Promise<{ slug: strin
                   <TableHead>Member</TableHead>
                   <TableHead>Role</TableHead>
                   <TableHead>Two-factor</TableHead>
+                  <TableHead className="sr-only">Actions</TableHead>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -38,6 +40,9 @@ export default function AdminOrgPage({ params }: { params: Promise<{ slug: strin
                       <Badge variant="secondary">{m.role.name}</Badge>
                     </TableCell>
                     <TableCell>{m.mfaEnabled ? "on" : "off"}</TableCell>
+                    <TableCell className="text-right">
+                      <RequirePasswordChangeButton endpoint={`/api/admin/users/${m.userId}/require-password-change`} email={m.email} />
+                    </TableCell>
                   </TableRow>
                 ))}
               </TableBody>

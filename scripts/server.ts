@@ -1,0 +1,27 @@
+// The production server: Next's request handler behind a plain Node HTTP server that decides the
+// client IP from the socket (and TRUST_PROXY), stamps it and our own request id on the request, and
+// drops any copy of those headers a client sent. `npm start` and the Playwright web server run this.
+import path from "node:path";
+import next from "next";
+import { parseTrustProxy } from "../lib/http/client-ip";
+import { createStampingServer } from "../lib/http/stamping-server";
+
+async function main() {
+  const port = Number(process.env.PORT ?? 3000);
+  const hostname = process.env.HOSTNAME ?? "0.0.0.0";
+  const trust = parseTrustProxy(process.env.TRUST_PROXY);
+  const app = next({ dev: false, dir: path.resolve(__dirname, ".."), hostname, port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = createStampingServer(handle, trust);
+  server.listen(port, hostname, () => {
+    const proxies = trust.kind === "list" ? trust.source : trust.kind === "hops" ? `${trust.hops} hop(s)` : trust.kind;
+    console.log(`[gatehouse] listening on ${hostname}:${port} (TRUST_PROXY: ${proxies})`);
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.close(() => process.exit(0)));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
