@@ -16,10 +16,11 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-/** Start `next start` on `port` with `env` (added to a clean base); wait until healthy or exited. */
+/** Start the production server on `port` with `env` (added to a clean base); wait until healthy or exited. */
 export async function startAppServer(port: number, env: Record<string, string>, opts: { waitHealthy?: boolean } = {}): Promise<AppServer> {
   const url = `http://localhost:${port}`;
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port)], {
+  // The production server `npm start` runs (scripts/server.ts: the client IP from the socket).
+  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/server.ts")], {
     cwd: root,
     env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), APP_URL: url, ...env },
     stdio: ["ignore", "pipe", "pipe"],
