@@ -1,5 +1,6 @@
 import { connection, type NextRequest, NextResponse } from "next/server";
 import { getEnv } from "@/lib/env";
+import { cookieName, hostCookieOptions } from "@/lib/http/cookies";
 import { SETUP_COOKIE, setupTokenValid } from "@/lib/setup";
 
 // GET /setup?token=… — the one-time link printed at start: moves the token into a cookie scoped to
@@ -13,12 +14,6 @@ export async function GET(req: NextRequest) {
   }
   const { APP_URL } = getEnv();
   const res = NextResponse.redirect(new URL("/setup/admin", APP_URL), { status: 303, headers });
-  res.cookies.set(SETUP_COOKIE, token!, {
-    httpOnly: true,
-    sameSite: "strict",
-    secure: APP_URL.startsWith("https:"),
-    path: "/",
-    maxAge: 3600,
-  });
+  res.cookies.set(cookieName(SETUP_COOKIE), token!, { ...hostCookieOptions(), sameSite: "strict", maxAge: 3600 });
   return res;
 }

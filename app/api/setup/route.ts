@@ -1,5 +1,6 @@
 import { cookies } from "next/headers";
 import { readJson } from "@/lib/http/body";
+import { cookieName } from "@/lib/http/cookies";
 import { json, sameOriginRoute } from "@/lib/http/route";
 import { createFirstAdmin, SETUP_COOKIE, setupSchema } from "@/lib/setup";
 
@@ -7,7 +8,7 @@ import { createFirstAdmin, SETUP_COOKIE, setupSchema } from "@/lib/setup";
 export const POST = sameOriginRoute(async ({ req, context }) => {
   const input = await readJson(req, setupSchema);
   const jar = await cookies();
-  const admin = await createFirstAdmin(jar.get(SETUP_COOKIE)?.value, input, context);
-  jar.delete(SETUP_COOKIE);
+  const admin = await createFirstAdmin(jar.get(cookieName(SETUP_COOKIE))?.value, input, context);
+  jar.delete(cookieName(SETUP_COOKIE));
   return json({ email: admin.email }, { status: 201 });
 });

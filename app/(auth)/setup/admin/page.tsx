@@ -5,6 +5,7 @@ import { connection } from "next/server";
 import { Suspense } from "react";
 import { FirstAdminForm } from "@/components/setup/first-admin-form";
 import { getEnv } from "@/lib/env";
+import { cookieName } from "@/lib/http/cookies";
 import { SETUP_COOKIE, setupTokenValid } from "@/lib/setup";
 
 export const metadata: Metadata = { title: "Set up Gatehouse", referrer: "no-referrer" };
@@ -21,7 +22,7 @@ export default function SetupAdminPage() {
 
 async function Setup() {
   await connection();
-  const token = (await cookies()).get(SETUP_COOKIE)?.value;
+  const token = (await cookies()).get(cookieName(SETUP_COOKIE))?.value;
   if (!(await setupTokenValid(token))) notFound();
   return <FirstAdminForm passwordMinLength={getEnv().PASSWORD_MIN_LENGTH} />;
 }
