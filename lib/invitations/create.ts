@@ -9,6 +9,7 @@ import { getEnv } from "@/lib/env";
 import { conflict, forbidden, invalidInput } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { enqueueMail } from "@/lib/mail/outbox";
+import { actorRoleNow, lockOrgAuthority } from "@/lib/orgs/authority";
 import type { MembershipDto } from "@/lib/orgs/queries";
 import { normalizeEmail } from "@/lib/users/queries";
 
@@ -42,7 +43,10 @@ export async function createInvitation(
   opts: { resend?: boolean } = {},
 ): Promise<{ invitation: InvitationDto; url: string }> {
   return getDb().transaction(async (tx) => {
-    const result = await insertInvitation(tx, inviter, membership, input);
+    // Under the org's authority lock, with the inviter's role as it is now.
+    await lockOrgAuthority(tx, membership.org.id);
+    const role = await actorRoleNow(tx, membership.org.id, inviter.id);
+    const result = await insertInvitation(tx, inviter, { org: membership.org, role }, input);
     await recordAudit(tx, {
       orgId: membership.org.id,
       actor: { type: "user", id: inviter.id, name: inviter.name ?? inviter.email },
