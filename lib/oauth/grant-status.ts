@@ -39,15 +39,15 @@ export interface GrantStatusRow {
  */
 export const GRANT_STATUS_COLUMNS = sql`
   (g.revoked_at is null and c.disabled_at is null and u.disabled_at is null
-    and exists (select 1 from memberships m where m.org_id = g.org_id and m.user_id = g.user_id)
+    and m.user_id is not null
     and not exists (select 1 from oauth_client_blocks b where b.org_id = g.org_id and b.client_id = g.client_id)
   ) as active,
   g.user_id, g.org_id, g.client_id, g.scopes, c.name as client_name, g.resource, u.email as user_email, u.name as user_name,
-  array(select p.permission_id from memberships m join orgs o on o.id = m.org_id
-    join role_mapping_permissions p on p.mapping_id = o.role_mapping_id and p.role_id = m.role_id
-    where m.org_id = g.org_id and m.user_id = g.user_id) as permissions,
+  array(select p.permission_id from role_mapping_permissions p
+    where p.mapping_id = o.role_mapping_id and p.role_id = m.role_id) as permissions,
   g.created_at`;
-export const GRANT_STATUS_FROM = sql`oauth_grants g join oauth_clients c on c.id = g.client_id join users u on u.id = g.user_id`;
+export const GRANT_STATUS_FROM = sql`oauth_grants g join oauth_clients c on c.id = g.client_id join users u on u.id = g.user_id
+  left join memberships m on m.org_id = g.org_id and m.user_id = g.user_id left join orgs o on o.id = m.org_id`;
 
 export function toGrantStatus(r: GrantStatusRow): GrantStatus {
   return {
