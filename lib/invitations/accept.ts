@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { invitations, memberships, orgs, roles, users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { sha256 } from "@/lib/crypto";
@@ -7,9 +7,10 @@ import { type Executor, getDb, type Tx } from "@/lib/db";
 import { AppError, forbidden } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { lockOrgAuthority } from "@/lib/orgs/authority";
+import { isPendingInvitation } from "./pending";
 import { getMemberRole, hasPermission } from "@/lib/rbac";
 
-const pending = () => and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, new Date()));
+const pending = () => isPendingInvitation();
 
 export interface PendingInvitation {
   id: string;

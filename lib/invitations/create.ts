@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { invitations, memberships, orgs, roles, users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
@@ -11,6 +11,7 @@ import type { RequestContext } from "@/lib/http/request-context";
 import { enqueueMail } from "@/lib/mail/outbox";
 import { actorRoleNow, lockOrgAuthority } from "@/lib/orgs/authority";
 import type { MembershipDto } from "@/lib/orgs/queries";
+import { isPendingInvitation } from "./pending";
 import { normalizeEmail } from "@/lib/users/queries";
 
 export const INVITATION_TTL_DAYS = 7;
@@ -101,9 +102,7 @@ export async function insertInvitation(
       and(
         eq(invitations.orgId, org.id),
         eq(invitations.email, email),
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        gt(invitations.expiresAt, now),
+        isPendingInvitation(now),
       ),
     )
     .returning({ id: invitations.id });

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { invitations, roles, users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { type Executor, getDb, type Tx } from "@/lib/db";
@@ -8,6 +8,7 @@ import { actorRoleNow, lockOrgAuthority } from "@/lib/orgs/authority";
 import type { RequestContext } from "@/lib/http/request-context";
 import type { MembershipDto } from "@/lib/orgs/queries";
 import { createInvitation } from "./create";
+import { isPendingInvitation } from "./pending";
 
 export type InvitationStatus = "pending" | "accepted" | "revoked" | "expired";
 
@@ -47,9 +48,7 @@ async function pendingInvitation(db: Executor, orgId: string, id: string) {
       and(
         eq(invitations.id, id),
         eq(invitations.orgId, orgId),
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        gt(invitations.expiresAt, new Date()),
+        isPendingInvitation(),
       ),
     );
   return row ?? null;

@@ -1,8 +1,9 @@
 import "server-only";
-import { and, count, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, count, eq, gt, inArray, sql } from "drizzle-orm";
 import { invitations, memberships, roles } from "@/drizzle/schema";
 import type { Executor, Tx } from "@/lib/db";
 import { notFound } from "@/lib/errors";
+import { isPendingInvitation } from "@/lib/invitations/pending";
 import { getMemberRole, hasPermission, type RoleDto } from "@/lib/rbac";
 
 /**
@@ -55,9 +56,7 @@ export async function revokeInvitationsBeyondAuthority(tx: Tx, orgId: string, us
       and(
         eq(invitations.orgId, orgId),
         eq(invitations.invitedBy, userId),
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        gt(invitations.expiresAt, now),
+        isPendingInvitation(now),
         mayInvite && role
           ? inArray(invitations.roleId, tx.select({ id: roles.id }).from(roles).where(gt(roles.rank, role.rank)))
           : undefined,
