@@ -19,6 +19,7 @@ resetEnvForTests();
 const { POST: mcp, OPTIONS: mcpPreflight } = await import("@/app/api/mcp/route");
 const { POST: token, OPTIONS: tokenPreflight } = await import("@/app/oauth/token/route");
 const { issueAccessToken } = await import("./tokens");
+const { createRefreshToken } = await import("./refresh-tokens");
 
 const getDb = useTestDatabase();
 let xcorpId: string;
@@ -82,6 +83,26 @@ describe("limits on the OAuth side", () => {
     expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
     expect(limited.headers.get("access-control-allow-origin")).toBe("*");
     expect((await limited.json()).error).toBe("rate_limited");
+  });
+});
+
+describe("absolute grant lifetime", () => {
+  it("a grant older than OAUTH_GRANT_MAX_AGE_DAYS (90) no longer refreshes; a younger one does", async () => {
+    const { db } = getDb();
+    const admin = await userByEmail(db, "admin@xcorp.example");
+    await db.insert(oauthClients).values({ id: "old-client", name: "Old agent", type: "public", redirectUris: ["http://127.0.0.1:1/cb"], allowedScopes: ["profile"] });
+    const refreshFor = async (ageDays: number) => {
+      const [grant] = await db
+        .insert(oauthGrants)
+        .values({ clientId: "old-client", userId: admin.id, orgId: xcorpId, scopes: ["profile"], resource: RESOURCE, createdAt: new Date(Date.now() - ageDays * 86_400_000) })
+        .returning();
+      const refresh = await createRefreshToken(db, { grantId: grant!.id, clientId: "old-client", scopes: ["profile"] });
+      return call(token, "/oauth/token", form({ grant_type: "refresh_token", refresh_token: refresh, client_id: "old-client" }));
+    };
+    const old = await refreshFor(91);
+    expect(old.status).toBe(400);
+    expect(await old.json()).toMatchObject({ error: "invalid_grant", error_description: expect.stringMatching(/maximum lifetime/) });
+    expect((await refreshFor(89)).status).toBe(200);
   });
 });
 
