@@ -565,3 +565,26 @@ export const oauthClientBlocks = pgTable(
   },
   (t) => [primaryKey({ columns: [t.orgId, t.clientId] })],
 );
+
+/**
+ * Refused requests counted per org, actor, route and minute: the first refusal of a minute writes
+ * one `access.denied` / `rate_limit.hit` audit event, later ones only raise `count` here.
+ */
+export const accessRefusals = pgTable(
+  "access_refusals",
+  {
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    actorKey: text("actor_key").notNull(),
+    route: text("route").notNull(),
+    minute: tz("minute").notNull(),
+    action: text("action").notNull(),
+    count: integer("count").notNull().default(1),
+    lastAt: tz("last_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: "access_refusals_pk", columns: [t.orgId, t.actorKey, t.route, t.minute] }),
+    index("access_refusals_minute_idx").on(t.minute),
+  ],
+);

@@ -5,7 +5,7 @@ import { ClientsPage, ConsentPage, OrgConnectedAppsPage } from "./pages/oauth-pa
 const CURSOR_CALLBACK = "http://localhost:8787/callback";
 
 test.describe("MCP authorization", () => {
-  test("an admin registers Cursor by preset, a member approves it, the admin revokes it, the next MCP call is refused", async ({
+  test("an admin registers Cursor by preset, an owner approves it, the admin revokes it, the next MCP call is refused", async ({
     browser,
     baseURL,
     request,
@@ -22,7 +22,8 @@ test.describe("MCP authorization", () => {
       "cursor://anysphere.cursor-mcp/oauth/callback",
     );
 
-    // 2. A member approves it on the consent screen; the callback (Cursor's local port) gets the code.
+    // 2. An Owner (who holds members::read) approves it on the consent screen; the callback (Cursor's
+    //    local port) gets the code.
     const verifier = randomBytes(32).toString("base64url");
     const challenge = createHash("sha256").update(verifier).digest("base64url");
     const authorize = new URL("/oauth/authorize", baseURL);
@@ -38,7 +39,7 @@ test.describe("MCP authorization", () => {
     })) {
       authorize.searchParams.set(k, v);
     }
-    const member = await signedInContext(browser, "john@xcorp.example");
+    const member = await signedInContext(browser, "owner@xcorp.example");
     let callback: URL | null = null;
     await member.route("http://localhost:8787/**", async (route) => {
       callback = new URL(route.request().url());
@@ -87,19 +88,74 @@ test.describe("MCP authorization", () => {
     expect(ok.status()).toBe(200);
     expect(JSON.stringify(await ok.json())).toContain("owner@xcorp.example");
 
-    // The member sees it among their connected apps.
+    // The owner sees it among their connected apps.
     await memberPage.goto("/account/connected-apps");
     await expect(memberPage.getByTestId("grant-row-Cursor (e2e)")).toBeVisible();
 
     // 4. The admin revokes it in connected apps; the very next MCP call is refused.
     const connected = new OrgConnectedAppsPage(adminPage);
     await connected.goto("xcorp");
-    await connected.revoke("Cursor (e2e)", "john@xcorp.example");
+    await connected.revoke("Cursor (e2e)", "owner@xcorp.example");
     const refused = await callTool();
     expect(refused.status()).toBe(401);
     expect(refused.headers()["www-authenticate"]).toContain('error="invalid_token"');
 
     await admin.close();
+    await member.close();
+  });
+
+  test("a Member sees on the consent screen that audit:read is not available to them, and the grant leaves it out", async ({
+    browser,
+    baseURL,
+    request,
+  }) => {
+    const admin = await signedInContext(browser, "admin@xcorp.example");
+    const adminPage = await admin.newPage();
+    const clients = new ClientsPage(adminPage);
+    await clients.goto("xcorp");
+    const clientId = await clients.registerWithPresets("Auditor (e2e)", ["Cursor"], ["members:read", "audit:read"]);
+    await admin.close();
+
+    const verifier = randomBytes(32).toString("base64url");
+    const authorize = new URL("/oauth/authorize", baseURL);
+    for (const [k, v] of Object.entries({
+      response_type: "code",
+      client_id: clientId,
+      redirect_uri: CURSOR_CALLBACK,
+      scope: "profile audit:read",
+      state: "e2e-member",
+      code_challenge: createHash("sha256").update(verifier).digest("base64url"),
+      code_challenge_method: "S256",
+      resource: `${baseURL}/api/mcp`,
+    })) {
+      authorize.searchParams.set(k, v);
+    }
+    const member = await signedInContext(browser, "member@xcorp.example");
+    let callback: URL | null = null;
+    await member.route("http://localhost:8787/**", async (route) => {
+      callback = new URL(route.request().url());
+      await route.fulfill({ status: 200, contentType: "text/plain", body: "ok" });
+    });
+    const page = await member.newPage();
+    await page.goto(authorize.toString());
+    await new ConsentPage(page).expectClient("Auditor (e2e)");
+    const xcorp = page.getByTestId("consent-org-xcorp");
+    await expect(xcorp.getByTestId("consent-unavailable")).toContainText("Search the organization's audit log (audit:read)");
+    await expect(xcorp.getByTestId("consent-unavailable")).toContainText("your role Member in XCorp does not have the audit::read permission");
+    await expect(xcorp.getByTestId("consent-scopes")).not.toContainText("audit:read");
+    await expect(page.getByTestId("consent-lifetime")).toContainText("at most 90 days");
+    await new ConsentPage(page).approve();
+    await expect.poll(() => callback?.searchParams.get("code") ?? null).not.toBeNull();
+    const tokenRes = await request.post("/oauth/token", {
+      form: {
+        grant_type: "authorization_code",
+        code: (callback as unknown as URL).searchParams.get("code")!,
+        redirect_uri: CURSOR_CALLBACK,
+        client_id: clientId,
+        code_verifier: verifier,
+      },
+    });
+    expect((await tokenRes.json()).scope).toBe("profile");
     await member.close();
   });
 

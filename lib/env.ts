@@ -43,6 +43,14 @@ const schema = z.object({
   OAUTH_CLEANUP_INTERVAL_MINUTES: int(60),
   /** Access-token signing keys are rotated when the active one is this old. */
   OAUTH_SIGNING_KEY_MAX_AGE_DAYS: int(30),
+  /** Delegated access (issue 12): limits on the OAuth and MCP side, grant lifetime, MCP browser origins. */
+  OAUTH_TOKEN_PER_CLIENT_PER_MINUTE: int(60),
+  OAUTH_TOKEN_PER_IP_PER_MINUTE: int(120),
+  OAUTH_AUTHORIZE_PER_IP_PER_MINUTE: int(60),
+  OAUTH_REVOKE_PER_IP_PER_MINUTE: int(60),
+  MCP_PER_GRANT_PER_MINUTE: int(120),
+  OAUTH_GRANT_MAX_AGE_DAYS: int(90),
+  MCP_ALLOWED_ORIGINS: z.string().default(""),
   /** Retention of platform-level audit events (org events follow orgs.audit_retention_days). */
   AUDIT_PLATFORM_RETENTION_DAYS: int(365),
   /** How often the audit maintenance job (partitions ahead, retention) runs; 0 turns it off. */

@@ -46,19 +46,7 @@ export function ConsentForm({
               <AlertDescription>{w}</AlertDescription>
             </Alert>
           ))}
-          <section aria-labelledby="scopes-title" className="grid gap-2">
-            <h2 id="scopes-title" className="text-sm font-medium">
-              It will be able to
-            </h2>
-            <ul className="list-disc pl-5 text-sm">
-              {view.scopes.map((s) => (
-                <li key={s.scope}>
-                  {s.description} <span className="text-muted-foreground">({s.scope})</span>
-                </li>
-              ))}
-            </ul>
-          </section>
-          <fieldset className="grid gap-2">
+          <fieldset className="grid gap-3">
             <legend className="mb-1 text-sm font-medium">In the organization</legend>
             {noOrg ? (
               <p className="text-sm text-destructive">
@@ -66,13 +54,41 @@ export function ConsentForm({
               </p>
             ) : (
               view.orgs.map((o, i) => (
-                <label key={o.id} className="flex items-center gap-2 text-sm">
-                  <input type="radio" name="org" value={o.id} defaultChecked={i === 0} required />
-                  {o.name}
-                </label>
+                <div key={o.id} className="grid gap-1 rounded-md border p-3" data-testid={`consent-org-${o.slug}`}>
+                  <label className="flex items-center gap-2 text-sm font-medium">
+                    <input type="radio" name="org" value={o.id} defaultChecked={i === 0} required />
+                    {o.name} <span className="font-normal text-muted-foreground">as {o.role}</span>
+                  </label>
+                  <p className="text-sm">It will be able to:</p>
+                  <ul className="list-disc pl-5 text-sm" data-testid="consent-scopes">
+                    {o.offer.available.map((s) => (
+                      <li key={s.scope}>
+                        {s.description} <span className="text-muted-foreground">({s.scope})</span>
+                      </li>
+                    ))}
+                  </ul>
+                  {o.offer.unavailable.length > 0 && (
+                    <div data-testid="consent-unavailable">
+                      <p className="text-sm">Not available to you here, so left out:</p>
+                      <ul className="list-disc pl-5 text-sm text-muted-foreground">
+                        {o.offer.unavailable.map((s) => (
+                          <li key={s.scope}>
+                            {s.description} ({s.scope}): your role {o.role} in {o.name} does not have the{" "}
+                            {s.permission} permission.
+                          </li>
+                        ))}
+                      </ul>
+                    </div>
+                  )}
+                </div>
               ))
             )}
           </fieldset>
+          <p className="text-sm" data-testid="consent-lifetime">
+            Access lasts until you take it back, and at most {view.lifetime.grantDays} days; after that the
+            application must ask you again. Each access token it gets is valid for{" "}
+            {view.lifetime.accessTokenMinutes} minutes.
+          </p>
           <p className="text-xs text-muted-foreground">
             You can take this access back at any time under My connected apps.
           </p>

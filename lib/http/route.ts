@@ -3,8 +3,9 @@ import { connection, type NextRequest, NextResponse } from "next/server";
 import type { PlatformRole } from "@/drizzle/schema";
 import { type CurrentUser, getCurrentUser } from "@/lib/auth/current-user";
 import { isPlatformStaff } from "@/lib/auth/guards";
-import { forbidden, notFound, toErrorBody, unauthenticated } from "@/lib/errors";
+import { AppError, forbidden, notFound, toErrorBody, unauthenticated } from "@/lib/errors";
 import { findMembershipBySlug, type MembershipDto } from "@/lib/orgs/queries";
+import { recordRefusal, routePattern } from "@/lib/orgs/refusals";
 import { hasPermission, isAtLeastRole } from "@/lib/rbac";
 import { refuseDeclaredOver } from "./body";
 import { type RequestContext, requestContextFrom } from "./request-context";
@@ -115,12 +116,22 @@ export function withOrg<P extends Params & { slug: string }>(
   return withUser<P>(async (args) => {
     const membership = await findMembershipBySlug(args.user.id, args.params.slug);
     if (!membership) throw notFound("No such organization.");
-    if (opts.permission && !(await hasPermission(args.user, membership.org, opts.permission))) {
-      throw forbidden(`This needs the ${opts.permission} permission.`);
+    try {
+      if (opts.permission && !(await hasPermission(args.user, membership.org, opts.permission))) {
+        throw forbidden(`This needs the ${opts.permission} permission.`);
+      }
+      if (opts.minRole && !(await isAtLeastRole(args.user, membership.org, opts.minRole))) {
+        throw forbidden("Your role does not allow this.");
+      }
+      return await fn({ ...args, ...membership });
+    } catch (err) {
+      // A member refused (403) or sent after an id outside the org (404): evidence in the org's log.
+      if (err instanceof AppError && (err.status === 403 || err.status === 404)) {
+        const { user, req, context } = args;
+        const route = routePattern(req.method, req.nextUrl.pathname);
+        await recordRefusal({ orgId: membership.org.id, action: "access.denied", actor: { type: "user", id: user.id, name: user.email }, route, status: err.status, reason: err.message, context });
+      }
+      throw err;
     }
-    if (opts.minRole && !(await isAtLeastRole(args.user, membership.org, opts.minRole))) {
-      throw forbidden("Your role does not allow this.");
-    }
-    return fn({ ...args, ...membership });
   });
 }

@@ -1,13 +1,16 @@
 import "server-only";
-import { and, eq, gt, isNull } from "drizzle-orm";
-import { invitations, memberships, orgs, roles } from "@/drizzle/schema";
+import { and, eq } from "drizzle-orm";
+import { invitations, memberships, orgs, roles, users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { sha256 } from "@/lib/crypto";
 import { type Executor, getDb, type Tx } from "@/lib/db";
 import { AppError, forbidden } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
+import { lockOrgAuthority } from "@/lib/orgs/authority";
+import { isPendingInvitation } from "./pending";
+import { getMemberRole, hasPermission } from "@/lib/rbac";
 
-const pending = () => and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, new Date()));
+const pending = () => isPendingInvitation();
 
 export interface PendingInvitation {
   id: string;
@@ -48,6 +51,21 @@ export async function invitationByToken(token: string, db: Executor = getDb()) {
 }
 
 /**
+ * Whether the inviter may still grant the invited role: a member of the org who may manage members
+ * at or above that rank, or a platform admin (who invites an org's first Owner).
+ */
+async function inviterMayStillGrant(tx: Tx, inv: { orgId: string; roleId: string; invitedBy: string | null }): Promise<boolean> {
+  if (!inv.invitedBy) return false;
+  const [inviter] = await tx.select({ platformRole: users.platformRole, disabledAt: users.disabledAt }).from(users).where(eq(users.id, inv.invitedBy));
+  if (!inviter || inviter.disabledAt) return false;
+  if (inviter.platformRole === "admin") return true;
+  const [role] = await tx.select({ rank: roles.rank }).from(roles).where(eq(roles.id, inv.roleId));
+  const inviterRole = await getMemberRole(inv.invitedBy, inv.orgId, tx);
+  if (!role || !inviterRole || inviterRole.rank < role.rank) return false;
+  return hasPermission(inv.invitedBy, inv.orgId, "members::manage", tx);
+}
+
+/**
  * Accept an invitation for `user`, inside the caller's transaction: the pending check is part of the
  * UPDATE, so two simultaneous accepts cannot both win. The address must be the user's own.
  */
@@ -58,9 +76,20 @@ export async function acceptInvitation(
   context: RequestContext,
 ): Promise<{ org: { id: string; slug: string; name: string } }> {
   const match = "id" in where ? eq(invitations.id, where.id) : eq(invitations.tokenHash, sha256(where.token));
-  const [invitation] = await tx.select({ email: invitations.email }).from(invitations).where(match);
+  const [invitation] = await tx
+    .select({ email: invitations.email, orgId: invitations.orgId, roleId: invitations.roleId, invitedBy: invitations.invitedBy })
+    .from(invitations)
+    .where(match);
   if (invitation && invitation.email !== user.email) {
     throw forbidden(`This invitation was sent to another address. Sign in as ${invitation.email} to accept it.`);
+  }
+  if (invitation) {
+    // Serialized with role changes and removals in the org; the invitation carries its inviter's
+    // authority, checked now rather than when it was sent.
+    await lockOrgAuthority(tx, invitation.orgId);
+    if (!(await inviterMayStillGrant(tx, invitation))) {
+      throw new AppError(410, "invitation_unavailable", "The person who invited you can no longer grant this role. Ask for a new invitation.");
+    }
   }
   const [accepted] = await tx
     .update(invitations)

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { invitations, memberships, orgs, roles, users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
@@ -9,7 +9,9 @@ import { getEnv } from "@/lib/env";
 import { conflict, forbidden, invalidInput } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { enqueueMail } from "@/lib/mail/outbox";
+import { actorRoleNow, lockOrgAuthority } from "@/lib/orgs/authority";
 import type { MembershipDto } from "@/lib/orgs/queries";
+import { isPendingInvitation } from "./pending";
 import { normalizeEmail } from "@/lib/users/queries";
 
 export const INVITATION_TTL_DAYS = 7;
@@ -42,7 +44,10 @@ export async function createInvitation(
   opts: { resend?: boolean } = {},
 ): Promise<{ invitation: InvitationDto; url: string }> {
   return getDb().transaction(async (tx) => {
-    const result = await insertInvitation(tx, inviter, membership, input);
+    // Under the org's authority lock, with the inviter's role as it is now.
+    await lockOrgAuthority(tx, membership.org.id);
+    const role = await actorRoleNow(tx, membership.org.id, inviter.id);
+    const result = await insertInvitation(tx, inviter, { org: membership.org, role }, input);
     await recordAudit(tx, {
       orgId: membership.org.id,
       actor: { type: "user", id: inviter.id, name: inviter.name ?? inviter.email },
@@ -97,9 +102,7 @@ export async function insertInvitation(
       and(
         eq(invitations.orgId, org.id),
         eq(invitations.email, email),
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        gt(invitations.expiresAt, now),
+        isPendingInvitation(now),
       ),
     )
     .returning({ id: invitations.id });

@@ -1,12 +1,14 @@
 import "server-only";
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { invitations, roles, users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { type Executor, getDb } from "@/lib/db";
-import { AppError, notFound } from "@/lib/errors";
+import { type Executor, getDb, type Tx } from "@/lib/db";
+import { forbidden, notFound } from "@/lib/errors";
+import { actorRoleNow, lockOrgAuthority } from "@/lib/orgs/authority";
 import type { RequestContext } from "@/lib/http/request-context";
 import type { MembershipDto } from "@/lib/orgs/queries";
 import { createInvitation } from "./create";
+import { isPendingInvitation } from "./pending";
 
 export type InvitationStatus = "pending" | "accepted" | "revoked" | "expired";
 
@@ -39,19 +41,31 @@ export async function listInvitations(orgId: string, db: Executor = getDb()) {
 
 async function pendingInvitation(db: Executor, orgId: string, id: string) {
   const [row] = await db
-    .select({ id: invitations.id, email: invitations.email, roleKey: roles.key, role: roles.name })
+    .select({ id: invitations.id, email: invitations.email, roleKey: roles.key, role: roles.name, rank: roles.rank })
     .from(invitations)
     .innerJoin(roles, eq(roles.id, invitations.roleId))
     .where(
       and(
         eq(invitations.id, id),
         eq(invitations.orgId, orgId),
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        gt(invitations.expiresAt, new Date()),
+        isPendingInvitation(),
       ),
     );
   return row ?? null;
+}
+
+/**
+ * A pending invitation of this org that the actor may act on: looked up under the org's authority
+ * lock, the actor's role re-read there and at least the invitation's rank (an Admin cannot touch an
+ * Owner-level invitation it could not have sent). Ids of other orgs are 404 before anything else.
+ */
+async function invitationInReach(tx: Tx, orgId: string, actorId: string, id: string) {
+  await lockOrgAuthority(tx, orgId);
+  const invitation = await pendingInvitation(tx, orgId, id);
+  if (!invitation) throw notFound("No pending invitation with that id in this organization.");
+  const actorRole = await actorRoleNow(tx, orgId, actorId);
+  if (actorRole.rank < invitation.rank) throw forbidden(`Only a ${invitation.role} or above can change an invitation as ${invitation.role}.`);
+  return invitation;
 }
 
 /** Withdraw a pending invitation of this org: its link stops working at once. */
@@ -62,8 +76,7 @@ export async function revokeInvitation(
   context: RequestContext,
 ): Promise<void> {
   await getDb().transaction(async (tx) => {
-    const invitation = await pendingInvitation(tx, org.id, id);
-    if (!invitation) throw notFound("No pending invitation with that id in this organization.");
+    const invitation = await invitationInReach(tx, org.id, actor.id, id);
     await tx.update(invitations).set({ revokedAt: new Date() }).where(and(eq(invitations.id, id), eq(invitations.orgId, org.id)));
     await recordAudit(tx, {
       orgId: org.id,
@@ -83,7 +96,6 @@ export async function resendInvitation(
   id: string,
   context: RequestContext,
 ) {
-  const invitation = await pendingInvitation(getDb(), membership.org.id, id);
-  if (!invitation) throw new AppError(404, "not_found", "No pending invitation with that id in this organization.");
+  const invitation = await getDb().transaction((tx) => invitationInReach(tx, membership.org.id, actor.id, id));
   return createInvitation(actor, membership, { email: invitation.email, roleKey: invitation.roleKey }, context, { resend: true });
 }

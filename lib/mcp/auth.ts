@@ -9,6 +9,8 @@ export interface McpCaller {
   /** Display names for audit events; null when the grant check was skipped (benchmarks). */
   grant: GrantStatus | null;
   scopes: string[];
+  /** The permissions the user holds in the token's org now (empty when the grant check was skipped). */
+  permissions: string[];
   authInfo: AuthInfo;
 }
 
@@ -42,7 +44,8 @@ export function unauthorizedResponse(error?: string, description?: string): Resp
 
 /**
  * Authenticate a request to the MCP server: signature, issuer, audience, expiry, then the grant's
- * status (one indexed query), so a revoked grant is refused at once. Returns a 401 response otherwise.
+ * status and the user's current permissions in the org (one indexed query), so a revoked grant is
+ * refused at once and a lost permission stops the agent on its next call. Returns a 401 otherwise.
  */
 export async function authenticateMcpRequest(
   req: Request,
@@ -72,6 +75,7 @@ export async function authenticateMcpRequest(
     claims,
     grant,
     scopes,
+    permissions: grant?.permissions ?? [],
     authInfo: {
       token,
       clientId: claims.client_id,

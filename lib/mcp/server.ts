@@ -9,7 +9,8 @@ import type { RequestContext } from "@/lib/http/request-context";
 import type { McpCaller } from "./auth";
 import { listOrgMembers } from "./members";
 import { recordToolCall } from "./record-call";
-import { TOOL_SCOPES } from "./tool-scopes";
+import { decideTool, TOOL_SCOPES } from "./tool-scopes";
+import { refusalMessage } from "@/lib/oauth/effective-access";
 
 function text(value: unknown): CallToolResult {
   return {
@@ -20,7 +21,8 @@ function text(value: unknown): CallToolResult {
 
 /**
  * The sample MCP server for one request: every tool takes the org from the token (arguments are
- * strict, so an `org_id` argument is refused), checks its scope, and records an audit event.
+ * strict, so an `org_id` argument is refused), checks effective access (scope ∩ the user's current
+ * permission), and records an audit event.
  */
 export function createMcpServer(caller: McpCaller, context: RequestContext): McpServer {
   const server = new McpServer({ name: "gatehouse-sample", version: "1.0.0" });
@@ -31,15 +33,10 @@ export function createMcpServer(caller: McpCaller, context: RequestContext): Mcp
     work: (tx: Parameters<Parameters<ReturnType<typeof getDb>["transaction"]>[0]>[0]) => Promise<T>,
   ): Promise<CallToolResult> {
     const scope = TOOL_SCOPES[tool] ?? null;
-    if (scope && !caller.scopes.includes(scope)) {
-      // The route answers 403 before we get here; this keeps the tool safe on its own.
-      await getDb().transaction((tx) =>
-        recordToolCall(tx, caller, { tool, scope, outcome: "denied", context }),
-      );
-      return {
-        isError: true,
-        content: [{ type: "text", text: `insufficient_scope: this tool needs ${scope}` }],
-      };
+    const refused = decideTool(tool, caller.scopes, caller.permissions);
+    if (refused) {
+      // The handler answers 403 (and records it) before we get here; this keeps the tool safe on its own.
+      return { isError: true, content: [{ type: "text", text: refusalMessage(refused) }] };
     }
     const result = await getDb().transaction(async (tx) => {
       const value = await work(tx);

@@ -1,8 +1,8 @@
 import "server-only";
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { oauthClientBlocks, oauthClients, oauthGrants, orgs, users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { type Executor, getDb } from "@/lib/db";
+import { type Executor, getDb, queryRows } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { revokeGrantsWhere } from "./grants";
@@ -102,6 +102,16 @@ export async function revokeOwnGrant(grantId: string, actor: Actor): Promise<voi
 
 export type OrgRevokeTarget = { grantId: string } | { userId: string } | { clientId: string };
 
+/** A user who is (or was, with a grant here) a member of the org, or a client usable in it. */
+async function targetInOrg(db: Executor, orgId: string, target: { userId: string } | { clientId: string }): Promise<boolean> {
+  const rows =
+    "userId" in target
+      ? await queryRows(db, sql`select 1 from memberships where org_id = ${orgId} and user_id = ${target.userId}
+          union all select 1 from oauth_grants where org_id = ${orgId} and user_id = ${target.userId} limit 1`)
+      : await queryRows(db, sql`select 1 from oauth_clients where id = ${target.clientId} and (org_id is null or org_id = ${orgId})`);
+  return rows.length > 0;
+}
+
 /** An org admin revokes one grant, every grant of a member, or every grant of a client — in this org only. */
 export async function revokeOrgGrants(orgId: string, target: OrgRevokeTarget, actor: Actor): Promise<number> {
   const where =
@@ -111,6 +121,10 @@ export async function revokeOrgGrants(orgId: string, target: OrgRevokeTarget, ac
         ? and(eq(oauthGrants.orgId, orgId), eq(oauthGrants.userId, target.userId))!
         : and(eq(oauthGrants.orgId, orgId), eq(oauthGrants.clientId, target.clientId))!;
   return getDb().transaction(async (tx) => {
+    // An id from outside the org is a 404 before anything is revoked or recorded.
+    if (!("grantId" in target) && !(await targetInOrg(tx, orgId, target))) {
+      throw notFound("userId" in target ? "No such member in this organization." : "No such client.");
+    }
     const revoked = await revokeGrantsWhere(tx, where, "admin");
     if (!revoked.length && "grantId" in target) throw notFound("No such grant.");
     await recordAudit(tx, {

@@ -5,14 +5,23 @@ import type { CurrentUser } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db";
 import { forbidden } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
-import { listUserOrgs, type OrgDto } from "@/lib/orgs/queries";
+import { listUserOrgs, type MembershipDto, type OrgDto } from "@/lib/orgs/queries";
+import { listPermissions } from "@/lib/rbac";
 import { type AuthorizeRequest, redirectWith } from "./authorize";
 import { findClient, isClientBlocked, type OAuthClientRow } from "./clients";
 import { createCode } from "./codes";
 import { openConsentRequest } from "./consent-request";
 import { findPreset } from "./presets";
 import { matchRedirectUri, redirectKinds } from "./redirect-policy";
-import { SCOPES, type Scope } from "./scopes";
+import { offerScopes, type ScopeOffer } from "./effective-access";
+import { grantMaxAgeDays } from "./grant-lifetime";
+import type { Scope } from "./scopes";
+
+/** An org the user may pick, with the requested scopes they can exercise there and those left out. */
+export interface ConsentOrg extends OrgDto {
+  role: string;
+  offer: ScopeOffer;
+}
 
 export interface ConsentView {
   clientName: string;
@@ -22,18 +31,23 @@ export interface ConsentView {
   redirectHost: string;
   redirectScheme: string;
   warnings: string[];
-  scopes: { scope: string; description: string }[];
-  orgs: OrgDto[];
+  orgs: ConsentOrg[];
   resource: string;
+  /** How long access lasts: each access token, and the grant before the user must approve again. */
+  lifetime: { accessTokenMinutes: number; grantDays: number };
 }
 
-/** The orgs this user may let the client act in: their memberships, minus blocks and other tenants' clients. */
-async function eligibleOrgs(user: CurrentUser, client: OAuthClientRow): Promise<OrgDto[]> {
-  const orgs = (await listUserOrgs(user.id))
-    .map((m) => m.org)
-    .filter((o) => !client.orgId || o.id === client.orgId);
-  const blocked = await Promise.all(orgs.map((o) => isClientBlocked(o.id, client.id)));
-  return orgs.filter((_, i) => !blocked[i]);
+/**
+ * The orgs this user may let the client act in (their memberships, minus blocks and other tenants'
+ * clients), each with the requested scopes the user can exercise there — read now, so consent
+ * never grants more than the user holds.
+ */
+async function eligibleOrgs(user: CurrentUser, client: OAuthClientRow, requested: Scope[]): Promise<ConsentOrg[]> {
+  const memberships = (await listUserOrgs(user.id)).filter((m) => !client.orgId || m.org.id === client.orgId);
+  const blocked = await Promise.all(memberships.map((m) => isClientBlocked(m.org.id, client.id)));
+  const allowed = memberships.filter((_, i) => !blocked[i]);
+  const held = await Promise.all(allowed.map((m) => listPermissions(user, m.org)));
+  return allowed.map((m: MembershipDto, i) => ({ ...m.org, role: m.role.name, offer: offerScopes(requested, held[i]!) }));
 }
 
 async function load(
@@ -76,9 +90,9 @@ export async function getConsentView(user: CurrentUser, sealed: string): Promise
     redirectHost: redirect.host || redirect.protocol,
     redirectScheme: redirect.protocol,
     warnings,
-    scopes: request.scopes.map((s) => ({ scope: s, description: SCOPES[s as Scope] ?? s })),
-    orgs: await eligibleOrgs(user, client),
+    orgs: await eligibleOrgs(user, client, request.scopes as Scope[]),
     resource: request.resource,
+    lifetime: { accessTokenMinutes: Math.round(client.accessTokenTtlSeconds / 60), grantDays: grantMaxAgeDays() },
   };
 }
 
@@ -104,8 +118,10 @@ export async function decideConsent(
       state: request.state,
     });
   }
-  const org = (await eligibleOrgs(user, client)).find((o) => o.id === input.orgId);
+  const org = (await eligibleOrgs(user, client, request.scopes as Scope[])).find((o) => o.id === input.orgId);
   if (!org) throw forbidden("Choose an organization you belong to where this application is allowed.");
+  // Only what the user can exercise in that org now; a permission gained later does not widen it.
+  const scopes = org.offer.available.map((s) => s.scope);
   const code = await getDb().transaction(async (tx) => {
     const [grant] = await tx
       .insert(oauthGrants)
@@ -113,7 +129,7 @@ export async function decideConsent(
         clientId: client.id,
         userId: user.id,
         orgId: org.id,
-        scopes: request.scopes,
+        scopes,
         resource: request.resource,
       })
       .returning({ id: oauthGrants.id });
@@ -126,7 +142,8 @@ export async function decideConsent(
       target: { type: "oauth_client", id: client.id, name: client.name },
       context,
       metadata: {
-        scopes: request.scopes,
+        scopes,
+        scopes_left_out: org.offer.unavailable.map((s) => s.scope),
         resource: request.resource,
         redirect_uri: request.redirectUri,
         verified: client.verified,
@@ -137,7 +154,7 @@ export async function decideConsent(
       clientId: client.id,
       redirectUri: request.redirectUri,
       codeChallenge: request.codeChallenge,
-      scopes: request.scopes,
+      scopes,
       resource: request.resource,
     });
   });

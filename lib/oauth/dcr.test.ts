@@ -81,6 +81,21 @@ describe("dynamic client registration", () => {
     expect(row!.secretHash).not.toContain(body.client_secret);
   });
 
+  it("ignores grant types it will not issue (claude.ai's jwt-bearer) and registers the rest, with CORS", async () => {
+    const res = await post({ ...cursor, grant_types: ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:jwt-bearer"] });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect((await res.json()).grant_types).toEqual(["authorization_code", "refresh_token"]);
+  });
+
+  it("validates before it counts: 10 junk requests do not spend the IP's budget of 5", async () => {
+    const ip = "198.51.100.99";
+    for (let i = 0; i < 10; i++) expect((await post({ client_name: "junk" }, ip)).status).toBe(400);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await post(cursor, ip)).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 201]);
+  });
+
   it("rate-limits per IP: the sixth registration in a minute is refused", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await post(cursor, "198.51.100.7")).status);

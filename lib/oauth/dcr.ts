@@ -22,11 +22,14 @@ const metadataSchema = z.object({
   scope: z.string().max(500).optional(),
 });
 
+const SUPPORTED_GRANTS = ["authorization_code", "refresh_token"] as const;
+
 const metadataError = (d: string) => new OAuthError(400, "invalid_client_metadata", d);
 
 /**
  * RFC 7591 dynamic registration, when a platform admin switched it on: the same redirect policy as
- * the form (one bad URI refuses the request), rate-limited per IP and globally, clients unverified.
+ * the form (one bad URI refuses the request), validated before it is rate-limited per IP and
+ * globally, unknown grant types ignored, clients unverified.
  */
 export async function registerDynamicClient(
   body: unknown,
@@ -34,22 +37,24 @@ export async function registerDynamicClient(
 ): Promise<Record<string, unknown>> {
   if (!(await isDynamicRegistrationEnabled()))
     throw new OAuthError(403, "access_denied", "Dynamic client registration is turned off.");
-  const env = getEnv();
-  await enforce(`dcr:ip:${context.ip ?? "unknown"}`, { max: env.DCR_PER_IP_PER_MINUTE, windowSeconds: 60 });
-  await enforce("dcr:global", { max: env.DCR_GLOBAL_PER_HOUR, windowSeconds: 3600 });
   const parsed = metadataSchema.safeParse(body);
   if (!parsed.success)
     throw metadataError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   const m = parsed.data;
   const uris = checkRedirectUris(m.redirect_uris);
   if (!uris.ok) throw new OAuthError(400, "invalid_redirect_uri", `${uris.uri} ${uris.reason}.`);
-  if (m.grant_types?.some((g) => g !== "authorization_code" && g !== "refresh_token")) {
-    throw metadataError("Only authorization_code and refresh_token grants are supported.");
-  }
+  // RFC 7591 §2: grant types we will not issue (e.g. jwt-bearer) are ignored, the rest registered.
+  const grantTypes = m.grant_types ? SUPPORTED_GRANTS.filter((g) => m.grant_types!.includes(g)) : [...SUPPORTED_GRANTS];
+  if (!grantTypes.includes("authorization_code"))
+    throw metadataError("The authorization_code grant type is required; it is the only one issued with refresh_token.");
   if (m.response_types?.some((r) => r !== "code"))
     throw metadataError("Only the code response type is supported.");
   const scope = parseScope(m.scope);
   if (!scope.ok) throw metadataError(`Unknown scope: ${scope.invalid.join(", ")}.`);
+  // Only a valid request spends the budgets, so junk cannot use up the global one.
+  const env = getEnv();
+  await enforce(`dcr:ip:${context.ip ?? "unknown"}`, { max: env.DCR_PER_IP_PER_MINUTE, windowSeconds: 60 });
+  await enforce("dcr:global", { max: env.DCR_GLOBAL_PER_HOUR, windowSeconds: 3600 });
   const allowedScopes = scope.scopes.length ? scope.scopes : ALL_SCOPES;
   const method = m.token_endpoint_auth_method ?? "client_secret_basic";
   const confidential = method !== "none";
@@ -88,7 +93,7 @@ export async function registerDynamicClient(
     client_name: name,
     redirect_uris: m.redirect_uris,
     token_endpoint_auth_method: method,
-    grant_types: ["authorization_code", "refresh_token"],
+    grant_types: grantTypes,
     response_types: ["code"],
     scope: allowedScopes.join(" "),
   };

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { auditEvents, oauthCodes, oauthGrants } from "@/drizzle/schema";
+import { auditEvents, memberships, oauthCodes, oauthGrants, roles } from "@/drizzle/schema";
 import type { CurrentUser } from "@/lib/auth/current-user";
 import { systemContext } from "@/lib/http/request-context";
 import { seedDemo } from "@/lib/seed/demo";
@@ -47,6 +47,10 @@ beforeAll(async () => {
   await seedDemo(db);
   john = await userByEmail(db, "john@xcorp.example");
   xcorpId = (await orgBySlug(db, "xcorp")).id;
+  // John is an Admin here: the flow needs a user who holds members::read, since a token's scope
+  // only counts with the user's permission (the matrix test covers a plain Member).
+  const [adminRole] = await db.select().from(roles).where(eq(roles.key, "admin"));
+  await db.update(memberships).set({ roleId: adminRole!.id }).where(and(eq(memberships.userId, john.id), eq(memberships.orgId, xcorpId)));
   const admin = await userByEmail(db, "admin@xcorp.example");
   const actor = { user: admin, context: systemContext() };
   publicClient = (
@@ -250,7 +254,7 @@ describe("authorization code flow", () => {
     const denied = await getDb()
       .db.select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, "mcp.tool_called"), eq(auditEvents.outcome, "denied")));
+      .where(and(eq(auditEvents.action, "access.denied"), eq(auditEvents.outcome, "denied")));
     expect(denied.length).toBeGreaterThan(0);
   });
 

@@ -12,6 +12,9 @@ export interface GrantStatus {
   resource: string;
   userEmail: string;
   userName: string | null;
+  /** The permissions the user holds in the grant's org right now (their role in the org's plan). */
+  permissions: string[];
+  createdAt: Date;
 }
 
 export interface GrantStatusRow {
@@ -24,19 +27,27 @@ export interface GrantStatusRow {
   resource: string;
   user_email: string;
   user_name: string | null;
+  permissions: string[] | null;
+  created_at: Date | string;
 }
 
 /**
  * Whether the grant `g` still stands: not revoked, the client neither disabled nor blocked in the
- * org, the user still enabled and a member of the org. Use as `select … from <GRANT_STATUS_FROM>`.
+ * org, the user still enabled and a member of the org — and the permissions the user holds there
+ * now, so effective access (scope ∩ permission) costs no extra query. Use as
+ * `select … from <GRANT_STATUS_FROM>`.
  */
 export const GRANT_STATUS_COLUMNS = sql`
   (g.revoked_at is null and c.disabled_at is null and u.disabled_at is null
-    and exists (select 1 from memberships m where m.org_id = g.org_id and m.user_id = g.user_id)
+    and m.user_id is not null
     and not exists (select 1 from oauth_client_blocks b where b.org_id = g.org_id and b.client_id = g.client_id)
   ) as active,
-  g.user_id, g.org_id, g.client_id, g.scopes, c.name as client_name, g.resource, u.email as user_email, u.name as user_name`;
-export const GRANT_STATUS_FROM = sql`oauth_grants g join oauth_clients c on c.id = g.client_id join users u on u.id = g.user_id`;
+  g.user_id, g.org_id, g.client_id, g.scopes, c.name as client_name, g.resource, u.email as user_email, u.name as user_name,
+  array(select p.permission_id from role_mapping_permissions p
+    where p.mapping_id = o.role_mapping_id and p.role_id = m.role_id) as permissions,
+  g.created_at`;
+export const GRANT_STATUS_FROM = sql`oauth_grants g join oauth_clients c on c.id = g.client_id join users u on u.id = g.user_id
+  left join memberships m on m.org_id = g.org_id and m.user_id = g.user_id left join orgs o on o.id = m.org_id`;
 
 export function toGrantStatus(r: GrantStatusRow): GrantStatus {
   return {
@@ -49,6 +60,8 @@ export function toGrantStatus(r: GrantStatusRow): GrantStatus {
     resource: r.resource,
     userEmail: r.user_email,
     userName: r.user_name,
+    permissions: r.permissions ?? [],
+    createdAt: new Date(r.created_at),
   };
 }
 

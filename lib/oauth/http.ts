@@ -1,6 +1,7 @@
 import "server-only";
-import { toErrorBody } from "@/lib/errors";
+import { RateLimitedError, toErrorBody } from "@/lib/errors";
 import { readFormBody } from "@/lib/http/body";
+import { withCors } from "./cors";
 import { OAuthError, oauthErrorResponse } from "./errors";
 
 const MAX_FORM_BYTES = 16 * 1024;
@@ -18,9 +19,24 @@ export function oauthJson(body: unknown, init: ResponseInit = {}): Response {
   return Response.json(body, { ...init, headers });
 }
 
-/** Map an OAuthError to its RFC 6749 body; anything else to the app's error body. */
+/** Map an OAuthError to its RFC 6749 body, a limit to 429 + Retry-After; anything else to the app's error body. */
 export function oauthFailure(err: unknown): Response {
   if (err instanceof OAuthError) return oauthErrorResponse(err);
+  if (err instanceof RateLimitedError) {
+    return oauthJson(
+      { error: "rate_limited", error_description: err.message },
+      { status: 429, headers: { "Retry-After": String(err.retryAfterSeconds) } },
+    );
+  }
   const { status, body, headers } = toErrorBody(err);
   return oauthJson(body, { status, headers });
+}
+
+/** An OAuth endpoint browsers may call (CORS, no cookies): the answer or the error, with CORS headers. */
+export async function corsOAuth(work: () => Promise<Response>): Promise<Response> {
+  try {
+    return withCors(await work());
+  } catch (err) {
+    return withCors(oauthFailure(err));
+  }
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { authenticateClient, readClientCredentials } from "./clients";
 import { invalidClient, invalidRequest } from "./errors";
+import { effectiveScopes } from "./effective-access";
 import { getGrantStatus } from "./grant-status";
 import { knownResources } from "./issuer";
 import { verifyAccessToken } from "./tokens";
@@ -8,7 +9,8 @@ import { verifyAccessToken } from "./tokens";
 /**
  * RFC 7662 for resource servers: a confidential client authenticates; the answer is
  * `{ active: false }` unless the token verifies, its grant still stands, and the caller is
- * platform-wide or of the token's org.
+ * platform-wide or of the token's org. `scope` is the effective scope (token ∩ the user's current
+ * permissions), so a resource server relying on introspection never lets an agent exceed its user.
  */
 export async function handleIntrospection(
   headers: Headers,
@@ -31,7 +33,8 @@ export async function handleIntrospection(
     if (!grant?.active) return { active: false };
     return {
       active: true,
-      scope: claims.scope,
+      // Effective access: the token's scopes the user can still exercise in the org right now.
+      scope: effectiveScopes(claims.scope.split(" "), grant.permissions).join(" "),
       client_id: claims.client_id,
       sub: claims.sub,
       org_id: claims.org_id,

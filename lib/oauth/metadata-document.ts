@@ -9,7 +9,7 @@ import { findClient, type OAuthClientRow } from "./clients";
 import { presetsMatching } from "./presets";
 import { checkRedirectUris } from "./redirect-policy";
 import { ALL_SCOPES } from "./scopes";
-import { guardedLookup } from "./ssrf";
+import { assertPublicLiteral, guardedLookup, isPrivateAddress } from "./ssrf";
 
 const MAX_BYTES = 5 * 1024;
 const TIMEOUT_MS = 5000;
@@ -28,6 +28,9 @@ const documentSchema = z.object({
 type Resolution = { ok: true; client: OAuthClientRow } | { ok: false; message: string };
 
 const testMode = () => getEnv().APP_ENV === "test";
+
+/** The only thing a failed fetch says: nothing about ports, statuses or addresses (no probing). */
+export const FETCH_FAILED = "could not fetch the client's metadata document";
 
 /** Whether a client_id URL may be fetched: https with a path, no credentials or fragment (test mode also allows http loopback). */
 export function isFetchableClientIdUrl(raw: string): boolean {
@@ -48,7 +51,11 @@ export function isFetchableClientIdUrl(raw: string): boolean {
  * SSRF protection (https only, public addresses only, 5 KiB, 5 s, no redirects) and cached as an
  * unverified public client.
  */
-export async function resolveMetadataDocumentClient(clientId: string): Promise<Resolution> {
+export async function resolveMetadataDocumentClient(
+  clientId: string,
+  /** Private addresses are refused except in test mode, whose tests serve documents from loopback. */
+  opts: { allowPrivate?: boolean } = {},
+): Promise<Resolution> {
   const cached = await findClient(clientId);
   if (cached && cached.registration !== "metadata_document") return { ok: true, client: cached };
   if (cached?.fetchedAt && Date.now() - cached.fetchedAt.getTime() < METADATA_CACHE_SECONDS * 1000)
@@ -57,13 +64,10 @@ export async function resolveMetadataDocumentClient(clientId: string): Promise<R
     return { ok: false, message: "The client_id URL cannot be used as a metadata document." };
   let text: string;
   try {
-    text = await fetchLimited(clientId);
-  } catch (err) {
+    text = await fetchLimited(clientId, opts.allowPrivate ?? testMode());
+  } catch {
     if (cached) return { ok: true, client: cached }; // keep serving the last good copy
-    return {
-      ok: false,
-      message: `The client's metadata document could not be fetched (${(err as Error).message}).`,
-    };
+    return { ok: false, message: FETCH_FAILED };
   }
   let doc: z.infer<typeof documentSchema>;
   try {
@@ -108,14 +112,24 @@ export async function resolveMetadataDocumentClient(clientId: string): Promise<R
   return { ok: true, client: client! };
 }
 
-function fetchLimited(raw: string): Promise<string> {
+/**
+ * GET with the address checked for every connection before it is made: IP literals here (Node runs
+ * no lookup for them), names in the lookup, on the address actually connected to.
+ */
+function fetchLimited(raw: string, allowPrivate: boolean): Promise<string> {
   const url = new URL(raw);
   const mod = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
+    try {
+      assertPublicLiteral(url, allowPrivate);
+    } catch (err) {
+      return reject(err);
+    }
     const req = mod.get(
       url,
       {
-        lookup: guardedLookup(testMode()) as never,
+        lookup: guardedLookup(allowPrivate) as never,
+        agent: false,
         headers: { accept: "application/json" },
         timeout: TIMEOUT_MS,
       },
@@ -150,6 +164,15 @@ function fetchLimited(raw: string): Promise<string> {
       req.destroy();
     }, TIMEOUT_MS);
     req.on("close", () => clearTimeout(deadline));
+    // Belt and braces: whatever connected, it must be a public address.
+    req.on("socket", (socket) =>
+      socket.once("connect", () => {
+        if (!allowPrivate && socket.remoteAddress && isPrivateAddress(socket.remoteAddress)) {
+          reject(new Error("private address"));
+          req.destroy();
+        }
+      }),
+    );
     req.on("error", reject);
   });
 }

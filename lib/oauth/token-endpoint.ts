@@ -14,9 +14,11 @@ import {
   unsupportedGrantType,
 } from "./errors";
 import { getGrantStatus } from "./grant-status";
+import { grantEndsAt } from "./grant-lifetime";
 import { revokeGrant } from "./grants";
 import { verifyPkce } from "./pkce";
 import { consumeRefreshToken, createRefreshTokenAndMarkUsed } from "./refresh-tokens";
+import { oauthLimits } from "./limits";
 import { parseScope } from "./scopes";
 import { issueAccessToken } from "./tokens";
 
@@ -45,6 +47,7 @@ export async function handleTokenRequest(
     throw unsupportedGrantType("Only authorization_code and refresh_token are supported.");
   }
   const client = await authenticateClient(readClientCredentials(headers, form));
+  await oauthLimits.tokenClient(client.id);
   const outcome =
     grantType === "authorization_code"
       ? await redeemCode(client, form, context)
@@ -151,6 +154,8 @@ async function refresh(
     if (row.expiresAt.getTime() <= Date.now()) return fail(invalidGrant("The refresh token has expired."));
     const grant = row.grant;
     if (!grant.active) return fail(invalidGrant("The grant was revoked."));
+    if (grantEndsAt(grant).getTime() <= Date.now())
+      return fail(invalidGrant("The grant reached its maximum lifetime; authorize the application again."));
     let scopes = row.scopes;
     if (scopeParam !== null) {
       const parsed = parseScope(scopeParam);

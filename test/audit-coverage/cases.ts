@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { desc } from "drizzle-orm";
-import { invitations, mailOutbox, orgs, platformSettings, roleMappingPermissions, roleMappings, roles, users } from "@/drizzle/schema";
+import { invitations, mailOutbox, memberships, orgs, platformSettings, roleMappingPermissions, roleMappings, roles, users } from "@/drizzle/schema";
 import { currentCode, startEnrollment, consumeTotp } from "@/lib/mfa/totp";
 import { createApiKey } from "@/lib/api-keys";
 import { getDb } from "@/lib/db";
@@ -214,6 +214,13 @@ async function userId(email: string) {
   const [u] = await getDb().select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.email, email));
   return u!;
 }
+/** A fresh user who is a member of the org with `role` (set-up only). */
+async function memberOf(slug: string, email: string, role: string) {
+  const [u] = await getDb().insert(users).values({ email, name: email }).returning({ id: users.id });
+  const [org] = await getDb().select({ id: orgs.id }).from(orgs).where(eq(orgs.slug, slug));
+  await getDb().insert(memberships).values({ orgId: org!.id, userId: u!.id, roleId: await roleId(role) });
+  return u!;
+}
 async function roleId(key: string) {
   return (await getDb().select({ id: roles.id }).from(roles).where(eq(roles.key, key)))[0]!.id;
 }
@@ -265,6 +272,27 @@ function CONSOLE_CASES(): Record<string, CoverageCase> {
         await as("owner@techcorp.example");
         const member = await userId("member@techcorp.example");
         await ok(call(entry, `/api/orgs/techcorp/members/${member.id}`, { method: "DELETE", params: { slug: "techcorp", userId: member.id } }));
+      },
+    },
+    "app/api/orgs/[slug]/leave/route.ts POST": {
+      action: "member.left",
+      setup: async () => {
+        await memberOf("xcorp", "leaver@xcorp.example", "member");
+      },
+      run: async ({ entry, as, call }) => {
+        await as("leaver@xcorp.example");
+        await ok(call(entry, "/api/orgs/xcorp/leave", { method: "POST", params: { slug: "xcorp" } }));
+      },
+    },
+    "app/api/orgs/[slug]/transfer-ownership/route.ts POST": {
+      action: "org.ownership_transferred",
+      setup: async ({ state }) => {
+        await memberOf("xcorp", "founder@xcorp.example", "owner");
+        state.heir = (await memberOf("xcorp", "heir@xcorp.example", "member")).id;
+      },
+      run: async ({ entry, as, call, state }) => {
+        await as("founder@xcorp.example");
+        await ok(call(entry, "/api/orgs/xcorp/transfer-ownership", { method: "POST", params: { slug: "xcorp" }, json: { userId: state.heir } }));
       },
     },
     "app/api/orgs/[slug]/invitations/[id]/route.ts DELETE": {

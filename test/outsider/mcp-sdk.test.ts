@@ -87,7 +87,8 @@ beforeAll(async () => {
   await seedDemo(getDb().db);
   router = await loadRoutes();
   xcorpId = (await orgBySlug(getDb().db, "xcorp")).id;
-  session.user = await userByEmail(getDb().db, "john@xcorp.example");
+  // An Admin of XCorp (Enterprise): holds members::read and audit::read, so both tools are theirs.
+  session.user = await userByEmail(getDb().db, "admin@xcorp.example");
   const { setDynamicRegistrationEnabled } = await import("@/lib/oauth/settings");
   await setDynamicRegistrationEnabled(getDb().db, true);
 });
@@ -126,7 +127,7 @@ describe("the official MCP TypeScript SDK client as an outsider", () => {
     const tools = await client.listTools();
     expect(tools.tools.map((t) => t.name).sort()).toEqual(["list_members", "search_audit_log", "whoami"]);
     const who = await client.callTool({ name: "whoami", arguments: {} });
-    expect(who.structuredContent).toMatchObject({ org_id: xcorpId, email: "john@xcorp.example" });
+    expect(who.structuredContent).toMatchObject({ org_id: xcorpId, email: "admin@xcorp.example" });
     const members = await client.callTool({ name: "list_members", arguments: {} });
     expect(JSON.stringify(members.structuredContent)).toContain("owner@xcorp.example");
     const audit = await client.callTool({

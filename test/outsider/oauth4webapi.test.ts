@@ -60,7 +60,8 @@ beforeAll(async () => {
   );
   rsClient = { client_id: rs.clientId };
   rsSecret = rs.clientSecret!;
-  session.user = await userByEmail(db, "john@xcorp.example");
+  // An Admin of XCorp: holds members::read, so consent may grant members:read (scope ∩ permission).
+  session.user = await userByEmail(db, "admin@xcorp.example");
 });
 
 const opts = {

@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { route } from "@/lib/http/route";
 import { redirectWith, validateAuthorizeRequest } from "@/lib/oauth/authorize";
+import { oauthLimits } from "@/lib/oauth/limits";
 import { sealConsentRequest } from "@/lib/oauth/consent-request";
 
 const noStore = { "Cache-Control": "no-store" };
@@ -10,8 +11,9 @@ function redirect(location: string) {
   return new NextResponse(null, { status: 302, headers: { Location: location, ...noStore } });
 }
 
-// GET /oauth/authorize — validate the request, then sign-in and the consent screen
-export const GET = route(async ({ req }) => {
+// GET /oauth/authorize — validate the request (limited per IP: it may fetch a metadata document), then sign-in and consent
+export const GET = route(async ({ req, context }) => {
+  await oauthLimits.authorize(context);
   const url = new URL(req.url);
   const check = await validateAuthorizeRequest(url.searchParams);
   if (check.kind === "page_error") {

@@ -1,4 +1,5 @@
 import { route } from "@/lib/http/route";
+import { preflight } from "@/lib/oauth/cors";
 import { getPublicJwks } from "@/lib/oauth/keys";
 
 // GET /oauth/jwks — public keys that verify access tokens
@@ -8,3 +9,6 @@ export const GET = route(async () => {
     headers: { "Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*" },
   });
 });
+
+// OPTIONS — CORS preflight for browser-based clients
+export const OPTIONS = route(async () => preflight("GET"));

@@ -1,13 +1,17 @@
 import { route } from "@/lib/http/route";
-import { oauthFailure, oauthJson, readForm } from "@/lib/oauth/http";
+import { preflight } from "@/lib/oauth/cors";
+import { corsOAuth, oauthJson, readForm } from "@/lib/oauth/http";
+import { oauthLimits } from "@/lib/oauth/limits";
 import { handleTokenRequest } from "@/lib/oauth/token-endpoint";
 
-// POST /oauth/token — exchange a code or refresh token
-export const POST = route(async ({ req, context }) => {
-  try {
+// POST /oauth/token — exchange a code or refresh token (limited per IP here, per client once authenticated)
+export const POST = route(async ({ req, context }) =>
+  corsOAuth(async () => {
+    await oauthLimits.tokenIp(context);
     const form = await readForm(req);
     return oauthJson(await handleTokenRequest(req.headers, form, context));
-  } catch (err) {
-    return oauthFailure(err);
-  }
-});
+  }),
+);
+
+// OPTIONS /oauth/token — CORS preflight for browser-based clients
+export const OPTIONS = route(async () => preflight("POST"));

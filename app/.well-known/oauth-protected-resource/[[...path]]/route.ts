@@ -1,4 +1,5 @@
 import { route } from "@/lib/http/route";
+import { preflight } from "@/lib/oauth/cors";
 import { notFound } from "@/lib/errors";
 import { oauthJson } from "@/lib/oauth/http";
 import { protectedResourceMetadata } from "@/lib/oauth/metadata";
@@ -9,3 +10,6 @@ export const GET = route<{ path?: string[] }>(async ({ params }) => {
   if (suffix !== "" && suffix !== "api/mcp") throw notFound("No such protected resource.");
   return oauthJson(protectedResourceMetadata(), { headers: { "Access-Control-Allow-Origin": "*" } });
 });
+
+// OPTIONS — CORS preflight for browser-based clients
+export const OPTIONS = route(async () => preflight("GET"));
