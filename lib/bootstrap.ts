@@ -1,4 +1,5 @@
 import "server-only";
+import { startAuditCheckpoints } from "@/lib/audit/checkpoint-job";
 import { startAuditMaintenance } from "@/lib/audit/maintenance-job";
 import { getDatabase } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
@@ -29,8 +30,11 @@ export async function bootstrap(): Promise<void> {
     await startMailWorker(database.db, env.SMTP_URL, env.MAIL_FROM);
     console.log("[gatehouse] mail delivery over SMTP started");
   }
+  // Signed audit checkpoints: on a schedule, on demand, and a last one at shutdown (before the database closes).
+  const stopCheckpoints = startAuditCheckpoints(database);
   const close = async () => {
     try {
+      await stopCheckpoints();
       await database.close();
     } catch {
       // already closed

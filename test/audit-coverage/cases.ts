@@ -202,6 +202,13 @@ export const COVERAGE_CASES: Record<string, CoverageCase | PendingCase> = {
       await ok(call(entry, "/api/audit/verify", { method: "POST", headers: { "x-audit-access": state.token! } }));
     },
   },
+  "app/api/audit/checkpoints/route.ts POST": {
+    action: "audit.checkpoint_signed",
+    run: async ({ entry, as, call }) => {
+      await as("admin@gatehouse.example");
+      await ok(call(entry, "/api/audit/checkpoints", { method: "POST" }));
+    },
+  },
   ...CONSOLE_CASES(),
   ...SIGN_IN_KIT_CASES(),
   ...OAUTH_COVERAGE_CASES,
