@@ -5,6 +5,7 @@ import { auditEvents, orgs, roleMappings } from "@/drizzle/schema";
 import { useTestDatabase } from "@/test/db";
 import { recordAudit } from "./record";
 import { verifyAllChains, verifyChain } from "./verify";
+import { checkedBatch } from "./verify-batch";
 
 const getDb = useTestDatabase();
 
@@ -122,5 +123,31 @@ describe("audit write path", () => {
     // Time order is chain order, even for events written in the same millisecond.
     const times = rows.map((r) => r.occurredAt.getTime());
     expect(times.every((t, i) => i === 0 || t > times[i - 1]!)).toBe(true);
+  });
+});
+
+describe("verification fast path", () => {
+  it("encodes events in SQL byte for byte as the JavaScript hash does (quotes, escapes, unicode, nesting)", async () => {
+    const org = await makeOrg("encoding");
+    const { db } = getDb();
+    const tricky = ['quote " back \\ slash', "tab\tnew\nline\r\u0001\u001f", "ünïcødé ✓ 𝄞 \u2028", "", "=cmd"];
+    await db.transaction(async (tx) => {
+      for (const s of tricky) {
+        await recordAudit(tx, {
+          orgId: org.id,
+          actor: { type: "agent", id: s, name: s },
+          action: "member.role_changed",
+          outcome: "denied",
+          onBehalfOf: { userId: randomUUID(), name: s },
+          clientId: s,
+          grantId: s,
+          target: { type: s, id: s, name: s },
+          context: { ip: "::1", userAgent: s, requestId: s },
+          metadata: { [s]: s, b: [1, 2.5, -3, null, true, { z: s, a: { y: 0.1, "": "" } }], a: { [`${s}2`]: 1e-7, n: 123456789012 }, x: 1e21 },
+        });
+      }
+    });
+    const rows = await checkedBatch(db, org.id, 0, false);
+    expect(rows.map((r) => r.intact)).toEqual(tricky.map(() => true));
   });
 });

@@ -34,6 +34,7 @@ export interface ChainedEvent extends HashedFields {
 }
 
 export declare function hashEvent(prevHash: string, row: HashedFields): string;
+export declare function canonicalEvent(row: HashedFields): string;
 export declare function eventFromExport(line: Record<string, unknown>): ChainedEvent;
 
 export type CheckpointKind = "head" | "retention";
@@ -105,7 +106,7 @@ export declare class ChainWalker {
   readonly last: { seq: number; hash: string } | null;
   readonly hashAt: Map<number, string>;
   readonly alteredAt: Set<number>;
-  push(row: ChainedEvent): void;
+  push(row: Pick<ChainedEvent, "chainSeq" | "prevHash" | "hash" | "id">, intact?: boolean): void;
 }
 
 export interface Holding {

@@ -20,31 +20,36 @@ export function canonicalJson(value) {
 const sha256 = (text) => createHash("sha256").update(text).digest("hex");
 const orNull = (v) => (v === undefined ? null : v);
 
+/** The event fields the hash covers, in canonical (sorted) key order. */
+export const HASHED_FIELDS = [
+  "action", "actorId", "actorName", "actorType", "chainSeq", "clientId", "grantId", "id", "ip", "metadata", "occurredAt",
+  "onBehalfOfName", "onBehalfOfUserId", "orgId", "outcome", "requestId", "targetId", "targetName", "targetType", "userAgent",
+];
+
+const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+/** A time as ISO 8601 UTC with milliseconds; strings already in that form pass as they are. */
+const isoTime = (t) => (typeof t === "string" && ISO_MS.test(t) ? t : new Date(t).toISOString());
+const str = (v) => (v === null || v === undefined ? "null" : JSON.stringify(v));
+
+/**
+ * The canonical JSON of an event's hashed fields: exactly canonicalJson({ action, actorId, … })
+ * with `occurredAt` as an ISO string (milliseconds, Z) and `chainSeq` a number, written out field by
+ * field because it runs for every event verified (tested equal to the generic encoding).
+ */
+export function canonicalEvent(row) {
+  return (
+    `{"action":${str(row.action)},"actorId":${str(row.actorId)},"actorName":${str(row.actorName)},"actorType":${str(row.actorType)}` +
+    `,"chainSeq":${Number(row.chainSeq)},"clientId":${str(row.clientId)},"grantId":${str(row.grantId)},"id":${str(row.id)}` +
+    `,"ip":${str(row.ip)},"metadata":${canonicalJson(row.metadata ?? {})},"occurredAt":"${isoTime(row.occurredAt)}"` +
+    `,"onBehalfOfName":${str(row.onBehalfOfName)},"onBehalfOfUserId":${str(row.onBehalfOfUserId)},"orgId":${str(row.orgId)}` +
+    `,"outcome":${str(row.outcome)},"requestId":${str(row.requestId)},"targetId":${str(row.targetId)},"targetName":${str(row.targetName)}` +
+    `,"targetType":${str(row.targetType)},"userAgent":${str(row.userAgent)}}`
+  );
+}
+
 /** hash = SHA-256(previous hash, "\n", canonical JSON of the event's fields) in lower-case hex. */
 export function hashEvent(prevHash, row) {
-  const content = {
-    id: row.id,
-    occurredAt: new Date(row.occurredAt).toISOString(),
-    orgId: orNull(row.orgId),
-    chainSeq: Number(row.chainSeq),
-    actorType: row.actorType,
-    actorId: orNull(row.actorId),
-    actorName: orNull(row.actorName),
-    onBehalfOfUserId: orNull(row.onBehalfOfUserId),
-    onBehalfOfName: orNull(row.onBehalfOfName),
-    clientId: orNull(row.clientId),
-    grantId: orNull(row.grantId),
-    action: row.action,
-    targetType: orNull(row.targetType),
-    targetId: orNull(row.targetId),
-    targetName: orNull(row.targetName),
-    outcome: row.outcome,
-    ip: orNull(row.ip),
-    userAgent: orNull(row.userAgent),
-    requestId: orNull(row.requestId),
-    metadata: row.metadata ?? {},
-  };
-  return createHash("sha256").update(prevHash).update("\n").update(canonicalJson(content)).digest("hex");
+  return createHash("sha256").update(`${prevHash}\n${canonicalEvent(row)}`).digest("hex");
 }
 
 /** One line of the NDJSON export as the flat event the hash covers. */
@@ -186,7 +191,8 @@ export class ChainWalker {
     this.last = null;
   }
 
-  push(row) {
+  /** `intact`: whether the row's hash matches its content, when the caller already knows. */
+  push(row, intact = hashEvent(row.prevHash, row) === row.hash) {
     const seq = Number(row.chainSeq);
     if (seq < this.expectedSeq) {
       this.breaks.push(brk("duplicate_seq", seq, seq, `Event ${seq} appears more than once: one was inserted.`, row.id));
@@ -197,7 +203,6 @@ export class ChainWalker {
     } else if (row.prevHash !== this.prevHash) {
       this.breaks.push(brk("link_broken", seq, seq, `Event ${seq} does not link to event ${seq - 1}.`, row.id));
     }
-    const intact = hashEvent(row.prevHash, row) === row.hash;
     if (!intact) {
       this.breaks.push(brk("content_altered", seq, seq, `Event ${seq} was altered after it was written.`, row.id));
       this.alteredAt.add(seq);

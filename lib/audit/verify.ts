@@ -1,10 +1,11 @@
 import "server-only";
-import { and, asc, eq, gt, isNull } from "drizzle-orm";
-import { auditChainHeads, auditEvents, orgs } from "@/drizzle/schema";
+import { eq } from "drizzle-orm";
+import { auditChainHeads, orgs } from "@/drizzle/schema";
 import type { Executor } from "@/lib/db";
 import { loadCheckpoints } from "./checkpoint-load";
 import { PLATFORM_CHAIN } from "./record";
 import { getAuditSigner } from "./signing-key";
+import { checkedBatch, VERIFY_BATCH } from "./verify-batch";
 import {
   analyzeCheckpoints,
   type ChainBreak,
@@ -43,7 +44,6 @@ export interface VerifyOptions {
   checkpoints?: SignedCheckpoint[];
 }
 
-const BATCH = 5000;
 const holding = (cp: SignedCheckpoint | null | undefined): Holding | null => (cp ? { n: cp.n, seq: cp.seq, at: cp.at } : null);
 
 function keys(opts: VerifyOptions) {
@@ -61,18 +61,13 @@ export async function verifyChain(db: Executor, orgId: string | null, opts: Veri
   const cps = analyzeCheckpoints(chainKey, checkpoints, keys(opts));
   const start = cps.start ?? { seq: 0, hash: GENESIS_HASH };
   const walker = new ChainWalker(start, new Set(cps.valid.map((cp) => cp.seq)));
-  const orgFilter = orgId ? eq(auditEvents.orgId, orgId) : isNull(auditEvents.orgId);
-  let after = start.seq;
+  // Read the next batch while this one is hashed: the database and the hashing overlap.
+  let next = checkedBatch(db, orgId, start.seq);
   for (;;) {
-    const rows = await db
-      .select()
-      .from(auditEvents)
-      .where(and(orgFilter, gt(auditEvents.chainSeq, after)))
-      .orderBy(asc(auditEvents.chainSeq))
-      .limit(BATCH);
-    for (const row of rows) walker.push(row);
-    if (rows.length < BATCH) break;
-    after = Number(rows.at(-1)!.chainSeq);
+    const rows = await next;
+    if (rows.length === VERIFY_BATCH) next = checkedBatch(db, orgId, rows.at(-1)!.chainSeq);
+    for (const row of rows) walker.push(row, row.intact);
+    if (rows.length < VERIFY_BATCH) break;
   }
   const [headRow] = await db.select().from(auditChainHeads).where(eq(auditChainHeads.chainKey, chainKey));
   const head = headRow ? { seq: Number(headRow.lastSeq), hash: headRow.lastHash } : null;
