@@ -18,7 +18,6 @@ export function canonicalJson(value) {
 }
 
 const sha256 = (text) => createHash("sha256").update(text).digest("hex");
-const orNull = (v) => (v === undefined ? null : v);
 
 /** The event fields the hash covers, in canonical (sorted) key order. */
 export const HASHED_FIELDS = [
