@@ -121,18 +121,30 @@ export declare function judgeChain(args: {
 }): { breaks: ChainBreak[]; lastHolding: SignedCheckpoint | null };
 export declare function sortBreaks(breaks: ChainBreak[]): ChainBreak[];
 
-export interface OfflineReport {
+export interface ChainVerdict {
   chainKey: string;
   checked: number;
   ok: boolean;
+  /** Every break found, in chain order. */
   breaks: ChainBreak[];
+  firstBreak: ChainBreak | null;
   last: { seq: number; hash: string } | null;
+  /** Valid signed checkpoints of this chain. */
   checkpoints: number;
+  lastCheckpoint: Holding | null;
+  /** The newest checkpoint the events still agree with: everything up to it is as signed. */
   lastHolding: Holding | null;
 }
+export interface ChainInProgress {
+  cps: CheckpointAnalysis;
+  start: { seq: number; hash: string };
+  walker: ChainWalker;
+}
+export declare function startChain(chainKey: string, checkpoints: SignedCheckpoint[], keys: Map<string, KeyObject>): ChainInProgress;
+export declare function finishChain(chainKey: string, chain: ChainInProgress, head: { seq: number; hash: string } | null): ChainVerdict;
 export declare function verifyEvents(
   chainKey: string,
   events: ChainedEvent[],
   checkpoints: SignedCheckpoint[],
   keys: Map<string, KeyObject>,
-): OfflineReport;
+): ChainVerdict;

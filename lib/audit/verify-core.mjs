@@ -265,24 +265,38 @@ export function sortBreaks(breaks) {
   return breaks.sort((a, b) => a.seq - b.seq || a.reason.localeCompare(b.reason));
 }
 
-/**
- * Verify one chain held in memory (the offline verifier): its events (any order) against its
- * checkpoints. Without a signed retention checkpoint the chain must start at event 1.
- */
-export function verifyEvents(chainKey, events, checkpoints, keys) {
+const holding = (cp) => (cp ? { n: cp.n, seq: cp.seq, at: cp.at } : null);
+
+/** Begin verifying a chain: its checkpoints checked, and a walker starting where they say the chain starts. */
+export function startChain(chainKey, checkpoints, keys) {
   const cps = analyzeCheckpoints(chainKey, checkpoints, keys);
   const start = cps.start ?? { seq: 0, hash: GENESIS_HASH };
-  const walker = new ChainWalker(start, new Set(cps.valid.map((cp) => cp.seq)));
-  for (const e of [...events].sort((a, b) => a.chainSeq - b.chainSeq)) if (e.chainSeq > start.seq) walker.push(e);
-  const judged = judgeChain({ walker, checkpoints: cps.valid, head: null });
+  return { cps, start, walker: new ChainWalker(start, new Set(cps.valid.map((cp) => cp.seq))) };
+}
+
+/** Finish: hold the walked events against the checkpoints and the head (null when unknown), and report. */
+export function finishChain(chainKey, { cps, walker }, head) {
+  const judged = judgeChain({ walker, checkpoints: cps.valid, head });
   const breaks = sortBreaks([...cps.breaks, ...walker.breaks, ...judged.breaks]);
   return {
     chainKey,
     checked: walker.checked,
     ok: breaks.length === 0,
     breaks,
+    firstBreak: breaks[0] ?? null,
     last: walker.last,
     checkpoints: cps.valid.length,
-    lastHolding: judged.lastHolding ? { n: judged.lastHolding.n, seq: judged.lastHolding.seq, at: judged.lastHolding.at } : null,
+    lastCheckpoint: holding(cps.valid.at(-1)),
+    lastHolding: holding(judged.lastHolding),
   };
+}
+
+/**
+ * Verify one chain held in memory (the offline verifier): its events (any order) against its
+ * checkpoints. Without a signed retention checkpoint the chain must start at event 1.
+ */
+export function verifyEvents(chainKey, events, checkpoints, keys) {
+  const chain = startChain(chainKey, checkpoints, keys);
+  for (const e of [...events].sort((a, b) => a.chainSeq - b.chainSeq)) if (e.chainSeq > chain.start.seq) chain.walker.push(e);
+  return finishChain(chainKey, chain, null);
 }

@@ -6,33 +6,12 @@ import { loadCheckpoints } from "./checkpoint-load";
 import { PLATFORM_CHAIN } from "./record";
 import { getAuditSigner } from "./signing-key";
 import { checkedBatch, VERIFY_BATCH } from "./verify-batch";
-import {
-  analyzeCheckpoints,
-  type ChainBreak,
-  ChainWalker,
-  GENESIS_HASH,
-  type Holding,
-  judgeChain,
-  publicKeys,
-  type SignedCheckpoint,
-  sortBreaks,
-} from "./verify-core.mjs";
+import { type ChainVerdict, finishChain, publicKeys, type SignedCheckpoint, startChain } from "./verify-core.mjs";
 
 export type { ChainBreak } from "./verify-core.mjs";
 
-export interface ChainReport {
-  chainKey: string;
-  checked: number;
-  ok: boolean;
-  /** Every break found, in chain order. */
-  breaks: ChainBreak[];
-  firstBreak: ChainBreak | null;
+export interface ChainReport extends ChainVerdict {
   head: { seq: number; hash: string } | null;
-  /** Valid signed checkpoints of this chain. */
-  checkpoints: number;
-  lastCheckpoint: Holding | null;
-  /** The newest checkpoint the events still agree with: everything up to it is as signed. */
-  lastHolding: Holding | null;
 }
 
 export interface VerifyOptions {
@@ -43,8 +22,6 @@ export interface VerifyOptions {
   /** Checkpoints already loaded (verifyAllChains loads them once). */
   checkpoints?: SignedCheckpoint[];
 }
-
-const holding = (cp: SignedCheckpoint | null | undefined): Holding | null => (cp ? { n: cp.n, seq: cp.seq, at: cp.at } : null);
 
 function keys(opts: VerifyOptions) {
   return publicKeys([getAuditSigner().publicKey, ...(opts.publicKeys ?? [])]);
@@ -58,32 +35,18 @@ function keys(opts: VerifyOptions) {
 export async function verifyChain(db: Executor, orgId: string | null, opts: VerifyOptions = {}): Promise<ChainReport> {
   const chainKey = orgId ?? PLATFORM_CHAIN;
   const checkpoints = opts.checkpoints ?? (await loadCheckpoints(db, opts.checkpointDir ?? null, chainKey)).byChain.get(chainKey) ?? [];
-  const cps = analyzeCheckpoints(chainKey, checkpoints, keys(opts));
-  const start = cps.start ?? { seq: 0, hash: GENESIS_HASH };
-  const walker = new ChainWalker(start, new Set(cps.valid.map((cp) => cp.seq)));
+  const chain = startChain(chainKey, checkpoints, keys(opts));
   // Read the next batch while this one is hashed: the database and the hashing overlap.
-  let next = checkedBatch(db, orgId, start.seq);
+  let next = checkedBatch(db, orgId, chain.start.seq);
   for (;;) {
     const rows = await next;
     if (rows.length === VERIFY_BATCH) next = checkedBatch(db, orgId, rows.at(-1)!.chainSeq);
-    for (const row of rows) walker.push(row, row.intact);
+    for (const row of rows) chain.walker.push(row, row.intact);
     if (rows.length < VERIFY_BATCH) break;
   }
   const [headRow] = await db.select().from(auditChainHeads).where(eq(auditChainHeads.chainKey, chainKey));
   const head = headRow ? { seq: Number(headRow.lastSeq), hash: headRow.lastHash } : null;
-  const judged = judgeChain({ walker, checkpoints: cps.valid, head });
-  const breaks = sortBreaks([...cps.breaks, ...walker.breaks, ...judged.breaks]);
-  return {
-    chainKey,
-    checked: walker.checked,
-    ok: breaks.length === 0,
-    breaks,
-    firstBreak: breaks[0] ?? null,
-    head,
-    checkpoints: cps.valid.length,
-    lastCheckpoint: holding(cps.valid.at(-1)),
-    lastHolding: holding(judged.lastHolding),
-  };
+  return { ...finishChain(chainKey, chain, head), head };
 }
 
 export interface AuditVerification {
