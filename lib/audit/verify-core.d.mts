@@ -76,8 +76,7 @@ export type BreakReason =
   | "tail_truncated"
   | "checkpoint_mismatch"
   | "checkpoint_invalid"
-  | "checkpoint_chain_broken"
-  | "unchained_overdue";
+  | "checkpoint_chain_broken";
 
 export interface ChainBreak {
   reason: BreakReason;
