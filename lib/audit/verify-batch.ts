@@ -13,7 +13,7 @@ export interface CheckedRow {
   intact: boolean;
 }
 
-export const VERIFY_BATCH = 10_000;
+export const VERIFY_BATCH = 5000;
 
 // Postgres writes the event's canonical JSON around its metadata (keys in sorted order, strings
 // escaped by to_json exactly as JSON.stringify does), so only the metadata is encoded here.

@@ -62,10 +62,16 @@ export async function verifyAllChains(db: Executor, opts: VerifyOptions = {}): P
   const heads = await db.select({ chainKey: auditChainHeads.chainKey }).from(auditChainHeads);
   const orgIds = await db.select({ id: orgs.id }).from(orgs);
   const chainKeys = [...new Set([...heads.map((h) => h.chainKey), ...loaded.byChain.keys(), ...orgIds.map((o) => o.id)])].sort();
-  const chains: ChainReport[] = [];
-  for (const chainKey of chainKeys) {
-    const checkpoints = loaded.byChain.get(chainKey) ?? [];
-    chains.push(await verifyChain(db, chainKey === PLATFORM_CHAIN ? null : chainKey, { ...opts, checkpoints }));
-  }
+  // Two chains at a time: one is read by the database while the other is hashed here.
+  const chains: ChainReport[] = new Array(chainKeys.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < chainKeys.length; i = next++) {
+      const chainKey = chainKeys[i]!;
+      const checkpoints = loaded.byChain.get(chainKey) ?? [];
+      chains[i] = await verifyChain(db, chainKey === PLATFORM_CHAIN ? null : chainKey, { ...opts, checkpoints });
+    }
+  };
+  await Promise.all([worker(), worker()]);
   return { chains, unreadable: loaded.unreadable, ok: loaded.unreadable.length === 0 && chains.every((c) => c.ok) };
 }
