@@ -1,7 +1,7 @@
 import "server-only";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { asc } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { auditCheckpoints } from "@/drizzle/schema";
 import type { Executor } from "@/lib/db";
 import { parseCheckpoint, type SignedCheckpoint } from "./verify-core.mjs";
@@ -24,7 +24,11 @@ export async function loadCheckpoints(db: Executor, dir: string | null, chainKey
     if (chainKey && cp.chain !== chainKey) return;
     byChain.set(cp.chain, [...(byChain.get(cp.chain) ?? []), cp]);
   };
-  const rows = await db.select({ line: auditCheckpoints.line }).from(auditCheckpoints).orderBy(asc(auditCheckpoints.chainKey), asc(auditCheckpoints.n));
+  const rows = await db
+    .select({ line: auditCheckpoints.line })
+    .from(auditCheckpoints)
+    .where(chainKey ? eq(auditCheckpoints.chainKey, chainKey) : undefined)
+    .orderBy(asc(auditCheckpoints.chainKey), asc(auditCheckpoints.n));
   for (const r of rows) {
     const cp = parseCheckpoint(r.line);
     if (cp) add(cp);
