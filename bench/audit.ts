@@ -3,6 +3,8 @@
 // events with SQL (default 1,000,000 on a server, 200,000 on PGlite; 10,000,000 is the issue's
 // target: BENCH_AUDIT_ROWS=10000000), then prints, per filter: API p95 vs the bare indexed query
 // (first page and a deep page), export throughput vs COPY, and recordAudit vs a plain insert.
+// First, chain verification: BENCH_AUDIT_VERIFY_ROWS events (default 1M on a server) in real hash
+// chains verified with their checkpoints (goal < 60 s per 1M); BENCH_AUDIT_ONLY=verify stops there.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -21,6 +23,7 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { seedDemo } from "@/lib/seed/demo";
 import { createServerDatabase } from "@/test/server-database";
 import { createBenchOrgs, seedBenchEvents } from "./_audit-seed";
+import { benchVerify } from "./_audit-verify";
 
 const SERVER = process.env.DATABASE_URL;
 const ROWS = Number(process.env.BENCH_AUDIT_ROWS ?? (SERVER ? 1_000_000 : 200_000));
@@ -28,6 +31,7 @@ const ORGS = Number(process.env.BENCH_AUDIT_ORGS ?? 200);
 const RUNS = Number(process.env.BENCH_AUDIT_RUNS ?? 25);
 const DEEP = Number(process.env.BENCH_AUDIT_DEEP ?? 20_000);
 const PORT = Number(process.env.BENCH_AUDIT_PORT ?? 3196);
+const VERIFY_ROWS = Number(process.env.BENCH_AUDIT_VERIFY_ROWS ?? (SERVER ? 1_000_000 : 200_000));
 const root = path.resolve(__dirname, "..");
 
 type Rows = Record<string, unknown>[];
@@ -77,6 +81,8 @@ async function main() {
     await db.execute(sql`select audit_ensure_partitions(13, 3)`);
     await seedDemo(db);
     const [xcorp] = await db.select().from(orgs).where(eq(orgs.slug, "xcorp"));
+    await benchVerify(database, VERIFY_ROWS);
+    if (process.env.BENCH_AUDIT_ONLY === "verify") return;
     await createBenchOrgs(db, ORGS);
     const seedStart = performance.now();
     await seedBenchEvents(db, {

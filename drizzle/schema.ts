@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -297,6 +298,48 @@ export const auditChainAnchors = pgTable("audit_chain_anchors", {
   prevHash: text("prev_hash").notNull(),
   updatedAt: tz("updated_at").notNull().defaultNow(),
 });
+
+export const AUDIT_CHECKPOINT_KINDS = ["head", "retention"] as const;
+export type AuditCheckpointKind = (typeof AUDIT_CHECKPOINT_KINDS)[number];
+
+/**
+ * Signed checkpoints of a chain's head, or of where retention cut it; each chain's checkpoints form
+ * a chain of their own (`n`, and `prev` inside `line`). Append-only; `line` is what the sinks get.
+ */
+export const auditCheckpoints = pgTable(
+  "audit_checkpoints",
+  {
+    chainKey: text("chain_key").notNull(),
+    n: bigint("n", { mode: "number" }).notNull(),
+    kind: text("kind").$type<AuditCheckpointKind>().notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    hash: text("hash").notNull(),
+    /** SHA-256 of the signed payload: what the next checkpoint's `prev` names. */
+    id: text("id").notNull(),
+    signedAt: tz("signed_at").notNull(),
+    line: text("line").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chainKey, t.n] }), check("audit_checkpoints_kind_valid", sql`${t.kind} in ('head', 'retention')`)],
+);
+
+/** Checkpoints still to deliver to a sink outside the database; deleted once delivered. */
+export const auditCheckpointDeliveries = pgTable(
+  "audit_checkpoint_deliveries",
+  {
+    chainKey: text("chain_key").notNull(),
+    n: bigint("n", { mode: "number" }).notNull(),
+    /** `dir` or `url`. */
+    sink: text("sink").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: tz("next_attempt_at").notNull().defaultNow(),
+    lastError: text("last_error"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.chainKey, t.n, t.sink] }),
+    foreignKey({ name: "audit_checkpoint_deliveries_checkpoint_fk", columns: [t.chainKey, t.n], foreignColumns: [auditCheckpoints.chainKey, auditCheckpoints.n] }),
+    index("audit_checkpoint_deliveries_due_idx").on(t.sink, t.nextAttemptAt),
+  ],
+);
 
 // ─── Sign-in kit ────────────────────────────────────────────────────────────────────────────────
 

@@ -1,4 +1,6 @@
-import { readFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { expect, signedInContext, test } from "./fixtures";
 import { AuditPage } from "./pages/audit-page";
 
@@ -80,4 +82,30 @@ test.describe("audit log explorer", () => {
     await expect(otherPage.getByText("No events match this filter.")).toBeVisible();
     await other.close();
   });
+
+  test("an org owner verifies XCorp's chain in the console, then offline with the standalone verifier", async ({ browser }, testInfo) => {
+    const context = await signedInContext(browser, "owner@xcorp.example");
+    const page = await context.newPage();
+    await page.goto("/orgs/xcorp/audit");
+    const key = await (await page.request.get("/.well-known/gatehouse-audit-key")).json();
+    await expect(page.getByTestId("audit-public-key")).toHaveText(key.publicKey);
+    await page.getByRole("button", { name: "Verify chain" }).click();
+    await expect(page.getByTestId("verify-result")).toContainText("Chain intact");
+
+    // Checkpoints first, then the whole trail as NDJSON, and the pinned key: all a tenant needs.
+    const checkpoints = await page.request.get("/api/orgs/xcorp/audit/checkpoints");
+    expect(checkpoints.ok()).toBe(true);
+    const downloading = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export NDJSON" }).click();
+    const events = (await (await downloading).path())!;
+    const files = { cps: testInfo.outputPath("checkpoints.jsonl"), key: testInfo.outputPath("key.json") };
+    await writeFile(files.cps, await checkpoints.text());
+    await writeFile(files.key, JSON.stringify(key));
+    const script = path.resolve("scripts/verify-audit-export.mjs");
+    const out = execFileSync("node", [script, "--events", events, "--checkpoints", files.cps, "--key", files.key], { encoding: "utf8" });
+    expect(out).toContain("verified");
+    expect(out).toMatch(/last checkpoint that holds: #\d+/);
+    await context.close();
+  });
 });
+

@@ -19,7 +19,7 @@ test.describe("operating Gatehouse", () => {
     const database = await freshDatabase("pglite");
     try {
       const cases: [Record<string, string>, string[]][] = [
-        [{ APP_ENV: "production", APP_URL: "" }, ["AUTH_SECRET", "ENCRYPTION_KEY", "APP_URL"]],
+        [{ APP_ENV: "production", APP_URL: "" }, ["AUTH_SECRET", "ENCRYPTION_KEY", "APP_URL", "AUDIT_SIGNING_KEY"]],
         [{ ...PRODUCTION_SECRETS, ENCRYPTION_KEY: "not-hex" }, ["ENCRYPTION_KEY: must be 64 hex characters"]],
       ];
       for (const [env, names] of cases) {

@@ -1,9 +1,10 @@
 import "server-only";
+import { startAuditCheckpoints } from "@/lib/audit/checkpoint-job";
 import { startAuditMaintenance } from "@/lib/audit/maintenance-job";
 import { getDatabase } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv } from "@/lib/env";
-import { startMailWorker } from "@/lib/mail/deliver";
+import { startMailScrubber, startMailWorker } from "@/lib/mail/deliver";
 import { startOAuthCleanup } from "@/lib/oauth/cleanup";
 import { getActiveSigningKey } from "@/lib/oauth/keys";
 import { checkSecretsFingerprint } from "@/lib/platform/secrets-check";
@@ -20,7 +21,12 @@ import { issueSetupToken } from "@/lib/setup";
 export async function bootstrap(): Promise<void> {
   const env = getEnv();
   const database = getDatabase();
-  closeOnSignals(database.close);
+  // At SIGTERM/SIGINT: the shutdown hooks (a last audit checkpoint), then the database.
+  const shutdown: (() => Promise<void>)[] = [];
+  closeOnSignals(async () => {
+    for (const hook of shutdown) await hook().catch((err: unknown) => console.error("[gatehouse] shutdown step failed", err));
+    await database.close();
+  });
   const where = database.kind === "pglite" ? `embedded PGlite in ${env.DATA_DIR}` : "PostgreSQL (DATABASE_URL)";
   await migrateDatabase(database);
   console.log(`[gatehouse] database ready: ${where}`);
@@ -55,7 +61,11 @@ export async function bootstrap(): Promise<void> {
   if (env.SMTP_URL) {
     await startMailWorker(database.db, env.SMTP_URL, env.MAIL_FROM);
     console.log("[gatehouse] mail delivery over SMTP started");
+  } else {
+    startMailScrubber(database.db);
   }
+  // Signed audit checkpoints: on a schedule, on demand, and a last one at shutdown (before the database closes).
+  shutdown.push(startAuditCheckpoints(database));
 }
 
 /**

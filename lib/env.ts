@@ -76,6 +76,14 @@ const schema = z.object({
   SIGN_UPS_PER_IP: int(10),
   MAILS_PER_ADDRESS: int(3),
   MAILS_PER_IP: int(20),
+  /** Signed audit checkpoints: Ed25519 seed (dev: generated into DATA_DIR), sinks, schedule (0: off). */
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters (an Ed25519 seed: openssl rand -hex 32)")
+    .optional(),
+  AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_URL: z.url().optional(),
+  AUDIT_CHECKPOINT_INTERVAL_MINUTES: int(60, 0),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "AUTH_SECRET" | "ENCRYPTION_KEY" | "DEV_MAILBOX" | "SEED_DEMO"> & {
@@ -109,6 +117,7 @@ export function getEnv(): Env {
       !AUTH_SECRET && "AUTH_SECRET (openssl rand -base64 48)",
       !ENCRYPTION_KEY && "ENCRYPTION_KEY (openssl rand -hex 32)",
       !e.APP_URL && "APP_URL (the public origin, e.g. https://id.example.com)",
+      !e.AUDIT_SIGNING_KEY && "AUDIT_SIGNING_KEY (openssl rand -hex 32; keep it outside the database)",
     ].filter(Boolean);
     if (missing.length) {
       throw new Error(`APP_ENV=production requires:\n  ${missing.join("\n  ")}`);

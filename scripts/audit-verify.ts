@@ -1,21 +1,24 @@
-// npm run audit:verify: walk every org's audit hash chain and report the first broken link.
-import { getDatabase } from "../lib/db";
+// npm run audit:verify [-- --json] [--checkpoints DIR] [--key PUBLIC_KEY]… — verify every audit chain:
+// each event against its hash and links, and each chain against its signed checkpoints (from the
+// database and the sink directory). Reports every break; exits 1 if any.
+import { parseArgs } from "node:util";
+import { checkpointDir } from "../lib/audit/checkpoint-job";
+import { formatVerification } from "../lib/audit/verify-text";
 import { verifyAllChains } from "../lib/audit/verify";
+import { getDatabase } from "../lib/db";
 
 async function main() {
+  const { values } = parseArgs({
+    options: { json: { type: "boolean" }, checkpoints: { type: "string" }, key: { type: "string", multiple: true } },
+  });
   const database = getDatabase();
-  const reports = await verifyAllChains(database.db);
-  let broken = 0;
-  for (const r of reports) {
-    if (r.ok) console.log(`ok      ${r.chainKey}  ${r.checked} events`);
-    else {
-      broken++;
-      console.log(`BROKEN  ${r.chainKey}  at event ${r.firstBreak!.seq}: ${r.firstBreak!.message}`);
-    }
+  try {
+    const result = await verifyAllChains(database.db, { checkpointDir: values.checkpoints ?? checkpointDir(), publicKeys: values.key });
+    console.log(values.json ? JSON.stringify(result, null, 2) : formatVerification(result));
+    process.exitCode = result.ok ? 0 : 1;
+  } finally {
+    await database.close();
   }
-  console.log(`${reports.length} chains, ${broken} broken`);
-  await database.close();
-  process.exit(broken ? 1 : 0);
 }
 
 main().catch((err) => {

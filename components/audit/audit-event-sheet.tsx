@@ -34,7 +34,7 @@ function ChainStatus({ api, event }: { api: AuditApi; event: AuditEventDto }) {
       <Badge variant={ok ? "success" : "destructive"}>{ok ? "Intact" : "Broken"}</Badge>
       <span className="text-xs text-muted-foreground">
         #{c.seq} · content {c.contentIntact ? "matches its hash" : "altered"} · link to previous {c.linkedToPrevious ? "ok" : "broken"} ·{" "}
-        {c.linkedFromNext === null ? "newest event" : c.linkedFromNext ? "next event links back" : "next event does not link back"}
+        {c.newest ? "newest event" : c.nextMissing ? "next event missing" : c.linkedFromNext ? "next event links back" : "next event does not link back"}
       </span>
     </span>
   );

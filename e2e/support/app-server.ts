@@ -55,16 +55,20 @@ export async function startAppServer(port: number, env: Record<string, string>, 
   throw new Error(`server on ${port} did not become healthy:\n${out}`);
 }
 
-/** A fresh, empty database for one server: a new database on DATABASE_URL's server, or a PGlite folder. */
+/**
+ * A fresh, empty install for one server: a data folder (PGlite's database, generated secrets, audit
+ * checkpoints) and, for "postgres", a new database on DATABASE_URL's server.
+ */
 export async function freshDatabase(kind: "postgres" | "pglite"): Promise<{ env: Record<string, string>; url?: string; drop(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gatehouse-prod-"));
+  const removeDir = async () => rmSync(dir, { recursive: true, force: true });
   if (kind === "postgres") {
     const serverUrl = process.env.DATABASE_URL;
     if (!serverUrl) throw new Error("DATABASE_URL is not set");
     const db = await createServerDatabase(serverUrl, "gh_e2e_prod");
-    return { env: { DATABASE_URL: db.url }, url: db.url, drop: db.drop };
+    return { env: { DATABASE_URL: db.url, DATA_DIR: dir }, url: db.url, drop: () => db.drop().then(removeDir) };
   }
-  const dir = mkdtempSync(path.join(os.tmpdir(), "gatehouse-prod-"));
-  return { env: { DATA_DIR: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  return { env: { DATA_DIR: dir }, drop: removeDir };
 }
 
 /** The database kinds this run can test: PGlite always, the server when DATABASE_URL is set. */
@@ -77,4 +81,5 @@ export const PRODUCTION_SECRETS = {
   APP_ENV: "production",
   AUTH_SECRET: "e2e-production-auth-secret-0123456789-abcdefghij",
   ENCRYPTION_KEY: "ab".repeat(32),
+  AUDIT_SIGNING_KEY: "ef".repeat(32),
 };

@@ -1,6 +1,7 @@
 import "server-only";
 import { type Db, getDb } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/request-context";
+import { checkpointDir } from "./checkpoint-job";
 import { type ExportFormat, exportAuditEvents } from "./export";
 import type { AuditFilter } from "./filter";
 import type { AuditFilterParams } from "./filter-params";
@@ -40,7 +41,7 @@ export async function auditedExport(
 
 /** Verify an org's chain and record that it was verified, with the result. */
 export async function auditedVerify(args: Who & { orgId: string }, db: Db = getDb()): Promise<ChainReport> {
-  const report = await verifyChain(db, args.orgId);
+  const report = await verifyChain(db, args.orgId, { checkpointDir: checkpointDir() });
   await db.transaction((tx) =>
     recordAudit(tx, {
       orgId: args.eventOrgId,
@@ -49,7 +50,7 @@ export async function auditedVerify(args: Who & { orgId: string }, db: Db = getD
       outcome: report.ok ? "success" : "failure",
       context: args.context,
       target: { type: "org", id: args.orgId },
-      metadata: { ...args.metadata, checked: report.checked, ok: report.ok, firstBreak: report.firstBreak },
+      metadata: { ...args.metadata, checked: report.checked, ok: report.ok, breaks: report.breaks.length, firstBreak: report.firstBreak, lastHolding: report.lastHolding },
     }),
   );
   return report;

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, between, eq } from "drizzle-orm";
-import { auditChainAnchors, auditEvents } from "@/drizzle/schema";
+import { auditChainAnchors, auditChainHeads, auditEvents } from "@/drizzle/schema";
 import { type Executor, getDb } from "@/lib/db";
 import { GENESIS_HASH, hashEvent } from "./hash";
 
@@ -10,11 +10,15 @@ export interface EventChainStatus {
   contentIntact: boolean;
   /** The previous event exists and links (or this is the first event). */
   linkedToPrevious: boolean;
-  /** The next event links back to this one; null when this is the newest event. */
+  /** The next event links back to this one; null only when this event is the chain's head. */
   linkedFromNext: boolean | null;
+  /** This event is the chain's recorded head (its newest event). */
+  newest: boolean;
+  /** The chain goes on after this event, but the next event is not there. */
+  nextMissing: boolean;
 }
 
-/** Check one event's place in its org's chain: its own hash and its links both ways. */
+/** Check one event's place in its org's chain: its own hash, its links both ways, and the head. */
 export async function eventChainStatus(orgId: string, seq: number, db: Executor = getDb()): Promise<EventChainStatus | null> {
   const rows = await db
     .select()
@@ -25,12 +29,19 @@ export async function eventChainStatus(orgId: string, seq: number, db: Executor 
   if (!self) return null;
   const prev = rows.find((r) => Number(r.chainSeq) === seq - 1);
   const next = rows.find((r) => Number(r.chainSeq) === seq + 1);
-  const [anchor] = prev ? [] : await db.select().from(auditChainAnchors).where(eq(auditChainAnchors.chainKey, orgId));
+  const [[head], [anchor]] = await Promise.all([
+    db.select({ lastSeq: auditChainHeads.lastSeq, lastHash: auditChainHeads.lastHash }).from(auditChainHeads).where(eq(auditChainHeads.chainKey, orgId)),
+    prev ? [] : db.select().from(auditChainAnchors).where(eq(auditChainAnchors.chainKey, orgId)),
+  ]);
   const anchored = anchor && Number(anchor.firstSeq) === seq ? anchor.prevHash === self.prevHash : null;
+  // Newest only when the head says so: the event before a deleted one is not the newest.
+  const newest = !!head && Number(head.lastSeq) === seq && head.lastHash === self.hash;
   return {
     seq,
     contentIntact: hashEvent(self.prevHash, self) === self.hash,
     linkedToPrevious: anchored ?? (seq === 1 ? self.prevHash === GENESIS_HASH : !!prev && prev.hash === self.prevHash),
-    linkedFromNext: next ? next.prevHash === self.hash : null,
+    linkedFromNext: next ? next.prevHash === self.hash : newest ? null : false,
+    newest,
+    nextMissing: !next && !newest,
   };
 }

@@ -142,8 +142,8 @@ describe("eventChainStatus", () => {
   it("reports an altered event and the broken link of the next one, at the right place", async () => {
     const org = await seedOrg("chain-status", 5);
     const { db } = getDb();
-    expect(await eventChainStatus(org.id, 3, db)).toEqual({ seq: 3, contentIntact: true, linkedToPrevious: true, linkedFromNext: true });
-    expect(await eventChainStatus(org.id, 5, db)).toMatchObject({ linkedFromNext: null });
+    expect(await eventChainStatus(org.id, 3, db)).toEqual({ seq: 3, contentIntact: true, linkedToPrevious: true, linkedFromNext: true, newest: false, nextMissing: false });
+    expect(await eventChainStatus(org.id, 5, db)).toMatchObject({ linkedFromNext: null, newest: true });
     await db.execute(sql`alter table audit_events disable trigger audit_events_append_only`);
     await db.execute(sql`update audit_events set actor_name = 'Mallory' where org_id = ${org.id} and chain_seq = 3`);
     await db.execute(sql`delete from audit_events where org_id = ${org.id} and chain_seq = 1`);

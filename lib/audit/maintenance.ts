@@ -2,6 +2,8 @@ import "server-only";
 import { asc, eq, type SQL, sql } from "drizzle-orm";
 import { auditChainAnchors, auditEvents, orgs } from "@/drizzle/schema";
 import type { Database, Db, Tx } from "@/lib/db";
+import { checkpointSettings } from "./checkpoint-job";
+import { appendCheckpoints, type CheckpointContext } from "./checkpoint-store";
 import { PLATFORM_CHAIN, recordAudit } from "./record";
 
 export interface MaintenanceOptions {
@@ -10,6 +12,8 @@ export interface MaintenanceOptions {
   monthsAhead?: number;
   /** Retention of platform-level events (org_id null), in days. */
   platformRetentionDays: number;
+  /** Signer and sinks of the retention checkpoints (default: from the environment). */
+  checkpoints?: CheckpointContext;
 }
 
 export interface PartitionDecision {
@@ -69,11 +73,24 @@ async function decide(db: Db, part: { name: string; from: Date; to: Date }, now:
   return null;
 }
 
-/** Drop one partition, re-anchor the chains that lost their oldest events, and record it. */
-async function dropPartition(db: Db, part: { name: string; from: Date; to: Date }): Promise<void> {
+/**
+ * Drop one partition, re-anchor the chains that lost their oldest events, and record it. First, in
+ * the same transaction, a signed retention checkpoint of each chain's last dropped event: so a
+ * drop by retention is told apart from a partition removed behind the app's back.
+ */
+async function dropPartition(db: Db, part: { name: string; from: Date; to: Date }, checkpoints: CheckpointContext): Promise<void> {
   await db.transaction(async (tx) => {
     const ident = sql.identifier(part.name);
-    const chains = await rows<{ org_id: string | null; n: number }>(tx, sql`select org_id, count(*)::int as n from ${ident} group by org_id`);
+    const chains = await rows<{ org_id: string | null; n: number; seq: string | number; hash: string }>(
+      tx,
+      sql`select distinct on (org_id) org_id, count(*) over (partition by org_id)::int as n, chain_seq as seq, hash
+          from ${ident} order by org_id, chain_seq desc`,
+    );
+    await appendCheckpoints(
+      tx,
+      chains.map((c) => ({ chainKey: c.org_id ?? PLATFORM_CHAIN, kind: "retention" as const, seq: Number(c.seq), hash: c.hash })),
+      checkpoints,
+    );
     await tx.execute(sql`drop table ${ident}`);
     const anchors: { chainKey: string; firstSeq: number; removed: number }[] = [];
     for (const c of chains) {
@@ -125,7 +142,7 @@ export async function runAuditMaintenance(database: Database, opts: MaintenanceO
       for (const part of await listMonthlyPartitions(db)) {
         if (part.to.getTime() > horizon) break;
         const keptBecause = await decide(db, part, now, opts.platformRetentionDays);
-        if (!keptBecause) await dropPartition(db, part);
+        if (!keptBecause) await dropPartition(db, part, opts.checkpoints ?? checkpointSettings().context);
         decisions.push({ partition: part.name, from: part.from.toISOString(), to: part.to.toISOString(), dropped: !keptBecause, ...(keptBecause ? { keptBecause } : {}) });
         // Oldest first, and stop at the first month kept: dropping a later one would cut a hole in
         // the middle of the chains that the kept month still holds.

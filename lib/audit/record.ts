@@ -55,11 +55,12 @@ export async function recordAudit(tx: Tx, input: AuditEventInput): Promise<{ id:
   );
   if (!head) throw new Error("audit chain head not returned");
 
+  // Strictly after the previous event of the chain (timestamps are stored to the millisecond),
+  // so time order and chain order agree within an org even for events in the same millisecond.
+  const occurredAt = input.occurredAt ?? new Date(Math.max(Date.now(), new Date(head.prev_at).getTime() + 1));
   const row: HashedFields = {
     id: randomUUID(),
-    // Strictly after the previous event of the chain (timestamps are stored to the millisecond),
-    // so time order and chain order agree within an org even for events in the same millisecond.
-    occurredAt: input.occurredAt ?? new Date(Math.max(Date.now(), new Date(head.prev_at).getTime() + 1)),
+    occurredAt,
     orgId: input.orgId,
     chainSeq: Number(head.seq),
     actorType: input.actor.type,
@@ -82,7 +83,7 @@ export async function recordAudit(tx: Tx, input: AuditEventInput): Promise<{ id:
   const hash = hashEvent(head.prev_hash, row);
   // The event and the head's new hash in one statement: a hot path (every mutation writes one),
   // so hand-written SQL rather than the query builder, and one round trip fewer.
-  const at = row.occurredAt.toISOString();
+  const at = occurredAt.toISOString();
   await preparedRows(
     tx,
     "gh_audit_append",

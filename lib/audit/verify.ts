@@ -1,87 +1,77 @@
 import "server-only";
-import { and, asc, eq, gt, isNull } from "drizzle-orm";
-import { auditChainAnchors, auditChainHeads, auditEvents } from "@/drizzle/schema";
+import { eq } from "drizzle-orm";
+import { auditChainHeads, orgs } from "@/drizzle/schema";
 import type { Executor } from "@/lib/db";
-import { GENESIS_HASH, hashEvent } from "./hash";
+import { loadCheckpoints } from "./checkpoint-load";
 import { PLATFORM_CHAIN } from "./record";
+import { getAuditSigner } from "./signing-key";
+import { checkedBatch, VERIFY_BATCH } from "./verify-batch";
+import { type ChainVerdict, finishChain, publicKeys, type SignedCheckpoint, startChain } from "./verify-core.mjs";
 
-export interface ChainBreak {
-  /** The sequence number where the chain first goes wrong. */
-  seq: number;
-  /** The event at that place, when there is one. */
-  eventId: string | null;
-  reason: "content_altered" | "link_broken" | "rows_missing" | "tail_missing";
-  message: string;
+export type { ChainBreak } from "./verify-core.mjs";
+
+export interface ChainReport extends ChainVerdict {
+  head: { seq: number; hash: string } | null;
 }
 
-export interface ChainReport {
-  chainKey: string;
-  checked: number;
-  ok: boolean;
-  firstBreak: ChainBreak | null;
+export interface VerifyOptions {
+  /** Sink directory to read checkpoints from, besides the database; null: the database only. */
+  checkpointDir?: string | null;
+  /** Extra public keys (base64url) that checkpoints may be signed with, e.g. before a rotation. */
+  publicKeys?: string[];
+  /** Checkpoints already loaded (verifyAllChains loads them once). */
+  checkpoints?: SignedCheckpoint[];
 }
 
-const BATCH = 2000;
+function keys(opts: VerifyOptions) {
+  return publicKeys([getAuditSigner().publicKey, ...(opts.publicKeys ?? [])]);
+}
 
-/** Walk one org's chain (null: the platform chain) in order, from genesis or its retention anchor, and report the first broken link. */
-export async function verifyChain(db: Executor, orgId: string | null): Promise<ChainReport> {
+/**
+ * Verify one chain (null: the platform chain): every event against its hash and links, from genesis
+ * or the latest signed retention checkpoint, and the chain against its signed checkpoints and head.
+ * Reports every break, not only the first.
+ */
+export async function verifyChain(db: Executor, orgId: string | null, opts: VerifyOptions = {}): Promise<ChainReport> {
   const chainKey = orgId ?? PLATFORM_CHAIN;
-  const orgFilter = orgId ? eq(auditEvents.orgId, orgId) : isNull(auditEvents.orgId);
-  // After retention dropped old partitions, the chain starts at its anchor instead of genesis.
-  const [anchor] = await db.select().from(auditChainAnchors).where(eq(auditChainAnchors.chainKey, chainKey));
-  let prevHash = anchor?.prevHash ?? GENESIS_HASH;
-  let expectedSeq = anchor ? Number(anchor.firstSeq) : 1;
-  let checked = 0;
-  const report = (firstBreak: ChainBreak | null): ChainReport => ({ chainKey, checked, ok: !firstBreak, firstBreak });
-
+  const checkpoints = opts.checkpoints ?? (await loadCheckpoints(db, opts.checkpointDir ?? null, chainKey)).byChain.get(chainKey) ?? [];
+  const chain = startChain(chainKey, checkpoints, keys(opts));
+  // Read the next batch while this one is hashed: the database and the hashing overlap.
+  let next = checkedBatch(db, orgId, chain.start.seq);
   for (;;) {
-    const rows = await db
-      .select()
-      .from(auditEvents)
-      .where(and(orgFilter, gt(auditEvents.chainSeq, expectedSeq - 1)))
-      .orderBy(asc(auditEvents.chainSeq))
-      .limit(BATCH);
-    for (const row of rows) {
-      const seq = Number(row.chainSeq);
-      if (seq !== expectedSeq) {
-        return report({
-          seq: expectedSeq,
-          eventId: null,
-          reason: "rows_missing",
-          message: `Events ${expectedSeq}${seq - 1 > expectedSeq ? `–${seq - 1}` : ""} are missing (next present: ${seq}).`,
-        });
-      }
-      if (row.prevHash !== prevHash) {
-        return report({ seq, eventId: row.id, reason: "link_broken", message: `Event ${seq} does not link to event ${seq - 1}.` });
-      }
-      if (hashEvent(prevHash, row) !== row.hash) {
-        return report({ seq, eventId: row.id, reason: "content_altered", message: `Event ${seq} was altered after it was written.` });
-      }
-      prevHash = row.hash;
-      expectedSeq = seq + 1;
-      checked++;
-    }
-    if (rows.length < BATCH) break;
+    const rows = await next;
+    if (rows.length === VERIFY_BATCH) next = checkedBatch(db, orgId, rows.at(-1)!.chainSeq);
+    for (const row of rows) chain.walker.push(row, row.intact);
+    if (rows.length < VERIFY_BATCH) break;
   }
-
-  const [head] = await db.select().from(auditChainHeads).where(eq(auditChainHeads.chainKey, chainKey));
-  if (head && (Number(head.lastSeq) !== expectedSeq - 1 || head.lastHash !== prevHash)) {
-    return report({
-      seq: expectedSeq,
-      eventId: null,
-      reason: "tail_missing",
-      message: `The chain ends at event ${expectedSeq - 1}, but ${head.lastSeq} were written.`,
-    });
-  }
-  return report(null);
+  const [headRow] = await db.select().from(auditChainHeads).where(eq(auditChainHeads.chainKey, chainKey));
+  const head = headRow ? { seq: Number(headRow.lastSeq), hash: headRow.lastHash } : null;
+  return { ...finishChain(chainKey, chain, head), head };
 }
 
-/** Verify every chain that has a head. */
-export async function verifyAllChains(db: Executor): Promise<ChainReport[]> {
-  const heads = await db.select({ chainKey: auditChainHeads.chainKey }).from(auditChainHeads).orderBy(auditChainHeads.chainKey);
-  const reports: ChainReport[] = [];
-  for (const { chainKey } of heads) {
-    reports.push(await verifyChain(db, chainKey === PLATFORM_CHAIN ? null : chainKey));
-  }
-  return reports;
+export interface AuditVerification {
+  chains: ChainReport[];
+  /** Lines of the checkpoint files that are not checkpoints (`file:line`): a file was tampered with. */
+  unreadable: string[];
+  ok: boolean;
+}
+
+/** Verify every org's chain and the platform chain, and any chain known only from a head or a checkpoint. */
+export async function verifyAllChains(db: Executor, opts: VerifyOptions = {}): Promise<AuditVerification> {
+  const loaded = await loadCheckpoints(db, opts.checkpointDir ?? null);
+  const heads = await db.select({ chainKey: auditChainHeads.chainKey }).from(auditChainHeads);
+  const orgIds = await db.select({ id: orgs.id }).from(orgs);
+  const chainKeys = [...new Set([...heads.map((h) => h.chainKey), ...loaded.byChain.keys(), ...orgIds.map((o) => o.id)])].sort();
+  // Two chains at a time: one is read by the database while the other is hashed here.
+  const chains: ChainReport[] = new Array(chainKeys.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < chainKeys.length; i = next++) {
+      const chainKey = chainKeys[i]!;
+      const checkpoints = loaded.byChain.get(chainKey) ?? [];
+      chains[i] = await verifyChain(db, chainKey === PLATFORM_CHAIN ? null : chainKey, { ...opts, checkpoints });
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return { chains, unreadable: loaded.unreadable, ok: loaded.unreadable.length === 0 && chains.every((c) => c.ok) };
 }

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, invitations, mailOutbox, users } from "@/drizzle/schema";
 import { sha256 } from "@/lib/crypto";
 import { systemContext } from "@/lib/http/request-context";
+import { openMailBody } from "@/lib/mail/body";
 import { findMembershipBySlug, type MembershipDto } from "@/lib/orgs/queries";
 import { seedDemo } from "@/lib/seed/demo";
 import { useTestDatabase } from "@/test/db";
@@ -33,7 +34,8 @@ describe("createInvitation", () => {
     expect(JSON.stringify(row)).not.toContain(token);
     const mails = await db.select().from(mailOutbox).where(eq(mailOutbox.to, "new.person@example.com"));
     expect(mails).toHaveLength(1);
-    expect(mails[0]!.text).toContain(url);
+    expect(mails[0]!.text).not.toContain(url); // sealed at rest
+    expect(openMailBody(mails[0]!.text)).toContain(url);
     const events = await db.select().from(auditEvents).where(and(eq(auditEvents.action, "invitation.created"), eq(auditEvents.targetId, invitation.id)));
     expect(events).toHaveLength(1);
     expect(events[0]!.metadata).toMatchObject({ role: "Member" });

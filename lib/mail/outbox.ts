@@ -2,6 +2,7 @@ import "server-only";
 import { desc, eq } from "drizzle-orm";
 import { mailOutbox } from "@/drizzle/schema";
 import { type Executor, getDb, type Tx } from "@/lib/db";
+import { openMailBody, sealMailBody } from "./body";
 
 export interface OutgoingMail {
   to: string;
@@ -13,11 +14,20 @@ export interface OutgoingMail {
   orgId?: string | null;
 }
 
-/** Queue a mail in the caller's transaction: it is sent only if the change commits. */
+/**
+ * Queue a mail in the caller's transaction: it is sent only if the change commits. Bodies carry
+ * one-time links, so they are stored encrypted, and scrubbed once delivered or expired.
+ */
 export async function enqueueMail(tx: Tx, mail: OutgoingMail): Promise<string> {
   const [row] = await tx
     .insert(mailOutbox)
-    .values({ ...mail, to: mail.to.trim().toLowerCase(), html: mail.html ?? null, orgId: mail.orgId ?? null })
+    .values({
+      ...mail,
+      to: mail.to.trim().toLowerCase(),
+      text: sealMailBody(mail.text),
+      html: mail.html ? sealMailBody(mail.html) : null,
+      orgId: mail.orgId ?? null,
+    })
     .returning({ id: mailOutbox.id });
   return row!.id;
 }
@@ -26,6 +36,7 @@ export interface MailboxEntry {
   id: string;
   to: string;
   subject: string;
+  /** The body, decrypted; empty once scrubbed after delivery or expiry. */
   text: string;
   template: string;
   status: string;
@@ -34,7 +45,7 @@ export interface MailboxEntry {
 
 /** The newest mail, optionally to one address: for the development mailbox only. */
 export async function listMailbox(opts: { to?: string; limit?: number } = {}, db: Executor = getDb()): Promise<MailboxEntry[]> {
-  return db
+  const rows = await db
     .select({
       id: mailOutbox.id,
       to: mailOutbox.to,
@@ -48,4 +59,5 @@ export async function listMailbox(opts: { to?: string; limit?: number } = {}, db
     .where(opts.to ? eq(mailOutbox.to, opts.to.trim().toLowerCase()) : undefined)
     .orderBy(desc(mailOutbox.createdAt))
     .limit(Math.min(opts.limit ?? 50, 200));
+  return rows.map((r) => ({ ...r, text: openMailBody(r.text) }));
 }

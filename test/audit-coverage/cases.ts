@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { desc } from "drizzle-orm";
 import { invitations, mailOutbox, memberships, orgs, platformSettings, roleMappingPermissions, roleMappings, roles, users } from "@/drizzle/schema";
+import { openMailBody } from "@/lib/mail/body";
 import { currentCode, startEnrollment, consumeTotp } from "@/lib/mfa/totp";
 import { createApiKey } from "@/lib/api-keys";
 import { getDb } from "@/lib/db";
@@ -203,6 +204,13 @@ export const COVERAGE_CASES: Record<string, CoverageCase | PendingCase> = {
     },
     run: async ({ entry, call, state }) => {
       await ok(call(entry, "/api/audit/verify", { method: "POST", headers: { "x-audit-access": state.token! } }));
+    },
+  },
+  "app/api/audit/checkpoints/route.ts POST": {
+    action: "audit.checkpoint_signed",
+    run: async ({ entry, as, call }) => {
+      await as("admin@gatehouse.example");
+      await ok(call(entry, "/api/audit/checkpoints", { method: "POST" }));
     },
   },
   ...CONSOLE_CASES(),
@@ -435,7 +443,7 @@ async function mailedToken(to: string, template: string): Promise<string> {
     .where(and(eq(mailOutbox.to, to), eq(mailOutbox.template, template)))
     .orderBy(desc(mailOutbox.createdAt))
     .limit(1);
-  const match = mail?.text.match(/\/(?:confirm-email|reset-password|magic|invite)\/([\w-]+)/);
+  const match = (mail && openMailBody(mail.text))?.match(/\/(?:confirm-email|reset-password|magic|invite)\/([\w-]+)/);
   if (!match) throw new Error(`no ${template} mail to ${to}`);
   return match[1]!;
 }

@@ -9,6 +9,8 @@ export interface EventChainStatusDto {
   contentIntact: boolean;
   linkedToPrevious: boolean;
   linkedFromNext: boolean | null;
+  newest: boolean;
+  nextMissing: boolean;
 }
 
 /** Whether one event is intact and linked in its org's chain. */

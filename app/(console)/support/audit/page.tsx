@@ -2,7 +2,9 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { AuditExplorer } from "@/components/audit/audit-explorer";
+import { AuditIntegrityCard } from "@/components/audit/audit-integrity-card";
 import { Skeleton } from "@/components/ui/skeleton";
+import { auditPublicKeyDocument } from "@/lib/audit/public-key";
 import { requirePlatformStaff } from "@/lib/auth/guards";
 import { listAllOrgs } from "@/lib/orgs/list-all";
 import { ConsoleFrame } from "../../console-frame";
@@ -26,6 +28,7 @@ async function SupportAudit() {
       <div className="grid gap-6">
         <h1 className="text-2xl font-semibold">Audit log across organizations</h1>
         <AuditExplorer mode="support" orgs={orgs} />
+        <AuditIntegrityCard auditKey={auditPublicKeyDocument()} canSign={user.platformRole === "admin"} />
       </div>
     </ConsoleFrame>
   );

@@ -42,7 +42,7 @@ async function Messages({ searchParams }: { searchParams: Promise<{ to?: string 
               </CardDescription>
             </CardHeader>
             <CardContent>
-              <pre className="whitespace-pre-wrap break-words font-mono text-sm">{m.text}</pre>
+              <pre className="whitespace-pre-wrap break-words font-mono text-sm">{m.text || "(body removed after delivery or expiry)"}</pre>
             </CardContent>
           </Card>
         </li>

@@ -2,7 +2,9 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { AuditExplorer } from "@/components/audit/audit-explorer";
+import { AuditIntegrityCard } from "@/components/audit/audit-integrity-card";
 import { Skeleton } from "@/components/ui/skeleton";
+import { auditPublicKeyDocument } from "@/lib/audit/public-key";
 import { requireOrgMember } from "@/lib/auth/guards";
 import { ConsoleFrame } from "../../../console-frame";
 
@@ -25,6 +27,7 @@ async function OrgAudit({ params }: { params: Promise<{ slug: string }> }) {
       <div className="grid gap-6">
         <h1 className="text-2xl font-semibold">Audit log</h1>
         <AuditExplorer mode="tenant" orgSlug={org.slug} />
+        <AuditIntegrityCard auditKey={auditPublicKeyDocument()} orgSlug={org.slug} />
       </div>
     </ConsoleFrame>
   );
