@@ -32,7 +32,7 @@ async function main() {
   }
   try {
     const result = await createOrPromoteAdmin({ email: values.email, name: values.name }, systemContext());
-    console.log(`${values.email} is ${result.created ? "now a new" : "now a"} platform admin.`);
+    console.log(`${values.email.trim().toLowerCase()} is now a platform admin (${result.created ? "new account" : "existing account promoted"}).`);
     console.log(`Set the password with this single-use link (valid 30 minutes):\n  ${env.APP_URL}/reset-password/${result.token}`);
     return 0;
   } finally {
