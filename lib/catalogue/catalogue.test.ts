@@ -107,6 +107,7 @@ describe("the catalogue on a fresh install (no demo)", () => {
   it("the demo seed refuses to run in production, whatever SEED_DEMO says", async () => {
     process.env.APP_ENV = "production";
     process.env.APP_URL = "https://id.example.com";
+    process.env.AUDIT_SIGNING_KEY = "ef".repeat(32);
     process.env.SEED_DEMO = "true";
     resetEnvForTests();
     try {
@@ -114,6 +115,7 @@ describe("the catalogue on a fresh install (no demo)", () => {
       expect(await getDb().db.select().from(roleMappings).where(eq(roleMappings.name, "Enterprise"))).toHaveLength(0);
     } finally {
       delete process.env.APP_URL;
+      delete process.env.AUDIT_SIGNING_KEY;
       delete process.env.SEED_DEMO;
     }
   });

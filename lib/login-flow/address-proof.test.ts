@@ -2,6 +2,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { loginFlows, mailOutbox, mfaTotp, users } from "@/drizzle/schema";
 import { getDb } from "@/lib/db";
+import { openMailBody } from "@/lib/mail/body";
 import { browserHeadersMock, inBrowser, type Jar, newJar } from "@/test/browser-jar";
 import { useTestDatabase } from "@/test/db";
 import { ctx, outcome } from "@/test/sign-in";
@@ -28,7 +29,7 @@ async function mailedToken(to: string, template: string, path: string): Promise<
     .from(mailOutbox)
     .where(and(eq(mailOutbox.to, to), eq(mailOutbox.template, template)))
     .orderBy(desc(mailOutbox.createdAt));
-  return mail!.text.match(new RegExp(`/${path}/([\\w-]+)`))![1]!;
+  return openMailBody(mail!.text).match(new RegExp(`/${path}/([\\w-]+)`))![1]!;
 }
 const stateIn = (jar: Jar) => inBrowser(jar, async () => (await snapshot(await currentFlow())).state);
 const signIn = (email: string, password: string, jar = newJar()) => outcome(inBrowser(jar, () => signInWithPassword({ email, password }, attackerIp)));
