@@ -78,7 +78,6 @@ export async function signInWithPassword(input: CredentialsInput, context: Reque
     });
     throw invalidCredentials();
   }
-  await settleSuccessfulSignIn(reservation.keys, device, db);
   if (needsRehash(user.passwordHash!)) {
     // Hashes follow the current argon2 parameters: re-computed while the clear password is at hand.
     await db.update(users).set({ passwordHash: await hashPassword(input.password) }).where(eq(users.id, user.id));
@@ -87,8 +86,12 @@ export async function signInWithPassword(input: CredentialsInput, context: Reque
   if (isCommonPassword(input.password)) {
     await db.update(users).set({ passwordChangeRequired: true }).where(eq(users.id, user.id));
   }
-  // The sign-in itself is audited when it completes (login.succeeded) or fails (login.failed).
-  await createFlow(db, { userId: user.id, email, method: "password", returnTo: input.returnTo, authenticated: true, context });
+  // Settling the reservation and opening the pending sign-in are independent: one round trip's
+  // wait. The sign-in itself is audited when it completes (login.succeeded) or fails (login.failed).
+  await Promise.all([
+    settleSuccessfulSignIn(reservation.keys, device, db),
+    createFlow(db, { userId: user.id, email, method: "password", returnTo: input.returnTo, authenticated: true, context }),
+  ]);
 }
 
 type SignInUser = { id: string; name: string | null } | undefined;
