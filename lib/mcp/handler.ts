@@ -1,9 +1,8 @@
 import "server-only";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { AppError, RateLimitedError } from "@/lib/errors";
+import { AppError, RateLimitedError, toErrorBody } from "@/lib/errors";
 import { readJsonValue } from "@/lib/http/body";
 import type { RequestContext } from "@/lib/http/request-context";
-import { errorResponse } from "@/lib/http/route";
 import { refusalMessage } from "@/lib/oauth/effective-access";
 import { oauthLimits } from "@/lib/oauth/limits";
 import { recordRefusal } from "@/lib/orgs/refusals";
@@ -46,7 +45,10 @@ export async function handleMcpRequest(
   try {
     body = await readJsonValue(req, MAX_BODY); // 415, 413 before reading, 400 naming a field with a NUL
   } catch (err) {
-    if (!(err instanceof AppError && err.code === "invalid_json")) return errorResponse(err);
+    if (!(err instanceof AppError && err.code === "invalid_json")) {
+      const { status, body: error, headers } = toErrorBody(err);
+      return Response.json(error, { status, headers });
+    }
     return rpcError(400, -32700, "Parse error");
   }
   const refused = refusedToolCalls(body, auth.scopes, auth.permissions);
