@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -362,6 +363,8 @@ export const loginFlows = pgTable(
     passwordVerifiedAt: tz("password_verified_at"),
     mfaVerifiedAt: tz("mfa_verified_at"),
     failedMfaAttempts: integer("failed_mfa_attempts").notNull().default(0),
+    /** Home-realm discovery routed this sign-in to an org's identity provider (lib/sso). */
+    ssoConnectionId: uuid("sso_connection_id").references((): AnyPgColumn => ssoConnections.id, { onDelete: "set null" }),
     completedAt: tz("completed_at"),
     ip: text("ip"),
     userAgent: text("user_agent"),
@@ -629,5 +632,130 @@ export const accessRefusals = pgTable(
   (t) => [
     primaryKey({ name: "access_refusals_pk", columns: [t.orgId, t.actorKey, t.route, t.minute] }),
     index("access_refusals_minute_idx").on(t.minute),
+  ],
+);
+
+// ---- Enterprise SSO (lib/sso) ----
+
+export const SSO_KINDS = ["oidc", "saml"] as const;
+export type SsoKind = (typeof SSO_KINDS)[number];
+
+/** An org's identity provider. The OIDC client secret is sealed with ENCRYPTION_KEY. */
+export const ssoConnections = pgTable(
+  "sso_connections",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<SsoKind>().notNull(),
+    name: text("name").notNull(),
+    issuer: text("issuer"),
+    clientId: text("client_id"),
+    clientSecretEnc: text("client_secret_enc"),
+    scopes: text("scopes").notNull().default("openid email profile"),
+    /** The role a just-in-time member gets when no group rule matches. */
+    defaultRoleId: uuid("default_role_id")
+      .notNull()
+      .references(() => roles.id),
+    /** The claim (OIDC) or attribute (SAML) that carries the user's groups or role. */
+    groupsClaim: text("groups_claim").notNull().default("groups"),
+    /** The IdP enforces MFA itself: its amr/acr satisfies the org's "require MFA". */
+    idpEnforcesMfa: boolean("idp_enforces_mfa").notNull().default(false),
+    enabled: boolean("enabled").notNull().default(false),
+    /** Set by a successful "test connection"; a connection is enabled only after one. */
+    testedAt: tz("tested_at"),
+    createdAt: createdAt(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("sso_connections_org_idx").on(t.orgId),
+    check("sso_connections_kind_valid", sql`${t.kind} in ('oidc', 'saml')`),
+    check(
+      "sso_connections_oidc_complete",
+      sql`${t.kind} <> 'oidc' or (${t.issuer} is not null and ${t.clientId} is not null and ${t.clientSecretEnc} is not null)`,
+    ),
+    check("sso_connections_enabled_after_test", sql`not ${t.enabled} or ${t.testedAt} is not null`),
+  ],
+);
+
+/** IdP group (or role attribute value) → Gatehouse role, evaluated at every SSO sign-in. */
+export const ssoRoleRules = pgTable(
+  "sso_role_rules",
+  {
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => ssoConnections.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    groupValue: text("group_value").notNull(),
+    roleId: uuid("role_id")
+      .notNull()
+      .references(() => roles.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ name: "sso_role_rules_pk", columns: [t.connectionId, t.groupValue] })],
+);
+
+/** An email domain an org claims. Unique across orgs; routes sign-ins once verified. */
+export const ssoDomains = pgTable(
+  "sso_domains",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => orgs.id, { onDelete: "cascade" }),
+    domain: text("domain").notNull(),
+    /** The value of the DNS TXT record that proves control of the domain. */
+    verificationToken: text("verification_token").notNull(),
+    claimedBy: uuid("claimed_by").references(() => users.id, { onDelete: "set null" }),
+    verifiedAt: tz("verified_at"),
+    /** "dns" or "staff:<user id>". */
+    verifiedBy: text("verified_by"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("sso_domains_domain_key").on(t.domain),
+    index("sso_domains_org_idx").on(t.orgId),
+    check("sso_domains_domain_format", sql`${t.domain} ~ '^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$'`),
+  ],
+);
+
+/** Per-org SSO policy: require SSO for claimed domains, except one named break-glass account. */
+export const ssoOrgSettings = pgTable("sso_org_settings", {
+  orgId: uuid("org_id")
+    .primaryKey()
+    .references(() => orgs.id, { onDelete: "cascade" }),
+  requireSso: boolean("require_sso").notNull().default(false),
+  breakGlassUserId: uuid("break_glass_user_id").references(() => users.id, { onDelete: "set null" }),
+  updatedAt: tz("updated_at").notNull().defaultNow(),
+});
+
+export const SSO_REQUEST_PURPOSES = ["login", "test"] as const;
+
+/** One authorization request sent to an IdP: state (hashed), sealed nonce and PKCE verifier. */
+export const ssoRequests = pgTable(
+  "sso_requests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    stateHash: text("state_hash").notNull(),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => ssoConnections.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id").notNull(),
+    purpose: text("purpose").$type<(typeof SSO_REQUEST_PURPOSES)[number]>().notNull(),
+    loginFlowId: uuid("login_flow_id").references(() => loginFlows.id, { onDelete: "cascade" }),
+    startedBy: uuid("started_by"),
+    secretsEnc: text("secrets_enc").notNull(),
+    /** For a test: the claims received (shown to the admin). */
+    result: jsonb("result").$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    expiresAt: tz("expires_at").notNull(),
+    consumedAt: tz("consumed_at"),
+  },
+  (t) => [
+    uniqueIndex("sso_requests_state_key").on(t.stateHash),
+    index("sso_requests_expires_idx").on(t.expiresAt),
+    check("sso_requests_purpose_valid", sql`${t.purpose} in ('login', 'test')`),
   ],
 );

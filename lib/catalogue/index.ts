@@ -22,6 +22,7 @@ export const BASE_PERMISSIONS = [
   ["org::manage", "Change the org's settings"],
   ["audit::read", "Read the org's audit log"],
   ["billing::manage", "Change the plan and payment details"],
+  ["sso::manage", "Configure enterprise SSO: connections, domains, role rules"],
 ] as const;
 export type BasePermission = (typeof BASE_PERMISSIONS)[number][0];
 

@@ -107,7 +107,7 @@ export async function snapshot(flow: FlowRow | null, db: Executor = getDb()): Pr
     : [];
   if (!user) {
     // A sign-up for an address that already has an account: it looks exactly like a new sign-up.
-    const facts = { ...empty, hasFlow: true, authenticated: Boolean(flow.passwordVerifiedAt) };
+    const facts = { ...empty, hasFlow: true, authenticated: Boolean(flow.passwordVerifiedAt), ssoRedirect: Boolean(flow.ssoConnectionId) };
     return { flow, user: null, facts, state: nextLoginState(facts), missingProperties: [] };
   }
   if (user.disabledAt) return { flow, user, facts: empty, state: "LOGIN_REQUIRED", missingProperties: [] };
@@ -132,7 +132,10 @@ export async function snapshot(flow: FlowRow | null, db: Executor = getDb()): Pr
     emailConfirmed: Boolean(user.emailVerifiedAt),
     passwordChangeRequired: user.passwordChangeRequired,
     missingProperties: missingProperties.length,
-    mfaRequired: platform.require_mfa || (platform.require_mfa_for_staff && user.platformRole !== null) || (mfaOrg?.n ?? 0) > 0,
+    mfaRequired:
+      (platform.require_mfa || (platform.require_mfa_for_staff && user.platformRole !== null) || (mfaOrg?.n ?? 0) > 0) &&
+      // Enterprise SSO: an IdP that enforces MFA and said so (amr/acr) satisfies the requirement.
+      !(flow.ssoConnectionId && flow.mfaVerifiedAt),
     mfaEnrolled: Boolean(totp?.enabledAt),
     mfaVerified: Boolean(flow.mfaVerifiedAt),
     orgCount: orgCount?.n ?? 0,

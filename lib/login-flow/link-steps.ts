@@ -10,6 +10,7 @@ import { getDb } from "@/lib/db";
 import { invalidInput } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { enforce } from "@/lib/rate-limit";
+import { assertLocalSignInAllowed } from "@/lib/sso/routing";
 import { normalizeEmail } from "@/lib/users/queries";
 import { expiredLink } from "./email-steps";
 import { issueEmailToken, redeemEmailToken } from "./email-tokens";
@@ -31,6 +32,7 @@ export const resetPasswordSchema = z.object({ token: z.string().min(20).max(200)
  */
 async function mailLink(purpose: "password_reset" | "magic_link", emailInput: string, context: RequestContext) {
   const email = normalizeEmail(emailInput);
+  if (purpose === "magic_link") await assertLocalSignInAllowed(email, "magic_link"); // Enterprise SSO
   await enforce(`mail:ip:${context.ip ?? "unknown"}`, mailLimits().mailsPerIp);
   await enforce(`mail:${email}`, mailLimits().mailsPerAddress);
   runInBackground(purpose, () =>

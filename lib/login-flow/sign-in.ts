@@ -9,6 +9,7 @@ import { type Executor, getDb, preparedRows, type Tx } from "@/lib/db";
 import { AppError, invalidInput } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { enforce } from "@/lib/rate-limit";
+import { assertLocalSignInAllowed } from "@/lib/sso/routing";
 import { normalizeEmail } from "@/lib/users/queries";
 import { runInBackground } from "./background";
 import { issueEmailToken } from "./email-tokens";
@@ -52,6 +53,7 @@ function userByEmail(db: Executor) {
 export async function signInWithPassword(input: CredentialsInput, context: RequestContext): Promise<void> {
   const email = normalizeEmail(input.email);
   const db = getDb();
+  await assertLocalSignInAllowed(email, "password", db); // Enterprise SSO: an org may require its IdP
   const device = await rememberedDevice(email);
   // The reservation and the user lookup are independent: one round trip's wait, not two.
   const [reservation, [user]] = await Promise.all([reserveSignInAttempt(email, device, context, db), userByEmail(db).execute({ email })]);

@@ -13,6 +13,8 @@ export const LOGIN_STATES = [
   "TWO_FACTOR_REQUIRED",
   "USER_MUST_BE_IN_AT_LEAST_ONE_ORG",
   "LOGGED_IN",
+  // Enterprise SSO (lib/sso): home-realm discovery sent the sign-in to the org's identity provider.
+  "SSO_REDIRECT",
 ] as const;
 export type LoginState = (typeof LOGIN_STATES)[number];
 
@@ -34,6 +36,8 @@ export interface LoginFacts {
   orgCount: number;
   /** Platform staff (admin, support) work across orgs and need none of their own. */
   platformStaff: boolean;
+  /** Enterprise SSO: home-realm discovery routed this sign-in to an org's IdP, which has not answered yet. */
+  ssoRedirect?: boolean;
 }
 
 /**
@@ -42,6 +46,7 @@ export interface LoginFacts {
  * changes nothing.
  */
 export function nextLoginState(f: LoginFacts): LoginState {
+  if (f.hasFlow && !f.authenticated && f.ssoRedirect) return "SSO_REDIRECT";
   if (!f.hasFlow || !f.authenticated) return "LOGIN_REQUIRED";
   if (!f.emailConfirmed) return "EMAIL_NOT_CONFIRMED_YET";
   if (f.mfaEnrolled && !f.mfaVerified) return "TWO_FACTOR_REQUIRED";

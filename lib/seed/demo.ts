@@ -52,7 +52,7 @@ const PLANS: Record<string, { description: string; grants: Record<BaseRoleKey, P
     grants: {
       member: ["reports::read", "reports::export"],
       admin: ["members::read", "members::manage", "agent_activity::view", "audit::read"],
-      owner: ["billing::manage", "org::manage"],
+      owner: ["billing::manage", "org::manage", "sso::manage"],
     },
   },
 };

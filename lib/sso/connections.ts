@@ -1,0 +1,186 @@
+import "server-only";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { roles, ssoConnections, ssoRoleRules } from "@/drizzle/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { encryptSecret } from "@/lib/crypto";
+import { type Executor, getDb, type Tx } from "@/lib/db";
+import { AppError, conflict, forbidden, notFound } from "@/lib/errors";
+import type { RequestContext } from "@/lib/http/request-context";
+import { actorRoleNow, lockOrgAuthority } from "@/lib/orgs/authority";
+import { discover, oidcRedirectUri } from "./oidc";
+import type { ConnectionChange, OidcConnectionInput } from "./schemas";
+
+export interface Actor {
+  id: string;
+  email: string;
+}
+
+/** What the console shows of a connection: never the secret. */
+export interface ConnectionDto {
+  id: string;
+  kind: "oidc" | "saml";
+  name: string;
+  issuer: string | null;
+  clientId: string | null;
+  scopes: string;
+  defaultRoleKey: string;
+  groupsClaim: string;
+  idpEnforcesMfa: boolean;
+  enabled: boolean;
+  testedAt: string | null;
+  redirectUri: string;
+  roleRules: { group: string; roleKey: string }[];
+}
+
+export async function listConnections(orgId: string, db: Executor = getDb()): Promise<ConnectionDto[]> {
+  const rows = await db
+    .select({
+      id: ssoConnections.id,
+      kind: ssoConnections.kind,
+      name: ssoConnections.name,
+      issuer: ssoConnections.issuer,
+      clientId: ssoConnections.clientId,
+      scopes: ssoConnections.scopes,
+      defaultRoleKey: roles.key,
+      groupsClaim: ssoConnections.groupsClaim,
+      idpEnforcesMfa: ssoConnections.idpEnforcesMfa,
+      enabled: ssoConnections.enabled,
+      testedAt: ssoConnections.testedAt,
+    })
+    .from(ssoConnections)
+    .innerJoin(roles, eq(roles.id, ssoConnections.defaultRoleId))
+    .where(eq(ssoConnections.orgId, orgId))
+    .orderBy(asc(ssoConnections.createdAt));
+  const rules = rows.length
+    ? await db
+        .select({ connectionId: ssoRoleRules.connectionId, group: ssoRoleRules.groupValue, roleKey: roles.key })
+        .from(ssoRoleRules)
+        .innerJoin(roles, eq(roles.id, ssoRoleRules.roleId))
+        .where(and(eq(ssoRoleRules.orgId, orgId), inArray(ssoRoleRules.connectionId, rows.map((r) => r.id))))
+        .orderBy(asc(ssoRoleRules.groupValue))
+    : [];
+  return rows.map((r) => ({
+    ...r,
+    testedAt: r.testedAt?.toISOString() ?? null,
+    redirectUri: oidcRedirectUri(),
+    roleRules: rules.filter((x) => x.connectionId === r.id).map(({ group, roleKey }) => ({ group, roleKey })),
+  }));
+}
+
+/** A role the actor may hand out: it must exist and not outrank the actor's own role. */
+async function grantableRole(tx: Tx, orgId: string, actor: Actor, key: string) {
+  const [role] = await tx.select().from(roles).where(eq(roles.key, key));
+  if (!role) throw new AppError(400, "invalid_input", `There is no role "${key}".`, { roleKey: "Unknown role" });
+  const mine = await actorRoleNow(tx, orgId, actor.id);
+  if (role.rank > mine.rank) throw forbidden(`You cannot map IdP users to ${role.name}, a role above your own.`);
+  return role;
+}
+
+/** Create an OIDC connection (disabled until tested). The issuer is discovered first: a wrong URL is a 422. */
+export async function createOidcConnection(orgId: string, actor: Actor, input: OidcConnectionInput, context: RequestContext): Promise<{ id: string }> {
+  await discover(input.issuer, input.clientId, input.clientSecret);
+  return getDb().transaction(async (tx) => {
+    await lockOrgAuthority(tx, orgId);
+    const role = await grantableRole(tx, orgId, actor, input.defaultRoleKey);
+    const [row] = await tx
+      .insert(ssoConnections)
+      .values({
+        orgId,
+        kind: "oidc",
+        name: input.name,
+        issuer: input.issuer,
+        clientId: input.clientId,
+        clientSecretEnc: encryptSecret(input.clientSecret),
+        scopes: input.scopes ?? "openid email profile",
+        defaultRoleId: role.id,
+        groupsClaim: input.groupsClaim ?? "groups",
+        idpEnforcesMfa: input.idpEnforcesMfa ?? false,
+      })
+      .returning({ id: ssoConnections.id });
+    await recordAudit(tx, {
+      orgId,
+      actor: { type: "user", id: actor.id, name: actor.email },
+      action: "sso.connection_created",
+      target: { type: "sso_connection", id: row!.id, name: input.name },
+      context,
+      metadata: { kind: "oidc", issuer: input.issuer, clientId: input.clientId, defaultRole: role.key, idpEnforcesMfa: input.idpEnforcesMfa ?? false },
+    });
+    return { id: row!.id };
+  });
+}
+
+async function connectionInOrg(tx: Executor, orgId: string, id: string, lock = false) {
+  const q = tx.select().from(ssoConnections).where(and(eq(ssoConnections.orgId, orgId), eq(ssoConnections.id, id)));
+  const [row] = lock ? await q.for("update") : await q;
+  if (!row) throw notFound("No such connection.");
+  return row;
+}
+
+/** Change a connection's settings and role rules. A new secret means the connection must be tested again. */
+export async function changeConnection(orgId: string, actor: Actor, id: string, change: ConnectionChange, context: RequestContext): Promise<void> {
+  await getDb().transaction(async (tx) => {
+    await lockOrgAuthority(tx, orgId);
+    const before = await connectionInOrg(tx, orgId, id, true);
+    const set: Partial<typeof ssoConnections.$inferInsert> = { updatedAt: new Date() };
+    const changed: string[] = [];
+    if (change.name !== undefined && change.name !== before.name) (set.name = change.name), changed.push("name");
+    if (change.scopes !== undefined && change.scopes !== before.scopes) (set.scopes = change.scopes), changed.push("scopes");
+    if (change.groupsClaim !== undefined && change.groupsClaim !== before.groupsClaim) (set.groupsClaim = change.groupsClaim), changed.push("groupsClaim");
+    if (change.idpEnforcesMfa !== undefined && change.idpEnforcesMfa !== before.idpEnforcesMfa) (set.idpEnforcesMfa = change.idpEnforcesMfa), changed.push("idpEnforcesMfa");
+    if (change.defaultRoleKey !== undefined) {
+      const role = await grantableRole(tx, orgId, actor, change.defaultRoleKey);
+      if (role.id !== before.defaultRoleId) (set.defaultRoleId = role.id), changed.push("defaultRole");
+    }
+    if (change.clientSecret !== undefined) {
+      if (before.kind !== "oidc") throw new AppError(400, "invalid_input", "Only OIDC connections have a client secret.");
+      set.clientSecretEnc = encryptSecret(change.clientSecret);
+      set.testedAt = null;
+      set.enabled = false;
+      changed.push("clientSecret");
+    }
+    let rules: { group: string; roleKey: string }[] | undefined;
+    if (change.roleRules !== undefined) {
+      const groups = new Set<string>();
+      const values = [];
+      for (const r of change.roleRules) {
+        if (groups.has(r.group)) throw new AppError(400, "invalid_input", `The group "${r.group}" is mapped twice.`);
+        groups.add(r.group);
+        const role = await grantableRole(tx, orgId, actor, r.roleKey);
+        values.push({ connectionId: id, orgId, groupValue: r.group, roleId: role.id });
+      }
+      await tx.delete(ssoRoleRules).where(and(eq(ssoRoleRules.orgId, orgId), eq(ssoRoleRules.connectionId, id)));
+      if (values.length) await tx.insert(ssoRoleRules).values(values);
+      rules = change.roleRules;
+      changed.push("roleRules");
+    }
+    await tx.update(ssoConnections).set(set).where(and(eq(ssoConnections.orgId, orgId), eq(ssoConnections.id, id)));
+    await recordAudit(tx, {
+      orgId,
+      actor: { type: "user", id: actor.id, name: actor.email },
+      action: "sso.connection_changed",
+      target: { type: "sso_connection", id, name: set.name ?? before.name },
+      context,
+      metadata: { changed, ...(rules ? { roleRules: rules } : {}), ...(set.enabled === false && before.enabled ? { disabled: "new secret: test again" } : {}) },
+    });
+  });
+}
+
+/** Turn a connection on or off. On needs a successful test since its last credential change. */
+export async function setConnectionEnabled(orgId: string, actor: Actor, id: string, enabled: boolean, context: RequestContext): Promise<void> {
+  await getDb().transaction(async (tx) => {
+    const before = await connectionInOrg(tx, orgId, id, true);
+    if (enabled && !before.testedAt) throw conflict("Test the connection before enabling it.", "connection_untested");
+    await tx
+      .update(ssoConnections)
+      .set({ enabled, updatedAt: sql`${ssoConnections.updatedAt}` })
+      .where(and(eq(ssoConnections.orgId, orgId), eq(ssoConnections.id, id)));
+    await recordAudit(tx, {
+      orgId,
+      actor: { type: "user", id: actor.id, name: actor.email },
+      action: enabled ? "sso.connection_enabled" : "sso.connection_disabled",
+      target: { type: "sso_connection", id, name: before.name },
+      context,
+      metadata: { kind: before.kind, wasEnabled: before.enabled },
+    });
+  });
+}
