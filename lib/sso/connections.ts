@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { roles, ssoConnections, ssoRoleRules } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { encryptSecret } from "@/lib/crypto";
@@ -166,13 +166,13 @@ export async function changeConnection(orgId: string, actor: Actor, id: string, 
 }
 
 /** Turn a connection on or off. On needs a successful test since its last credential change. */
-export async function setConnectionEnabled(orgId: string, actor: Actor, id: string, enabled: boolean, context: RequestContext): Promise<void> {
+export async function setConnectionEnabled(orgId: string, actor: Actor, id: string, enabled: boolean, context: RequestContext, reason?: string): Promise<void> {
   await getDb().transaction(async (tx) => {
     const before = await connectionInOrg(tx, orgId, id, true);
     if (enabled && !before.testedAt) throw conflict("Test the connection before enabling it.", "connection_untested");
     await tx
       .update(ssoConnections)
-      .set({ enabled, updatedAt: sql`${ssoConnections.updatedAt}` })
+      .set({ enabled })
       .where(and(eq(ssoConnections.orgId, orgId), eq(ssoConnections.id, id)));
     await recordAudit(tx, {
       orgId,
@@ -180,7 +180,7 @@ export async function setConnectionEnabled(orgId: string, actor: Actor, id: stri
       action: enabled ? "sso.connection_enabled" : "sso.connection_disabled",
       target: { type: "sso_connection", id, name: before.name },
       context,
-      metadata: { kind: before.kind, wasEnabled: before.enabled },
+      metadata: { kind: before.kind, wasEnabled: before.enabled, ...(reason ? { reason } : {}) },
     });
   });
 }

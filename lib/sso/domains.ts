@@ -1,5 +1,5 @@
 import "server-only";
-import { resolveTxt } from "node:dns/promises";
+import { Resolver } from "node:dns/promises";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { orgs, ssoDomains } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
@@ -28,7 +28,8 @@ export interface DomainDto {
 export interface TxtResolver {
   resolveTxt(name: string): Promise<string[][]>;
 }
-export const dnsResolver: TxtResolver = { resolveTxt };
+const resolver = new Resolver({ timeout: 3000, tries: 2 });
+export const dnsResolver: TxtResolver = { resolveTxt: (name) => resolver.resolveTxt(name) };
 
 export const txtRecordName = (domain: string) => `_gatehouse.${domain}`;
 const txtValue = (token: string) => `gatehouse-domain-verification=${token}`;

@@ -40,7 +40,11 @@ export const connectionChangeSchema = z
   .refine((v) => Object.keys(v).length > 0, "Nothing to change");
 export type ConnectionChange = z.infer<typeof connectionChangeSchema>;
 
-export const enableSchema = z.object({ enabled: z.boolean() });
+export const enableSchema = z.object({
+  enabled: z.boolean(),
+  /** Why, for the audit log (e.g. "IdP outage, ticket 42"). */
+  reason: z.string().trim().max(500).optional(),
+});
 
 export const domainClaimSchema = z.object({
   domain: z

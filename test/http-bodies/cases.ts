@@ -108,4 +108,23 @@ export const BODY_CASES: Record<string, BodyCase | NoBody> = {
     path: "/oauth/token",
     form: { grant_type: "authorization_code", code: "abc", redirect_uri: "http://127.0.0.1/cb", client_id: "c", code_verifier: "v", resource: "http://localhost:3000/api/mcp" },
   },
+  // Enterprise SSO
+  "app/api/login/sso/route.ts POST": { as: "anonymous", path: "/api/login/sso", json: { email: "someone@xcorp.example", returnTo: "/" } },
+  "app/api/orgs/[slug]/sso/connections/route.ts POST": {
+    as: "owner",
+    path: "/api/orgs/xcorp/sso/connections",
+    params: { slug: "xcorp" },
+    json: { name: "Okta", issuer: "https://idp.example/", clientId: "abc", clientSecret: "secret", scopes: "openid email", defaultRoleKey: "member", groupsClaim: "groups" },
+  },
+  "app/api/orgs/[slug]/sso/connections/[id]/route.ts PATCH": {
+    as: "owner",
+    path: `/api/orgs/xcorp/sso/connections/${UUID}`,
+    params: { slug: "xcorp", id: UUID },
+    json: { name: "Okta", clientSecret: "secret", scopes: "openid email", defaultRoleKey: "member", groupsClaim: "groups", roleRules: [{ group: "eng", roleKey: "admin" }] },
+  },
+  "app/api/orgs/[slug]/sso/connections/[id]/enable/route.ts POST": { as: "owner", path: `/api/orgs/xcorp/sso/connections/${UUID}/enable`, params: { slug: "xcorp", id: UUID }, json: { enabled: true, reason: "IdP set up" } },
+  "app/api/orgs/[slug]/sso/domains/route.ts POST": { as: "owner", path: "/api/orgs/xcorp/sso/domains", params: { slug: "xcorp" }, json: { domain: "xcorp.example" } },
+  "app/api/orgs/[slug]/sso/domains/[id]/verify/route.ts POST": { none: "the claim id is in the path" },
+  "app/api/orgs/[slug]/sso/settings/route.ts PUT": { as: "owner", path: "/api/orgs/xcorp/sso/settings", params: { slug: "xcorp" }, json: { requireSso: false, breakGlassEmail: "owner@xcorp.example" } },
+  "app/api/admin/sso-domains/[id]/approve/route.ts POST": { none: "the claim id is in the path" },
 };

@@ -23,6 +23,7 @@ export async function startTestIdp(opts: { redirectUri: string; port?: number; c
   const state: TestIdp = { issuer: "", clientId, clientSecret, next: null, accounts, close: async () => {} };
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
+  server.unref(); // never what keeps a test process alive
   const port = (server.address() as AddressInfo).port;
   state.issuer = `http://127.0.0.1:${port}`;
   const provider = new Provider(state.issuer, {

@@ -8,8 +8,8 @@ import { enableSchema } from "@/lib/sso/schemas";
 export const POST = withOrg<{ slug: string; id: string }>(
   async ({ req, params, user, org, context }) => {
     const id = validate(z.uuid("No such connection."), params.id);
-    const { enabled } = await readJson(req, enableSchema);
-    await setConnectionEnabled(org.id, user, id, enabled, context);
+    const { enabled, reason } = await readJson(req, enableSchema);
+    await setConnectionEnabled(org.id, user, id, enabled, context, reason);
     return json({ ok: true, enabled });
   },
   { permission: "sso::manage" },
