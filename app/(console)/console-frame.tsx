@@ -64,5 +64,6 @@ async function orgNav(user: CurrentUser, { org }: MembershipDto): Promise<NavIte
   }
   if (perms.includes("audit::read")) items.push({ href: `${base}/audit`, label: "Audit log", icon: "scroll" });
   if (perms.includes("org::manage")) items.push({ href: `${base}/settings`, label: "Settings", icon: "settings" });
+  if (perms.includes("sso::manage")) items.push({ href: `${base}/sso`, label: "Enterprise SSO", icon: "key" });
   return items;
 }

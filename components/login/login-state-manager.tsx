@@ -8,6 +8,8 @@ import { EnrollInMfa } from "./enroll-in-mfa";
 import { JoinAnOrganization } from "./join-an-organization";
 import { LoggedIn } from "./logged-in";
 import { LoginAndSignup } from "./login-and-signup";
+import { SsoRedirect } from "./sso-redirect";
+import { SsoSignIn } from "./sso-sign-in";
 import { StepCard, StepError } from "./step-card";
 import { UpdatePassword } from "./update-password";
 import { UpdateUserProperty } from "./update-user-property";
@@ -40,7 +42,12 @@ export function LoginStateManager({
   }
   switch (data.state) {
     case "LOGIN_REQUIRED":
-      return <LoginAndSignup returnTo={returnTo} passwordMinLength={data.passwordMinLength} initialError={initialError} />;
+      return (
+        <div className="grid w-full max-w-md justify-items-center gap-4">
+          <LoginAndSignup returnTo={returnTo} passwordMinLength={data.passwordMinLength} initialError={initialError} />
+          <SsoSignIn returnTo={returnTo} />
+        </div>
+      );
     case "EMAIL_NOT_CONFIRMED_YET":
       return <ConfirmYourEmail email={data.email} />;
     case "UPDATE_PASSWORD_REQUIRED":
@@ -55,5 +62,7 @@ export function LoginStateManager({
       return <JoinAnOrganization join={data.join ?? { invitations: [], autoJoin: [], canCreateOrg: false }} />;
     case "LOGGED_IN":
       return <LoggedIn />;
+    case "SSO_REDIRECT":
+      return <SsoRedirect email={data.email} />;
   }
 }

@@ -123,13 +123,21 @@ export async function changeConnection(orgId: string, actor: Actor, id: string, 
     const before = await connectionInOrg(tx, orgId, id, true);
     const set: Partial<typeof ssoConnections.$inferInsert> = { updatedAt: new Date() };
     const changed: string[] = [];
-    if (change.name !== undefined && change.name !== before.name) (set.name = change.name), changed.push("name");
-    if (change.scopes !== undefined && change.scopes !== before.scopes) (set.scopes = change.scopes), changed.push("scopes");
-    if (change.groupsClaim !== undefined && change.groupsClaim !== before.groupsClaim) (set.groupsClaim = change.groupsClaim), changed.push("groupsClaim");
-    if (change.idpEnforcesMfa !== undefined && change.idpEnforcesMfa !== before.idpEnforcesMfa) (set.idpEnforcesMfa = change.idpEnforcesMfa), changed.push("idpEnforcesMfa");
+    const field = <K extends "name" | "scopes" | "groupsClaim" | "idpEnforcesMfa">(key: K, value: (typeof before)[K] | undefined) => {
+      if (value === undefined || value === before[key]) return;
+      set[key] = value;
+      changed.push(key);
+    };
+    field("name", change.name);
+    field("scopes", change.scopes);
+    field("groupsClaim", change.groupsClaim);
+    field("idpEnforcesMfa", change.idpEnforcesMfa);
     if (change.defaultRoleKey !== undefined) {
       const role = await grantableRole(tx, orgId, actor, change.defaultRoleKey);
-      if (role.id !== before.defaultRoleId) (set.defaultRoleId = role.id), changed.push("defaultRole");
+      if (role.id !== before.defaultRoleId) {
+        set.defaultRoleId = role.id;
+        changed.push("defaultRole");
+      }
     }
     if (change.clientSecret !== undefined) {
       if (before.kind !== "oidc") throw new AppError(400, "invalid_input", "Only OIDC connections have a client secret.");

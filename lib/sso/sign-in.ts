@@ -6,7 +6,7 @@ import { decryptSecret, encryptSecret, sha256 } from "@/lib/crypto";
 import { getDb } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
-import { createFlow, currentFlow, requireFlowState } from "@/lib/login-flow/flow";
+import { clearFlowCookie, createFlow, currentFlow, requireFlowState } from "@/lib/login-flow/flow";
 import { normalizeEmail } from "@/lib/users/queries";
 import { idpAssertsMfa } from "./claims";
 import { authorizationUrl, newRequestSecrets, type OidcRequestSecrets, oidcRedirectUri, redeemCode } from "./oidc";
@@ -125,6 +125,8 @@ export async function handleOidcCallback(
         metadata: { reason, message },
       });
     });
+    // The pending sign-in of this browser ends: back at LOGIN_REQUIRED with the message, not a redirect loop.
+    if (request.purpose === "login") await clearFlowCookie();
     return { redirect: failTo };
   };
 

@@ -186,8 +186,10 @@ describe("OIDC enterprise SSO against a real OpenID Provider (oidc-provider)", (
     const since = new Date();
     const { redirect, snap } = await ssoSignIn(newJar(), "someone@xcorp.example", { accountId: "evil" });
     expect(redirect).toBe("/login?error=sso_failed");
-    expect(snap.state).toBe("SSO_REDIRECT");
-    expect(snap.flow?.userId).toBeNull();
+    expect(snap.state).toBe("LOGIN_REQUIRED"); // the browser's pending sign-in ended: no loop back to the IdP
+    const [flow] = await getDb().db.select().from(loginFlows).where(eq(loginFlows.email, "someone@xcorp.example"));
+    expect(flow!.userId).toBeNull();
+    expect(flow!.passwordVerifiedAt).toBeNull();
     expect(await roleOf("owner@techcorp.example", xcorp)).toBeNull();
     const events = await eventsSince(since, xcorp);
     expect(events.at(-1)).toMatchObject({ action: "login.sso_failed", outcome: "failure", metadata: { reason: "domain_not_claimed" } });

@@ -12,7 +12,8 @@ export type LoginStateName =
   | "TWO_FACTOR_ENROLLMENT_REQUIRED"
   | "TWO_FACTOR_REQUIRED"
   | "USER_MUST_BE_IN_AT_LEAST_ONE_ORG"
-  | "LOGGED_IN";
+  | "LOGGED_IN"
+  | "SSO_REDIRECT";
 
 export interface LoginStateResponse {
   state: LoginStateName;
