@@ -26,7 +26,7 @@ export function browserHeadersMock() {
       has: (name: string) => jar().has(name),
       set: (name: string | { name: string; value: string }, value?: string) =>
         typeof name === "string" ? jar().set(name, value ?? "") : jar().set(name.name, name.value),
-      delete: (name: string) => jar().delete(name),
+      delete: (name: string | { name: string }) => jar().delete(typeof name === "string" ? name : name.name),
     }),
   };
 }
