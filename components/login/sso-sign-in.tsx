@@ -17,7 +17,7 @@ export function SsoSignIn({ returnTo }: { returnTo: string }) {
   if (!open) {
     return (
       <Button variant="outline" className="w-full max-w-md" onClick={() => setOpen(true)} data-testid="sso-open">
-        Sign in with SSO
+        Use single sign-on (SSO)
       </Button>
     );
   }

@@ -12,7 +12,7 @@ export const FORM_POST_ERRORS = {
   wrong_state: "Your sign-in has moved on: here is where it stands.",
   failed: "Something went wrong. Try again.",
   sso_failed: "Single sign-on did not complete. Try again, or ask your IT team; the reason is in your organization's audit log.",
-  sso_required: "Your organization requires single sign-on: choose \"Sign in with SSO\".",
+  sso_required: "Your organization requires single sign-on: choose \"Use single sign-on (SSO)\".",
 } as const;
 export type FormPostError = keyof typeof FORM_POST_ERRORS;
 

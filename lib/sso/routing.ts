@@ -47,6 +47,6 @@ export async function routeEmail(email: string, via: HomeRealmFacts["via"], db: 
 export async function assertLocalSignInAllowed(email: string, via: "password" | "magic_link", db: Executor = getDb()): Promise<void> {
   const route = await routeEmail(email, via, db);
   if (route.decision === "SSO_REQUIRED") {
-    throw new AppError(403, "sso_required", `${route.orgName} requires single sign-on for this address. Choose "Sign in with SSO" and enter your work email.`);
+    throw new AppError(403, "sso_required", `${route.orgName} requires single sign-on for this address. Choose "Use single sign-on (SSO)" and enter your work email.`);
   }
 }
