@@ -7,6 +7,7 @@ import { getDb } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { clearFlowCookie, createFlow, currentFlow, requireFlowState } from "@/lib/login-flow/flow";
+import { enforce } from "@/lib/rate-limit";
 import { normalizeEmail } from "@/lib/users/queries";
 import { idpAssertsMfa } from "./claims";
 import { authorizationUrl, newRequestSecrets, type OidcRequestSecrets, oidcRedirectUri, redeemCode } from "./oidc";
@@ -14,6 +15,8 @@ import { provisionFromIdp, SsoRefusal } from "./provision";
 import { routeEmail } from "./routing";
 
 const REQUEST_TTL_MS = 10 * 60 * 1000;
+const SSO_STARTS_PER_ADDRESS = { max: 20, windowSeconds: 600 };
+const SSO_STARTS_PER_IP = { max: 1000, windowSeconds: 600 };
 
 /**
  * LOGIN_REQUIRED → SSO_REDIRECT: home-realm discovery for the address typed at /login. An address on
@@ -21,6 +24,9 @@ const REQUEST_TTL_MS = 10 * 60 * 1000;
  */
 export async function startSsoSignIn(input: { email: string; returnTo?: string }, context: RequestContext): Promise<{ connection: string }> {
   const email = normalizeEmail(input.email);
+  // Each start writes a pending sign-in and an event: bounded per address, and loosely per IP (offices share one).
+  await enforce(`sso:start:${email}`, SSO_STARTS_PER_ADDRESS);
+  await enforce(`sso:start:ip:${context.ip ?? "unknown"}`, SSO_STARTS_PER_IP);
   const route = await routeEmail(email, "sso");
   if (route.decision !== "IDP" || !route.connectionId || !route.orgId) {
     throw new AppError(404, "no_sso", "Single sign-on is not set up for that address. Sign in with your password or a sign-in link.");
