@@ -22,6 +22,7 @@ export const BASE_PERMISSIONS = [
   ["org::manage", "Change the org's settings"],
   ["audit::read", "Read the org's audit log"],
   ["billing::manage", "Change the plan and payment details"],
+  ["api_keys::manage", "Create and revoke the org's API keys"],
 ] as const;
 export type BasePermission = (typeof BASE_PERMISSIONS)[number][0];
 
@@ -34,7 +35,7 @@ export const DEFAULT_PLAN = {
   description: "The default plan: admins manage members, owners also the org, its audit log and billing.",
   grants: {
     member: [],
-    admin: ["members::read", "members::manage"],
+    admin: ["members::read", "members::manage", "api_keys::manage"],
     owner: ["org::manage", "audit::read", "billing::manage"],
   } satisfies Record<BaseRoleKey, BasePermission[]>,
 };

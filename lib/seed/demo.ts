@@ -35,7 +35,7 @@ const PLANS: Record<string, { description: string; grants: Record<BaseRoleKey, P
     description: "The basics: reports and member management.",
     grants: {
       member: ["reports::read"],
-      admin: ["members::read", "members::manage"],
+      admin: ["members::read", "members::manage", "api_keys::manage"],
       owner: ["billing::manage", "org::manage", "audit::read"],
     },
   },
@@ -43,7 +43,7 @@ const PLANS: Record<string, { description: string; grants: Record<BaseRoleKey, P
     description: "Adds exports for admins and agent activity for owners.",
     grants: {
       member: ["reports::read"],
-      admin: ["reports::export", "members::read", "members::manage"],
+      admin: ["reports::export", "members::read", "members::manage", "api_keys::manage"],
       owner: ["billing::manage", "org::manage", "audit::read", "agent_activity::view"],
     },
   },
@@ -51,7 +51,7 @@ const PLANS: Record<string, { description: string; grants: Record<BaseRoleKey, P
     description: "Everything, with exports for every member and audit for admins.",
     grants: {
       member: ["reports::read", "reports::export"],
-      admin: ["members::read", "members::manage", "agent_activity::view", "audit::read"],
+      admin: ["members::read", "members::manage", "agent_activity::view", "audit::read", "api_keys::manage"],
       owner: ["billing::manage", "org::manage"],
     },
   },

@@ -12,6 +12,7 @@ const SECTIONS = [
   ["/admin/orgs", "Organizations", "Every org and its plan; move an org to another plan with a preview."],
   ["/admin/explain", "Explain a permission", "Why does a user have, or lack, a permission in an org?"],
   ["/admin/api-keys", "API keys", "Keys for your backends to check permissions and look up users."],
+  ["/admin/webhooks", "Webhooks", "Signed events to your backends when users, orgs, keys and grants change."],
 ] as const;
 
 export default function AdminHome() {
