@@ -17,6 +17,7 @@ import { getEnv } from "@/lib/env";
 import { systemContext } from "@/lib/http/request-context";
 import { seedDemoAgentEvents } from "./demo-agent-events";
 import { DEMO_ORGS, DEMO_PASSWORD, demoLogins } from "./demo-logins";
+import { seedDemoWebhook } from "@/lib/webhooks/demo";
 
 export { DEMO_PASSWORD, demoLogins };
 
@@ -80,6 +81,8 @@ export async function seedDemo(db: Db): Promise<boolean> {
   const actor = { type: "system" as const, id: "seed", name: "Demo seed" };
 
   await db.transaction(async (tx) => {
+    // A webhook endpoint to the dev inbox (/dev/webhooks).
+    await seedDemoWebhook(tx);
     const roleRows = await tx.select().from(roles).where(inArray(roles.key, BASE_ROLES.map((r) => r.key)));
     const roleId = (key: BaseRoleKey) => roleRows.find((r) => r.key === key)!.id;
     await tx
