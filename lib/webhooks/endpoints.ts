@@ -25,7 +25,7 @@ export const createWebhookSchema = z
   })
   .strict();
 
-export const updateWebhookSchema = z.object({ enabled: z.boolean() }).strict();
+export const updateWebhookSchema = z.object({ enabled: z.boolean(), description: z.string().trim().max(200).optional() }).strict();
 
 /**
  * Refuse a target on a private address (unless the platform allows them, for development): an IP
@@ -58,11 +58,15 @@ export async function createWebhookEndpoint(actor: Actor, input: z.infer<typeof 
 }
 
 /** Switch an endpoint on or off (switching on clears the failure count and the notice). */
-export async function setWebhookEndpointEnabled(actor: Actor, id: string, enabled: boolean, context: RequestContext) {
+export async function setWebhookEndpointEnabled(actor: Actor, id: string, enabled: boolean, context: RequestContext, description?: string) {
   await getDb().transaction(async (tx) => {
     const [row] = await tx
       .update(webhookEndpoints)
-      .set(enabled ? { enabled, disabledAt: null, disabledReason: null, consecutiveFailures: 0, updatedAt: new Date() } : { enabled, disabledAt: new Date(), disabledReason: "Switched off by staff.", updatedAt: new Date() })
+      .set({
+        ...(enabled ? { enabled, disabledAt: null, disabledReason: null, consecutiveFailures: 0 } : { enabled, disabledAt: new Date(), disabledReason: "Switched off by staff." }),
+        ...(description !== undefined ? { description } : {}),
+        updatedAt: new Date(),
+      })
       .where(eq(webhookEndpoints.id, id))
       .returning({ url: webhookEndpoints.url });
     if (!row) throw notFound("No such webhook endpoint.");

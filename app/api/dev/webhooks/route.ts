@@ -1,6 +1,7 @@
 import { getEnv } from "@/lib/env";
-import { notFound } from "@/lib/errors";
+import { badRequest, notFound } from "@/lib/errors";
 import { readText } from "@/lib/http/body";
+import { assertCleanStrings } from "@/lib/http/clean-strings";
 import { json, route } from "@/lib/http/route";
 import { listDevWebhooks, receiveDevWebhook } from "@/lib/webhooks/dev-inbox";
 
@@ -10,9 +11,17 @@ export const GET = route(async () => {
   return json({ messages: await listDevWebhooks() });
 });
 
-// POST /api/dev/webhooks — the demo webhook's receiver (checks the Standard Webhooks signature); 404 in production
+// POST /api/dev/webhooks — the demo webhook's receiver (checks the Standard Webhooks signature over the raw body); 404 in production
 export const POST = route(async ({ req }) => {
   if (!getEnv().DEV_MAILBOX) throw notFound();
+  // The raw text is what was signed; it must still be clean JSON to be kept.
   const body = await readText(req, 256 * 1024);
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw badRequest("The body is not valid JSON.", "invalid_json");
+  }
+  assertCleanStrings(value);
   return json(await receiveDevWebhook(req.headers, body));
 });

@@ -3,11 +3,11 @@ import { readJson, validate } from "@/lib/http/body";
 import { json, withPlatformStaff } from "@/lib/http/route";
 import { deleteWebhookEndpoint, setWebhookEndpointEnabled, updateWebhookSchema } from "@/lib/webhooks/endpoints";
 
-// PATCH /api/admin/webhooks/[id] — switch an endpoint on or off (platform admin; audited)
+// PATCH /api/admin/webhooks/[id] — switch an endpoint on or off, optionally re-describe it (platform admin; audited)
 export const PATCH = withPlatformStaff<{ id: string }>(async ({ req, params, user, context }) => {
   const id = validate(z.uuid(), params.id);
   const input = await readJson(req, updateWebhookSchema);
-  await setWebhookEndpointEnabled(user, id, input.enabled, context);
+  await setWebhookEndpointEnabled(user, id, input.enabled, context, input.description);
   return json({ ok: true });
 });
 
