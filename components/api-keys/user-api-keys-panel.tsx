@@ -23,6 +23,8 @@ export interface UserApiKeyRow {
   lastUsedIp: string | null;
   useCount: number;
   revokedAt: string | null;
+  /** Decided on the server when the page loaded. */
+  expired: boolean;
 }
 
 interface CreateInput {
@@ -58,7 +60,6 @@ export function UserApiKeysPanel({
   const [secret, setSecret] = useState<string | null>(null);
   const create = useAdminMutation((input: CreateInput) => ({ url: baseUrl, method: "POST", json: input }), (input) => `Key "${input.name}" created`);
   const revoke = useAdminMutation((k: { id: string; name: string }) => ({ url: `${baseUrl}/${k.id}`, method: "DELETE" }), (k) => `Key "${k.name}" revoked`);
-  const now = Date.now();
   return (
     <div className="grid gap-4">
       {enabled ? (
@@ -169,7 +170,6 @@ export function UserApiKeysPanel({
             </TableRow>
           )}
           {keys.map((k) => {
-            const expired = k.expiresAt !== null && new Date(k.expiresAt).getTime() <= now;
             return (
               <TableRow key={k.id}>
                 <TableCell>{k.name}</TableCell>
@@ -183,7 +183,7 @@ export function UserApiKeysPanel({
                 </TableCell>
                 <TableCell>{k.useCount}</TableCell>
                 <TableCell>
-                  {k.revokedAt ? <Badge variant="outline">revoked</Badge> : expired ? <Badge variant="outline">expired</Badge> : <Badge variant="success">active</Badge>}
+                  {k.revokedAt ? <Badge variant="outline">revoked</Badge> : k.expired ? <Badge variant="outline">expired</Badge> : <Badge variant="success">active</Badge>}
                 </TableCell>
                 <TableCell className="text-right">
                   {!k.revokedAt && (

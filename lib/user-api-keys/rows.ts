@@ -9,5 +9,6 @@ export function toKeyRow(k: UserApiKeyDto) {
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
     revokedAt: k.revokedAt?.toISOString() ?? null,
     useCount: Number(k.useCount),
+    expired: k.expiresAt !== null && k.expiresAt.getTime() <= Date.now(),
   };
 }
