@@ -65,12 +65,22 @@ const MESSAGES: Record<RefusalReason, string> = {
   membership_ended: "The key's user is no longer a member of its org.",
 };
 
-/** Everything about a key in one statement: owner, org, plan, role and the role's permissions under the plan. */
-async function loadKey(hash: string, db: Executor): Promise<Row | undefined> {
+/**
+ * Everything about a key in one statement: owner, org, plan, role and the role's permissions under
+ * the plan; a live key (not revoked, not expired, its kind switched on) is counted as used in the same
+ * statement (count, time, caller's address).
+ */
+async function loadKey(hash: string, ip: string | null, db: Executor): Promise<Row | undefined> {
   const [row] = await preparedRows<Row>(
     db,
     "gh_user_api_key_load",
-    sql`select k.id, k.owner_type, k.name, k.mode, k.permissions as key_permissions, k.rate_limit_per_minute as "limit",
+    sql`with used as (
+        update user_api_keys u set use_count = use_count + 1, last_used_at = now(), last_used_ip = ${ip}
+        where u.key_hash = ${hash} and u.revoked_at is null and (u.expires_at is null or u.expires_at > now())
+          and coalesce((select s.value from platform_settings s
+            where s.key = case u.owner_type when 'user' then 'personal_api_keys' else 'org_api_keys' end), 'true'::jsonb) <> 'false'::jsonb
+      )
+      select k.id, k.owner_type, k.name, k.mode, k.permissions as key_permissions, k.rate_limit_per_minute as "limit",
         k.expires_at, k.revoked_at is not null as revoked, (k.expires_at is not null and k.expires_at <= now()) as expired,
         u.id as user_id, u.email, u.name as user_name, (u.disabled_at is not null) as user_disabled,
         o.id as org_id, o.slug, o.name as org_name, rm.name as plan, r.key as role_key, r.name as role_name,
@@ -105,17 +115,14 @@ function refusalOf(row: Row): RefusalReason | null {
  */
 export async function validateUserApiKey(presented: string, opts: { permission?: string; context: RequestContext }, db: Executor = getDb()): Promise<Validation> {
   const known = presented.startsWith(USER_KEY_PREFIXES.live) || presented.startsWith(USER_KEY_PREFIXES.test);
-  const row = known && presented.length <= 200 ? await loadKey(sha256(presented), db) : undefined;
+  const row = known && presented.length <= 200 ? await loadKey(sha256(presented), opts.context.ip, db) : undefined;
   if (!row) return { valid: false, reason: "unknown", message: MESSAGES.unknown };
   const refused = refusalOf(row);
   if (refused) {
     await auditRefusal(row, refused, opts.context, db);
     return { valid: false, reason: refused, message: MESSAGES[refused] };
   }
-  const [limit] = await Promise.all([
-    hit(`user_api_key:${row.id}`, { max: row.limit, windowSeconds: 60 }, db),
-    db.execute(sql`update user_api_keys set use_count = use_count + 1, last_used_at = now(), last_used_ip = ${opts.context.ip} where id = ${row.id}`),
-  ]);
+  const limit = await hit(`user_api_key:${row.id}`, { max: row.limit, windowSeconds: 60 }, db);
   // The first refused hit of a window is the one audited.
   if (!limit.allowed && limit.hits === row.limit + 1) await auditRefusal(row, "rate_limited", opts.context, db);
   const own = row.org_id ? (row.role_permissions ?? []) : [];

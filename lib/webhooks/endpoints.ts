@@ -108,7 +108,7 @@ export async function listWebhookEndpoints(db: Executor = getDb()) {
       disabledReason: webhookEndpoints.disabledReason,
       consecutiveFailures: webhookEndpoints.consecutiveFailures,
       createdAt: webhookEndpoints.createdAt,
-      pending: sql<number>`(select count(*)::int from webhook_deliveries d where d.endpoint_id = ${webhookEndpoints.id} and d.status = 'pending')`,
+      pending: sql<number>`(select count(*)::int from webhook_deliveries d where d.endpoint_id = "webhook_endpoints"."id" and d.status = 'pending')`,
     })
     .from(webhookEndpoints)
     .orderBy(desc(webhookEndpoints.createdAt));

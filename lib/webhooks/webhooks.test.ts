@@ -17,7 +17,7 @@ import { useTestDatabase } from "@/test/db";
 import { userByEmail } from "@/test/oauth";
 import { verifyWebhook as clientVerify } from "@/packages/node/src";
 import { emitWebhookEvent } from "./emit";
-import { createWebhookEndpoint, listWebhookDeliveries, resendWebhookDelivery, setWebhookEndpointEnabled } from "./endpoints";
+import { createWebhookEndpoint, listWebhookDeliveries, listWebhookEndpoints, resendWebhookDelivery, setWebhookEndpointEnabled } from "./endpoints";
 import { runWebhookDeliveries, type WorkerOptions } from "./worker";
 
 vi.mock("next/server", async (importOriginal) => ({
@@ -181,6 +181,8 @@ describe("webhooks", () => {
     const [row] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, broken.id));
     expect(row).toMatchObject({ enabled: false, consecutiveFailures: 3 });
     expect(row!.disabledReason).toMatch(/3 attempts in a row failed/);
+    const listed = await listWebhookEndpoints();
+    expect(listed.find((e) => e.id === broken.id)).toMatchObject({ enabled: false, pending: 1, disabledReason: row!.disabledReason });
     const notice = await db.select().from(auditEvents).where(eq(auditEvents.action, "webhook.endpoint_auto_disabled"));
     expect(notice.map((e) => e.targetId)).toEqual([broken.id]);
 
