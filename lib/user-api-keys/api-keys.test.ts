@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { auditEvents, roleMappings, userApiKeys } from "@/drizzle/schema";
+import { apiKeys, auditEvents, memberships, roleMappings, roles, userApiKeys, users } from "@/drizzle/schema";
 import { createGatehouseClient, type GatehouseClient } from "@/packages/node/src";
 import { createApiKey } from "@/lib/api-keys";
 import { systemContext } from "@/lib/http/request-context";
@@ -138,6 +138,28 @@ describe("personal API keys", () => {
     } finally {
       await db.transaction((tx) => setPlatformSetting(tx, "api_keys_allow_no_expiry", true));
     }
+  });
+
+  it("a personal key acting in an org carries the user's role there, and is refused once the membership ends", async () => {
+    const { db } = getDb();
+    const [u] = await db.insert(users).values({ email: `leaver-${Date.now()}@xcorp.example`, name: "Leaver" }).returning();
+    const xcorp = await orgBySlug(db, "xcorp");
+    const [memberRole] = await db.select().from(roles).where(eq(roles.key, "member"));
+    await db.insert(memberships).values({ orgId: xcorp.id, userId: u!.id, roleId: memberRole!.id });
+    const leaver = { id: u!.id, email: u!.email, name: u!.name };
+    await expect(createPersonalApiKey(leaver, input({ org: "xcorp", permissions: ["billing::manage"] }), ctx)).rejects.toMatchObject({ status: 403 });
+    await expect(createPersonalApiKey(leaver, input({ permissions: ["reports::read"] }), ctx)).rejects.toMatchObject({ status: 400 });
+    const key = await createPersonalApiKey(leaver, input({ org: "xcorp" }), ctx);
+    expect(await gatehouse.validateApiKey(key.key, { permission: "reports::read" })).toMatchObject({
+      valid: true,
+      key: { type: "personal", user: { id: u!.id }, org: { slug: "xcorp" }, role: { key: "member" } },
+      permission: { id: "reports::read", granted: true },
+    });
+    await db.delete(memberships).where(and(eq(memberships.orgId, xcorp.id), eq(memberships.userId, u!.id)));
+    expect(await gatehouse.validateApiKey(key.key)).toMatchObject({ valid: false, reason: "membership_ended" });
+    // The platform key that asked was marked used.
+    const [platform] = await db.select({ lastUsedAt: apiKeys.lastUsedAt }).from(apiKeys);
+    expect(platform!.lastUsedAt).toBeInstanceOf(Date);
   });
 
   it("a new key takes the platform's default limit", async () => {
