@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   bigint,
+  bigserial,
   boolean,
   check,
   foreignKey,
@@ -759,3 +760,132 @@ export const ssoRequests = pgTable(
     check("sso_requests_purpose_valid", sql`${t.purpose} in ('login', 'test')`),
   ],
 );
+// ─── Personal and org API keys (issue 18) ───────────────────────────────────────────────────────
+
+export const USER_API_KEY_OWNERS = ["user", "org"] as const;
+export type UserApiKeyOwner = (typeof USER_API_KEY_OWNERS)[number];
+
+/**
+ * Keys end users (personal) and orgs (org keys) give to the product's API. Shown once; only the
+ * SHA-256 is stored. An org key acts with `roleId` (its creator's role at creation) under the org's
+ * current plan, narrowed to `permissions` when set.
+ */
+export const userApiKeys = pgTable(
+  "user_api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerType: text("owner_type").$type<UserApiKeyOwner>().notNull(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    orgId: uuid("org_id").references(() => orgs.id, { onDelete: "cascade" }),
+    roleId: uuid("role_id").references(() => roles.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull(),
+    mode: text("mode").$type<"live" | "test">().notNull().default("live"),
+    permissions: text("permissions").array(),
+    rateLimitPerMinute: integer("rate_limit_per_minute").notNull(),
+    expiresAt: tz("expires_at"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    lastUsedAt: tz("last_used_at"),
+    lastUsedIp: text("last_used_ip"),
+    useCount: bigint("use_count", { mode: "number" }).notNull().default(0),
+    revokedAt: tz("revoked_at"),
+  },
+  (t) => [
+    uniqueIndex("user_api_keys_hash_key").on(t.keyHash),
+    index("user_api_keys_user_idx").on(t.userId, t.createdAt),
+    index("user_api_keys_org_idx").on(t.orgId, t.createdAt),
+    check(
+      "user_api_keys_owner_check",
+      sql`(${t.ownerType} = 'user' AND ${t.userId} IS NOT NULL) OR (${t.ownerType} = 'org' AND ${t.orgId} IS NOT NULL AND ${t.roleId} IS NOT NULL)`,
+    ),
+    check("user_api_keys_mode_check", sql`${t.mode} IN ('live', 'test')`),
+    check("user_api_keys_limit_check", sql`${t.rateLimitPerMinute} > 0`),
+  ],
+);
+
+// ─── Webhooks (issue 18) ────────────────────────────────────────────────────────────────────────
+
+/** An endpoint staff registered; the whsec_ secret is encrypted with ENCRYPTION_KEY. */
+export const webhookEndpoints = pgTable("webhook_endpoints", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  url: text("url").notNull(),
+  description: text("description").notNull().default(""),
+  eventTypes: text("event_types").array().notNull(),
+  secretSealed: text("secret_sealed").notNull(),
+  enabled: boolean("enabled").notNull().default(true),
+  disabledAt: tz("disabled_at"),
+  disabledReason: text("disabled_reason"),
+  consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+  createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+  updatedAt: tz("updated_at").notNull().defaultNow(),
+});
+
+/** The outbox: one row per event, written in the transaction of the change it describes. */
+export const webhookEvents = pgTable("webhook_events", {
+  /** The Standard Webhooks message id (`msg_…`). */
+  id: text("id").primaryKey(),
+  type: text("type").notNull(),
+  /** Deliveries of one object (e.g. `user:<id>`) to one endpoint go out in order. */
+  objectKey: text("object_key").notNull(),
+  payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+});
+
+export const WEBHOOK_DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;
+
+/** One event to one endpoint; `id` orders deliveries of an object. */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: "cascade" }),
+    objectKey: text("object_key").notNull(),
+    status: text("status").$type<(typeof WEBHOOK_DELIVERY_STATUSES)[number]>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: tz("next_attempt_at").notNull().defaultNow(),
+    leaseUntil: tz("lease_until"),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    deliveredAt: tz("delivered_at"),
+  },
+  (t) => [
+    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_object_idx").on(t.endpointId, t.objectKey, t.id).where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.id),
+    check("webhook_deliveries_status_check", sql`${t.status} IN ('pending', 'succeeded', 'failed')`),
+  ],
+);
+
+/** Every attempt of a delivery: what the console shows. */
+export const webhookAttempts = pgTable(
+  "webhook_attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    deliveryId: bigint("delivery_id", { mode: "number" })
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    attemptedAt: tz("attempted_at").notNull().defaultNow(),
+    statusCode: integer("status_code"),
+    error: text("error"),
+    latencyMs: integer("latency_ms").notNull(),
+  },
+  (t) => [index("webhook_attempts_delivery_idx").on(t.deliveryId, t.id)],
+);
+
+/** What the demo webhook delivered to /dev/webhooks (development only). */
+export const devWebhookInbox = pgTable("dev_webhook_inbox", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  receivedAt: tz("received_at").notNull().defaultNow(),
+  headers: jsonb("headers").$type<Record<string, string>>().notNull(),
+  body: text("body").notNull(),
+  verified: boolean("verified").notNull(),
+});

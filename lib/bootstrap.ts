@@ -9,6 +9,7 @@ import { startOAuthCleanup } from "@/lib/oauth/cleanup";
 import { getActiveSigningKey } from "@/lib/oauth/keys";
 import { checkSecretsFingerprint } from "@/lib/platform/secrets-check";
 import { seedDemo } from "@/lib/seed/demo";
+import { startWebhookWorker } from "@/lib/webhooks/worker";
 import { issueSetupToken } from "@/lib/setup";
 
 /**
@@ -64,6 +65,8 @@ export async function bootstrap(): Promise<void> {
   } else {
     startMailScrubber(database.db);
   }
+  // Webhook deliveries from the outbox (every node runs one; claims never overlap).
+  shutdown.push(startWebhookWorker(database.db, env.WEBHOOK_WORKER_INTERVAL_MS));
   // Signed audit checkpoints: on a schedule, on demand, and a last one at shutdown (before the database closes).
   shutdown.push(startAuditCheckpoints(database));
 }

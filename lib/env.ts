@@ -84,6 +84,13 @@ const schema = z.object({
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_URL: z.url().optional(),
   AUDIT_CHECKPOINT_INTERVAL_MINUTES: int(60, 0),
+  /** API keys and webhooks (issue 18): validations per platform API key per minute; webhook delivery. */
+  API_KEY_VALIDATIONS_PER_MINUTE: int(60000),
+  WEBHOOK_WORKER_INTERVAL_MS: int(1000, 50),
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0.01).default(5),
+  WEBHOOK_RETRY_MAX_HOURS: z.coerce.number().min(0.001).default(24),
+  WEBHOOK_TIMEOUT_MS: int(10000, 100),
+  WEBHOOK_DISABLE_AFTER_FAILURES: int(100),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "AUTH_SECRET" | "ENCRYPTION_KEY" | "DEV_MAILBOX" | "SEED_DEMO"> & {

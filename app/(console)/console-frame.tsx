@@ -32,6 +32,7 @@ export async function ConsoleFrame({
     ...orgItems,
     { href: "/account", label: "Account", icon: "key" },
     { href: "/account/connected-apps", label: "My connected apps", icon: "plug" },
+    { href: "/account/api-keys", label: "My API keys", icon: "key" },
   ];
   if (isPlatformStaff(user, "admin")) nav.push({ href: "/admin", label: "Platform admin", icon: "building" });
   if (isPlatformStaff(user, "support")) nav.push({ href: "/support/audit", label: "Support: audit", icon: "scroll" });
@@ -63,6 +64,7 @@ async function orgNav(user: CurrentUser, { org }: MembershipDto): Promise<NavIte
     );
   }
   if (perms.includes("audit::read")) items.push({ href: `${base}/audit`, label: "Audit log", icon: "scroll" });
+  if (perms.includes("api_keys::manage")) items.push({ href: `${base}/api-keys`, label: "API keys", icon: "key" });
   if (perms.includes("org::manage")) items.push({ href: `${base}/settings`, label: "Settings", icon: "settings" });
   if (perms.includes("sso::manage")) items.push({ href: `${base}/sso`, label: "Enterprise SSO", icon: "key" });
   return items;

@@ -1,10 +1,10 @@
 import "server-only";
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { apiKeys, users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { randomToken, sha256 } from "@/lib/crypto";
-import { type Executor, getDb } from "@/lib/db";
+import { type Executor, getDb, preparedRows } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 
@@ -68,17 +68,16 @@ export async function revokeApiKey(actor: Actor, id: string, context: RequestCon
   });
 }
 
-/** The live key for a presented secret, or null. Marks it used (at most once a minute). */
+/** The live key for a presented secret, or null. Marks it used (at most once a minute), in the same statement. */
 export async function authenticateApiKey(presented: string, db: Executor = getDb()): Promise<{ id: string; name: string } | null> {
   if (!presented.startsWith(PREFIX) || presented.length > 200) return null;
-  const [row] = await db
-    .select({ id: apiKeys.id, name: apiKeys.name })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, sha256(presented)), isNull(apiKeys.revokedAt)));
-  if (!row) return null;
-  await db
-    .update(apiKeys)
-    .set({ lastUsedAt: new Date() })
-    .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(Date.now() - 60_000)))));
-  return row;
+  const [row] = await preparedRows<{ id: string; name: string }>(
+    db,
+    "gh_platform_api_key_auth",
+    sql`with k as (select id, name from api_keys where key_hash = ${sha256(presented)} and revoked_at is null),
+      used as (update api_keys set last_used_at = now()
+        where id = (select id from k) and (last_used_at is null or last_used_at < now() - interval '60 seconds'))
+      select id, name from k`,
+  );
+  return row ?? null;
 }

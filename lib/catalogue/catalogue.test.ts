@@ -39,8 +39,8 @@ describe("the catalogue on a fresh install (no demo)", () => {
     expect(plans).toHaveLength(1);
     expect(plans[0]).toMatchObject({ name: "Free", isDefault: true });
     expect(await grantsOf(plans[0]!.id, "member")).toEqual([]);
-    expect(await grantsOf(plans[0]!.id, "admin")).toEqual(["members::manage", "members::read"]);
-    expect(await grantsOf(plans[0]!.id, "owner")).toEqual(["audit::read", "billing::manage", "members::manage", "members::read", "org::manage"]);
+    expect(await grantsOf(plans[0]!.id, "admin")).toEqual(["api_keys::manage", "members::manage", "members::read"]);
+    expect(await grantsOf(plans[0]!.id, "owner")).toEqual(["api_keys::manage", "audit::read", "billing::manage", "members::manage", "members::read", "org::manage"]);
     const props = await db.select().from(userPropertyDefinitions);
     expect(props.map((p) => p.key)).toEqual(["name"]);
     const installed = await db.select().from(auditEvents).where(eq(auditEvents.action, "platform.catalogue_installed"));

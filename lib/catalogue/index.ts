@@ -23,6 +23,7 @@ export const BASE_PERMISSIONS = [
   ["audit::read", "Read the org's audit log"],
   ["billing::manage", "Change the plan and payment details"],
   ["sso::manage", "Configure enterprise SSO: connections, domains, role rules"],
+  ["api_keys::manage", "Create and revoke the org's API keys"],
 ] as const;
 export type BasePermission = (typeof BASE_PERMISSIONS)[number][0];
 
@@ -35,7 +36,7 @@ export const DEFAULT_PLAN = {
   description: "The default plan: admins manage members, owners also the org, its audit log and billing.",
   grants: {
     member: [],
-    admin: ["members::read", "members::manage"],
+    admin: ["members::read", "members::manage", "api_keys::manage"],
     owner: ["org::manage", "audit::read", "billing::manage"],
   } satisfies Record<BaseRoleKey, BasePermission[]>,
 };

@@ -1,7 +1,7 @@
 import "server-only";
 import { authenticateApiKey } from "@/lib/api-keys";
 import { AppError } from "@/lib/errors";
-import { enforce } from "@/lib/rate-limit";
+import { enforce, type Limit } from "@/lib/rate-limit";
 import { route } from "./route";
 import type { RequestContext } from "./request-context";
 
@@ -16,6 +16,7 @@ export const API_KEY_LIMIT = { max: 600, windowSeconds: 60 };
  */
 export function withApiKey<P extends Params = Params>(
   fn: (args: { req: Request; params: P; context: RequestContext; apiKey: { id: string; name: string } }) => Promise<Response>,
+  opts: { limit?: Limit | (() => Limit); bucket?: string } = {},
 ) {
   return route<P>(async (args) => {
     const header = args.req.headers.get("authorization") ?? "";
@@ -24,7 +25,8 @@ export function withApiKey<P extends Params = Params>(
     if (!apiKey) {
       throw new AppError(401, "invalid_api_key", "Send a valid platform API key as `Authorization: Bearer <key>`.");
     }
-    await enforce(`api_key:${apiKey.id}`, API_KEY_LIMIT);
+    const limit = typeof opts.limit === "function" ? opts.limit() : (opts.limit ?? API_KEY_LIMIT);
+    await enforce(`${opts.bucket ?? "api_key"}:${apiKey.id}`, limit);
     return fn({ ...args, apiKey });
   });
 }

@@ -9,6 +9,7 @@ import type { RequestContext } from "@/lib/http/request-context";
 import { lockOrgAuthority } from "@/lib/orgs/authority";
 import { isPendingInvitation } from "./pending";
 import { getMemberRole, hasPermission } from "@/lib/rbac";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
 const pending = () => isPendingInvitation();
 
@@ -108,5 +109,6 @@ export async function acceptInvitation(
     context,
     metadata: { via: "invitation", invitationId: accepted.id, role: role?.name },
   });
+  await emitWebhookEvent(tx, "org.member_added", `org:${accepted.orgId}`, { orgId: accepted.orgId, orgSlug: org?.slug, userId: user.id, email: user.email, role: role?.name, via: "invitation" });
   return { org: org! };
 }

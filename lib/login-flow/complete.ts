@@ -6,6 +6,7 @@ import { createSession } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/request-context";
 import { flowByToken, snapshot } from "./flow";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
 /**
  * LOGGED_IN → the session. The flow is consumed by an UPDATE that requires `completed_at is null`,
@@ -32,6 +33,7 @@ export async function completeFlow(token: string, context: RequestContext): Prom
       context,
       metadata: { method: flow.method, mfa: Boolean(flow.mfaVerifiedAt) },
     });
+    await emitWebhookEvent(tx, "user.signed_in", `user:${user.id}`, { id: user.id, email: user.email, method: flow.method });
     return { userId: user.id, sid, returnTo: flow.returnTo };
   });
 }

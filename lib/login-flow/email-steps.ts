@@ -13,6 +13,7 @@ import { proveAddress } from "./address-proof";
 import { createFlow, currentFlow, requireFlowState } from "./flow";
 import { mailLimits } from "./limits";
 import { sendAlreadyRegistered, sendConfirmEmail } from "./mails";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
 const expiredLink = () => new AppError(410, "link_expired", "This link has expired or was already used. Ask for a new one.");
 
@@ -65,6 +66,7 @@ export async function changeUnconfirmedEmail(input: z.infer<typeof changeEmailSc
       context,
       metadata: { before: { email: user.email }, after: { email } },
     });
+    await emitWebhookEvent(tx, "user.updated", `user:${user.id}`, { id: user.id, email, before: { email: user.email } });
   });
 }
 

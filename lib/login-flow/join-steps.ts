@@ -11,6 +11,7 @@ import type { RequestContext } from "@/lib/http/request-context";
 import { acceptInvitation, pendingInvitationsFor } from "@/lib/invitations/accept";
 import { getPlatformSetting } from "@/lib/platform/settings";
 import { requireFlowState } from "./flow";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
 export interface JoinOptions {
   invitations: Awaited<ReturnType<typeof pendingInvitationsFor>>;
@@ -75,6 +76,7 @@ export async function joinOrganization(input: z.infer<typeof joinSchema>, contex
         context,
         metadata: { via: "email_domain", domain, role: member!.name },
       });
+      await emitWebhookEvent(tx, "org.member_added", `org:${org.id}`, { orgId: org.id, orgSlug: org.slug, userId: u.id, email: u.email, role: member!.key, via: "email_domain" });
       return { slug: org.slug };
     }
     if (!(await getPlatformSetting("allow_org_creation", tx))) throw forbidden("Creating organizations is turned off.");
@@ -93,6 +95,8 @@ export async function joinOrganization(input: z.infer<typeof joinSchema>, contex
       context,
       metadata: { plan: plan.name, owner: u.email },
     });
+    await emitWebhookEvent(tx, "org.created", `org:${org!.id}`, { id: org!.id, slug, name: org!.name, plan: plan.name });
+    await emitWebhookEvent(tx, "org.member_added", `org:${org!.id}`, { orgId: org!.id, orgSlug: slug, userId: u.id, email: u.email, role: owner!.key, via: "org_created" });
     return { slug };
   });
 }

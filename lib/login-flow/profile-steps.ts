@@ -11,6 +11,7 @@ import { invalidInput } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { requireFlowState } from "./flow";
 import { sendSecurityNotice } from "./security-mails";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
 export const newPasswordSchema = z.object({ password: z.string().min(1, "Enter a new password").max(MAX_PASSWORD_LENGTH) }).strict();
 
@@ -80,5 +81,6 @@ export async function fillMissingProperties(input: z.infer<typeof propertiesSche
       context,
       metadata: { fields: Object.keys(values) },
     });
+    await emitWebhookEvent(tx, "user.updated", `user:${user!.id}`, { id: user!.id, email: user!.email, fields: Object.keys(values) });
   });
 }

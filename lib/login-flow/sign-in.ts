@@ -19,6 +19,7 @@ import { mailLimits, signInLimits } from "./limits";
 import { sendSecurityNotice } from "./security-mails";
 import { reserveSignInAttempt, settleSuccessfulSignIn, type ThrottleScope } from "./sign-in-throttle";
 import { sendAlreadyRegistered, sendConfirmEmail } from "./mails";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
 export const credentialsSchema = z.object({
   email: z.email("Enter a valid email address").max(320),
@@ -160,6 +161,7 @@ export async function signUp(input: CredentialsInput, context: RequestContext): 
       target: { type: "user", id: row!.id, name: email },
       context,
     });
+    if (fresh) await emitWebhookEvent(tx, "user.created", `user:${row!.id}`, { id: row!.id, email });
     return { user: fresh ? row!.id : null, flowId: flow.id };
   });
   runInBackground("sign-up mail", () =>

@@ -6,6 +6,7 @@ import { type Executor, getDb, queryRows } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { revokeGrantsWhere } from "./grants";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
 export interface GrantDto {
   id: string;
@@ -97,6 +98,7 @@ export async function revokeOwnGrant(grantId: string, actor: Actor): Promise<voi
       context: actor.context,
       metadata: { by: "user" },
     });
+    await emitWebhookEvent(tx, "oauth_grant.revoked", `oauth_grant:${g.id}`, { id: g.id, clientId: g.clientId, orgId: g.orgId, by: "user" });
   });
 }
 
@@ -142,6 +144,7 @@ export async function revokeOrgGrants(orgId: string, target: OrgRevokeTarget, ac
       context: actor.context,
       metadata: { by: "admin", count: revoked.length, grant_ids: revoked.map((g) => g.id) },
     });
+    for (const g of revoked) await emitWebhookEvent(tx, "oauth_grant.revoked", `oauth_grant:${g.id}`, { id: g.id, clientId: g.clientId, orgId, by: "admin" });
     return revoked.length;
   });
 }

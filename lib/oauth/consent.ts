@@ -16,6 +16,7 @@ import { matchRedirectUri, redirectKinds } from "./redirect-policy";
 import { offerScopes, type ScopeOffer } from "./effective-access";
 import { grantMaxAgeDays } from "./grant-lifetime";
 import type { Scope } from "./scopes";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
 /** An org the user may pick, with the requested scopes they can exercise there and those left out. */
 export interface ConsentOrg extends OrgDto {
@@ -149,6 +150,7 @@ export async function decideConsent(
         verified: client.verified,
       },
     });
+    await emitWebhookEvent(tx, "oauth_grant.created", `oauth_grant:${grant!.id}`, { id: grant!.id, clientId: client.id, userId: user.id, orgId: org.id, scopes });
     return createCode(tx, {
       grantId: grant!.id,
       clientId: client.id,

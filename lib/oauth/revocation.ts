@@ -9,6 +9,7 @@ import { findRefreshToken } from "./refresh-tokens";
 import { issuer, knownResources } from "./issuer";
 import { invalidRequest } from "./errors";
 import { verifyAccessToken } from "./tokens";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
 /**
  * RFC 7009: revoke a refresh or access token. Either one revokes its whole grant, so every token
@@ -63,5 +64,6 @@ export async function handleRevocation(
       context,
       metadata: { via: "revocation_endpoint" },
     });
+    await emitWebhookEvent(tx, "oauth_grant.revoked", `oauth_grant:${id}`, { id, clientId: client.id, orgId: status.orgId, userId: status.userId, by: "token_revocation" });
   });
 }

@@ -8,6 +8,7 @@ import { getDb } from "@/lib/db";
 import { conflict, invalidInput } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { insertInvitation } from "@/lib/invitations/create";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
 export const createOrgSchema = z
   .object({
@@ -42,6 +43,7 @@ export async function createOrgAsStaff(actor: { id: string; email: string; name:
       context,
       metadata: { plan: plan.name, by: "platform_staff", ownerInvited: input.ownerEmail, invitationId: invitation.id },
     });
+    await emitWebhookEvent(tx, "org.created", `org:${org.id}`, { id: org.id, slug: org.slug, name: org.name, plan: plan.name });
     return org;
   });
 }

@@ -8,6 +8,7 @@ import { actorRoleNow, countOwners, lockOrgAuthority, revokeInvitationsBeyondAut
 import { conflict, forbidden, invalidInput, notFound } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import type { MembershipDto } from "./queries";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
 export interface MemberDto {
   userId: string;
@@ -109,6 +110,7 @@ export async function changeMemberRole(
       context,
       metadata: { before: { role: target.role.name }, after: { role: newRole.name }, ...(withdrawn.length ? { invitationsRevoked: withdrawn } : {}) },
     });
+    await emitWebhookEvent(tx, "org.member_role_changed", `org:${org.id}`, { orgId: org.id, orgSlug: org.slug, userId, email: target.email, before: target.role.key, after: newRole.key });
     return { key: newRole.key, name: newRole.name, rank: newRole.rank };
   });
 }
@@ -150,6 +152,7 @@ export async function removeMember(actor: Actor, { org }: MembershipDto, userId:
       context,
       metadata: { before: { role: target.role.name }, ...ended },
     });
+    await emitWebhookEvent(tx, "org.member_removed", `org:${org.id}`, { orgId: org.id, orgSlug: org.slug, userId, email: target.email, via: "removed" });
   });
 }
 
@@ -167,6 +170,7 @@ export async function leaveOrg(actor: Actor, { org }: MembershipDto, context: Re
       context,
       metadata: { before: { role: target.role.name }, ...ended },
     });
+    await emitWebhookEvent(tx, "org.member_removed", `org:${org.id}`, { orgId: org.id, orgSlug: org.slug, userId: actor.id, email: target.email, via: "left" });
   });
 }
 
@@ -197,5 +201,7 @@ export async function transferOwnership(actor: Actor, { org }: MembershipDto, us
       context,
       metadata: { before: { owner: actor.email, role: target.role.name }, after: { owner: target.email, formerOwnerRole: next.name }, invitationsRevoked: withdrawn },
     });
+    await emitWebhookEvent(tx, "org.member_role_changed", `org:${org.id}`, { orgId: org.id, orgSlug: org.slug, userId, email: target.email, before: target.role.key, after: "owner", via: "ownership_transferred" });
+    await emitWebhookEvent(tx, "org.member_role_changed", `org:${org.id}`, { orgId: org.id, orgSlug: org.slug, userId: actor.id, email: actor.email, before: actorRole.key, after: next.key, via: "ownership_transferred" });
   });
 }

@@ -6,6 +6,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { getDb } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/request-context";
 import type { OrgDto } from "./queries";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
 const domain = z
   .string()
@@ -72,6 +73,7 @@ export async function updateOrgSettings(
         after: Object.fromEntries(changed.map((k) => [k, changes[k]])),
       },
     });
+    await emitWebhookEvent(tx, "org.updated", `org:${org.id}`, { id: org.id, slug: after!.slug, name: after!.name, changed });
     return after!;
   });
 }

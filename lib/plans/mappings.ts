@@ -7,6 +7,7 @@ import { type Executor, getDb, type Tx } from "@/lib/db";
 import { invalidInput, notFound } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { type Cells, cell, cellChanges, type MemberChange, planDiff } from "./diff";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
 type Actor = { id: string; email: string; name: string | null };
 const who = (a: Actor) => ({ type: "user" as const, id: a.id, name: a.name ?? a.email });
@@ -178,6 +179,7 @@ export async function subscribeOrg(actor: Actor, orgSlug: string, mappingId: str
       context,
       metadata: { before: { plan: preview.from }, after: { plan: preview.to }, membersAffected: preview.changes.length },
     });
+    await emitWebhookEvent(tx, "org.plan_changed", `org:${org.id}`, { id: org.id, slug: orgSlug, name: org.name, before: preview.from, after: preview.to });
     return preview;
   });
 }

@@ -13,6 +13,16 @@ export const PLATFORM_DEFAULTS = {
   allow_org_creation: true,
   /** POST /oauth/register is open (RFC 7591). */
   dynamic_client_registration: false,
+  /** End users may create personal API keys (/account/api-keys); existing keys stop validating when off. */
+  personal_api_keys: true,
+  /** Org admins (api_keys::manage) may create org API keys; existing keys stop validating when off. */
+  org_api_keys: true,
+  /** Requests per minute of a new personal or org API key unless its creator picks another. */
+  api_key_default_rate_limit: 60,
+  /** A personal or org API key may be created without an expiry. */
+  api_keys_allow_no_expiry: true,
+  /** Webhook endpoints may target private addresses (localhost, 10/8 …): for development only. */
+  webhooks_allow_private_addresses: false,
 };
 export type PlatformSettingKey = keyof typeof PLATFORM_DEFAULTS;
 export type PlatformSettingsValues = typeof PLATFORM_DEFAULTS;

@@ -6,7 +6,17 @@ import type { RequestContext } from "@/lib/http/request-context";
 import { getPlatformSettings, type PlatformSettingKey, type PlatformSettingsValues, setPlatformSetting } from "./settings";
 
 export const platformSettingsSchema = z
-  .object({ require_mfa: z.boolean(), require_mfa_for_staff: z.boolean(), allow_org_creation: z.boolean(), dynamic_client_registration: z.boolean() })
+  .object({
+    require_mfa: z.boolean(),
+    require_mfa_for_staff: z.boolean(),
+    allow_org_creation: z.boolean(),
+    dynamic_client_registration: z.boolean(),
+    personal_api_keys: z.boolean(),
+    org_api_keys: z.boolean(),
+    api_key_default_rate_limit: z.number().int().min(1).max(1_000_000),
+    api_keys_allow_no_expiry: z.boolean(),
+    webhooks_allow_private_addresses: z.boolean(),
+  })
   .partial()
   .strict();
 
@@ -18,7 +28,7 @@ export async function updatePlatformSettings(
 ): Promise<PlatformSettingsValues> {
   return getDb().transaction(async (tx) => {
     const before = await getPlatformSettings(tx);
-    for (const [key, value] of Object.entries(input) as [PlatformSettingKey, boolean][]) {
+    for (const [key, value] of Object.entries(input) as [PlatformSettingKey, PlatformSettingsValues[PlatformSettingKey]][]) {
       await setPlatformSetting(tx, key, value);
     }
     const after = { ...before, ...input };

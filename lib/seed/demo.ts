@@ -17,6 +17,7 @@ import { getEnv } from "@/lib/env";
 import { systemContext } from "@/lib/http/request-context";
 import { seedDemoAgentEvents } from "./demo-agent-events";
 import { DEMO_ORGS, DEMO_PASSWORD, demoLogins } from "./demo-logins";
+import { seedDemoWebhook } from "@/lib/webhooks/demo";
 
 export { DEMO_PASSWORD, demoLogins };
 
@@ -35,7 +36,7 @@ const PLANS: Record<string, { description: string; grants: Record<BaseRoleKey, P
     description: "The basics: reports and member management.",
     grants: {
       member: ["reports::read"],
-      admin: ["members::read", "members::manage"],
+      admin: ["members::read", "members::manage", "api_keys::manage"],
       owner: ["billing::manage", "org::manage", "audit::read"],
     },
   },
@@ -43,7 +44,7 @@ const PLANS: Record<string, { description: string; grants: Record<BaseRoleKey, P
     description: "Adds exports for admins and agent activity for owners.",
     grants: {
       member: ["reports::read"],
-      admin: ["reports::export", "members::read", "members::manage"],
+      admin: ["reports::export", "members::read", "members::manage", "api_keys::manage"],
       owner: ["billing::manage", "org::manage", "audit::read", "agent_activity::view"],
     },
   },
@@ -51,7 +52,7 @@ const PLANS: Record<string, { description: string; grants: Record<BaseRoleKey, P
     description: "Everything, with exports for every member and audit for admins.",
     grants: {
       member: ["reports::read", "reports::export"],
-      admin: ["members::read", "members::manage", "agent_activity::view", "audit::read"],
+      admin: ["members::read", "members::manage", "agent_activity::view", "audit::read", "api_keys::manage"],
       owner: ["billing::manage", "org::manage", "sso::manage"],
     },
   },
@@ -80,6 +81,8 @@ export async function seedDemo(db: Db): Promise<boolean> {
   const actor = { type: "system" as const, id: "seed", name: "Demo seed" };
 
   await db.transaction(async (tx) => {
+    // A webhook endpoint to the dev inbox (/dev/webhooks).
+    await seedDemoWebhook(tx);
     const roleRows = await tx.select().from(roles).where(inArray(roles.key, BASE_ROLES.map((r) => r.key)));
     const roleId = (key: BaseRoleKey) => roleRows.find((r) => r.key === key)!.id;
     await tx

@@ -12,6 +12,7 @@ import { findMembershipBySlug } from "@/lib/orgs/queries";
 import { createPermission, createRole } from "@/lib/rbac/admin";
 import { issueSetupToken } from "@/lib/setup";
 import { callRoute, loadEntry, ORIGIN } from "./harness";
+import { API_KEY_COVERAGE_CASES } from "./api-key-cases";
 import { OAUTH_COVERAGE_CASES } from "./oauth-cases";
 import { SSO_COVERAGE_CASES } from "./sso-cases";
 
@@ -218,6 +219,7 @@ export const COVERAGE_CASES: Record<string, CoverageCase | PendingCase> = {
   ...SIGN_IN_KIT_CASES(),
   ...OAUTH_COVERAGE_CASES,
   ...SSO_COVERAGE_CASES,
+  ...API_KEY_COVERAGE_CASES(),
 };
 
 async function userId(email: string) {

@@ -19,13 +19,14 @@ vi.mock("@/lib/auth/current-user", () => ({ getCurrentUser: async () => session.
 vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/server")>()), connection: async () => {} }));
 
 const getDb = useTestDatabase();
-const EMAILS: Record<Exclude<Caller, "anonymous" | "mcp-token">, string> = {
+const EMAILS: Record<Exclude<Caller, "anonymous" | "mcp-token" | "platform-api-key">, string> = {
   member: "john@xcorp.example",
   owner: "owner@xcorp.example",
   "platform-admin": "admin@gatehouse.example",
   support: "support@gatehouse.example",
 };
 let mcpToken = "";
+let platformApiKey = "";
 
 beforeAll(async () => {
   const { db } = getDb();
@@ -43,12 +44,15 @@ beforeAll(async () => {
     { user: { id: john!.id, email: john!.email }, context: systemContext() },
   );
   const [grant] = await db.insert(oauthGrants).values({ clientId, userId: john!.id, orgId: xcorp!.id, scopes, resource }).returning();
+  const { createApiKey } = await import("@/lib/api-keys");
+  const [staff] = await db.select().from(users).where(eq(users.email, EMAILS["platform-admin"]));
+  platformApiKey = (await createApiKey(staff!, { name: "Bodies backend" }, systemContext())).key;
   mcpToken = (await issueAccessToken({ userId: john!.id, orgId: xcorp!.id, clientId, grantId: grant!.id, scopes, resource, ttlSeconds: 600 })).token;
 });
 
 async function signInAs(caller: Caller) {
   session.user = null;
-  if (caller === "anonymous" || caller === "mcp-token") return;
+  if (caller === "anonymous" || caller === "mcp-token" || caller === "platform-api-key") return;
   const [u] = await getDb().db.select().from(users).where(eq(users.email, EMAILS[caller]));
   session.user = { id: u!.id, email: u!.email, name: u!.name, platformRole: u!.platformRole, emailVerified: true, sessionIdHash: "bodies" };
 }
@@ -74,7 +78,11 @@ function formBody(fields: Record<string, string>): string {
 }
 
 const authHeaders = (c: BodyCase): Record<string, string> =>
-  c.as === "mcp-token" ? { authorization: `Bearer ${mcpToken}`, accept: "application/json, text/event-stream" } : {};
+  c.as === "mcp-token"
+    ? { authorization: `Bearer ${mcpToken}`, accept: "application/json, text/event-stream" }
+    : c.as === "platform-api-key"
+      ? { authorization: `Bearer ${platformApiKey}` }
+      : {};
 const paramsOf = (key: string, c: BodyCase) => (key.includes("[...nextauth]") ? { nextauth: ["callback", "login-flow"] as never } : c.params);
 
 async function send(key: string, c: BodyCase, body: unknown) {

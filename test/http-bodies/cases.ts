@@ -3,7 +3,7 @@
  * and a sample whose every string field gets a NUL or a lone surrogate. A new write route without an
  * entry here fails bodies.test.ts: add its body, or `none` with the reason it reads no body.
  */
-export type Caller = "anonymous" | "member" | "owner" | "platform-admin" | "support" | "mcp-token";
+export type Caller = "anonymous" | "member" | "owner" | "platform-admin" | "support" | "mcp-token" | "platform-api-key";
 
 export interface BodyCase {
   as: Caller;
@@ -27,6 +27,16 @@ export const BODY_CASES: Record<string, BodyCase | NoBody> = {
   "app/api/account/mfa/route.ts DELETE": { as: "member", path: "/api/account/mfa", json: { code: "123456" } },
   "app/api/account/sessions/route.ts DELETE": { none: "query string only (?keepCurrent=1)" },
   "app/api/admin/api-keys/[id]/route.ts DELETE": { none: "the key id is in the path" },
+  "app/api/account/api-keys/route.ts POST": { as: "member", path: "/api/account/api-keys", json: { name: "Script", expiresInDays: 30, mode: "live" } },
+  "app/api/account/api-keys/[id]/route.ts DELETE": { none: "the key id is in the path" },
+  "app/api/orgs/[slug]/api-keys/route.ts POST": { as: "owner", path: "/api/orgs/xcorp/api-keys", params: { slug: "xcorp" }, json: { name: "Script", expiresInDays: 30, permissions: ["reports::read"] } },
+  "app/api/orgs/[slug]/api-keys/[id]/route.ts DELETE": { none: "the key id is in the path" },
+  "app/api/admin/webhooks/route.ts POST": { as: "platform-admin", path: "/api/admin/webhooks", json: { url: "https://hooks.example.com/in", description: "Billing", eventTypes: ["user.created"] } },
+  "app/api/admin/webhooks/[id]/route.ts PATCH": { as: "platform-admin", path: `/api/admin/webhooks/${UUID}`, params: { id: UUID }, json: { enabled: true, description: "Billing" } },
+  "app/api/admin/webhooks/[id]/route.ts DELETE": { none: "the endpoint id is in the path" },
+  "app/api/admin/webhooks/deliveries/[id]/resend/route.ts POST": { none: "the delivery id is in the path" },
+  "app/api/dev/webhooks/route.ts POST": { as: "anonymous", path: "/api/dev/webhooks", json: { type: "org.updated", data: { name: "XCorp" } } },
+  "app/api/v1/api-keys/validate/route.ts POST": { as: "platform-api-key", path: "/api/v1/api-keys/validate", json: { apiKey: "ghk_live_abc", permission: "reports::read" } },
   "app/api/admin/api-keys/route.ts POST": { as: "platform-admin", path: "/api/admin/api-keys", json: { name: "Billing" } },
   "app/api/admin/mappings/[id]/cells/route.ts PUT": {
     as: "platform-admin",

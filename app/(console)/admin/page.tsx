@@ -13,6 +13,7 @@ const SECTIONS = [
   ["/admin/explain", "Explain a permission", "Why does a user have, or lack, a permission in an org?"],
   ["/admin/api-keys", "API keys", "Keys for your backends to check permissions and look up users."],
   ["/admin/sso-domains", "SSO domain claims", "Approve email domains orgs claim for single sign-on (when DNS cannot prove them)."],
+  ["/admin/webhooks", "Webhooks", "Signed events to your backends when users, orgs, keys and grants change."],
 ] as const;
 
 export default function AdminHome() {
