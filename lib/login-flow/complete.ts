@@ -30,7 +30,7 @@ export async function completeFlow(token: string, context: RequestContext): Prom
       action: "login.succeeded",
       target: { type: "user", id: user.id, name: user.email },
       context,
-      metadata: { method: flow.method, mfa: Boolean(flow.mfaVerifiedAt) },
+      metadata: { method: flow.method, mfa: Boolean(flow.mfaVerifiedAt), passkey: Boolean(flow.passkeyVerifiedAt) },
     });
     return { userId: user.id, sid, returnTo: flow.returnTo };
   });
