@@ -13,6 +13,7 @@ import { createPermission, createRole } from "@/lib/rbac/admin";
 import { issueSetupToken } from "@/lib/setup";
 import { callRoute, loadEntry, ORIGIN } from "./harness";
 import { OAUTH_COVERAGE_CASES } from "./oauth-cases";
+import { PASSKEY_CASES } from "./passkey-cases";
 
 export interface CoverageContext {
   /** The exported handler or server action under test. */
@@ -215,6 +216,7 @@ export const COVERAGE_CASES: Record<string, CoverageCase | PendingCase> = {
   },
   ...CONSOLE_CASES(),
   ...SIGN_IN_KIT_CASES(),
+  ...PASSKEY_CASES(),
   ...OAUTH_COVERAGE_CASES,
 };
 
