@@ -38,7 +38,7 @@ export interface FlowSnapshot {
 /** Start a pending sign-in and set its cookie. Any previous flow in this browser is replaced. */
 export async function createFlow(
   tx: Executor,
-  input: { userId: string | null; email: string | null; method: string; returnTo?: string | null; authenticated: boolean; context: RequestContext },
+  input: { userId: string | null; email: string | null; method: string; returnTo?: string | null; authenticated: boolean; context: RequestContext; cookie?: string },
 ): Promise<{ id: string }> {
   const env = getEnv();
   const token = randomToken(32);
@@ -52,7 +52,7 @@ export async function createFlow(
         now() + make_interval(secs => ${env.LOGIN_FLOW_TTL_SECONDS}))
       returning id`,
   );
-  (await cookies()).set(cookieName(FLOW_COOKIE), token, { ...hostCookieOptions(), maxAge: env.LOGIN_FLOW_TTL_SECONDS });
+  (await cookies()).set(cookieName(input.cookie ?? FLOW_COOKIE), token, { ...hostCookieOptions(), maxAge: env.LOGIN_FLOW_TTL_SECONDS });
   return { id: flow!.id };
 }
 

@@ -11,7 +11,7 @@ import { SoftAuthenticator } from "@/test/webauthn-authenticator";
 vi.mock("next/headers", () => browserHeadersMock());
 const { signInWithPassword } = await import("./sign-in");
 const { currentFlow, snapshot } = await import("./flow");
-const { passkeyOptions, verifyPasskey, enrollPasskey } = await import("./passkey-steps");
+const { passkeyOptions, verifyPasskey, enrollPasskey, passkeySignInFlow } = await import("./passkey-steps");
 const { beginMfaEnrollment, verifyMfa } = await import("./mfa-steps");
 const { loginStateResponse } = await import("./state-response");
 const { accountRegistrationOptions, registerPasskey, removePasskey, reauthOptions, listPasskeys } = await import("@/lib/passkeys/account");
@@ -169,6 +169,18 @@ describe("signing in with a passkey (no password)", () => {
     expect(row!.flaggedAt).toBeNull();
   });
 
+  it("arming a passkey sign-in never replaces a password sign-in of the same browser", async () => {
+    const jar = newJar();
+    await inBrowser(jar, () => signInWithPassword({ email: "member@xcorp.example", password: PASSWORD }, here));
+    const before = await stateIn(jar);
+    expect(before).not.toBe("LOGIN_REQUIRED");
+    const racing = newJar();
+    await options(racing); // conditional UI armed first …
+    await inBrowser(racing, () => signInWithPassword({ email: "member@xcorp.example", password: PASSWORD }, here)); // … then the password
+    expect(await stateIn(racing)).toBe(before);
+    // A passkey answer arriving now for the armed challenge does not fit the step the browser is at.
+  });
+
   it("a challenge issued to another pending sign-in is refused", async () => {
     const { authenticator } = await withPasskey("member@techcorp.example");
     const victim = newJar();
@@ -191,7 +203,7 @@ describe("signing in with a passkey (no password)", () => {
     const stranger = new SoftAuthenticator();
     const jar = newJar();
     await options(jar);
-    const flowId = (await inBrowser(jar, () => currentFlow()))!.id;
+    const flowId = (await inBrowser(jar, () => passkeySignInFlow()))!.id;
     const results: string[] = [];
     for (let i = 0; i < 5; i++) {
       const { options: opts } = await options(jar);
@@ -200,7 +212,7 @@ describe("signing in with a passkey (no password)", () => {
     expect(results).toEqual(Array(5).fill("400 passkey_refused"));
     const [flow] = await getDb().select().from(loginFlows).where(eq(loginFlows.id, flowId));
     expect(flow!.failedMfaAttempts).toBe(5);
-    expect(await inBrowser(jar, () => currentFlow())).toBeNull(); // the pending sign-in ended
+    expect(await inBrowser(jar, () => passkeySignInFlow())).toBeNull(); // the pending sign-in ended
   });
 });
 

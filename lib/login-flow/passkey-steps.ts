@@ -21,7 +21,10 @@ import {
   registrationOptions,
   type StoredPasskey,
 } from "@/lib/passkeys/webauthn";
-import { createFlow, currentFlow, type FlowRow, requireFlowState, snapshot, WrongStateError } from "./flow";
+import { cookies } from "next/headers";
+import { cookieName, hostCookieOptions } from "@/lib/http/cookies";
+import { getEnv } from "@/lib/env";
+import { createFlow, currentFlow, FLOW_COOKIE, flowByToken, type FlowRow, requireFlowState, snapshot, WrongStateError } from "./flow";
 import { LIMITS } from "./limits";
 import { reserveCodeCheck } from "./mfa-steps";
 
@@ -45,9 +48,16 @@ export async function passkeyOptions(input: z.infer<typeof passkeyOptionsSchema>
     case "LOGIN_REQUIRED": {
       // Reuse this browser's passkey sign-in if it has one (conditional UI, then the button).
       const flow =
-        snap.flow && snap.flow.method === "passkey" && !snap.flow.userId
-          ? { id: snap.flow.id }
-          : await createFlow(db, { userId: null, email: null, method: "passkey", returnTo: safeNextPath(input.returnTo), authenticated: false, context });
+        (await passkeySignInFlow()) ??
+        (await createFlow(db, {
+          userId: null,
+          email: null,
+          method: "passkey",
+          returnTo: safeNextPath(input.returnTo),
+          authenticated: false,
+          context,
+          cookie: PASSKEY_FLOW_COOKIE,
+        }));
       return { ceremony: "sign_in", options: await assertionOptions("sign_in", { loginFlowId: flow.id }, []) };
     }
     case "TWO_FACTOR_REQUIRED": {
@@ -65,6 +75,28 @@ export async function passkeyOptions(input: z.infer<typeof passkeyOptionsSchema>
   }
 }
 
+/**
+ * A passkey sign-in started at LOGIN_REQUIRED is a pending sign-in of its own, carried by its own
+ * cookie until the passkey answers: arming conditional UI never replaces the password sign-in this
+ * browser may be starting at the same moment. On success it becomes this browser's sign-in.
+ */
+export const PASSKEY_FLOW_COOKIE = "gh_passkey_flow";
+
+/** The pending passkey sign-in of this browser (no user yet), or null. */
+export async function passkeySignInFlow(): Promise<FlowRow | null> {
+  const token = (await cookies()).get(cookieName(PASSKEY_FLOW_COOKIE))?.value;
+  const flow = token ? await flowByToken(token) : null;
+  return flow && flow.method === "passkey" && !flow.userId ? flow : null;
+}
+
+async function promotePasskeyFlow() {
+  const jar = await cookies();
+  const token = jar.get(cookieName(PASSKEY_FLOW_COOKIE))?.value;
+  if (!token) return;
+  jar.set(cookieName(FLOW_COOKIE), token, { ...hostCookieOptions(), maxAge: getEnv().LOGIN_FLOW_TTL_SECONDS });
+  jar.delete({ name: cookieName(PASSKEY_FLOW_COOKIE), ...hostCookieOptions() });
+}
+
 type FlowUser = { id: string; email: string; name: string | null; disabledAt: Date | null };
 
 /**
@@ -75,9 +107,10 @@ type FlowUser = { id: string; email: string; name: string | null; disabledAt: Da
  */
 export async function verifyPasskey(input: z.infer<typeof passkeyAssertionSchema>, context: RequestContext): Promise<void> {
   const snap = await snapshot(await currentFlow());
-  if (!snap.flow || (snap.state !== "LOGIN_REQUIRED" && snap.state !== "TWO_FACTOR_REQUIRED")) throw new WrongStateError(snap.state);
-  const flow = snap.flow;
+  if (snap.state !== "LOGIN_REQUIRED" && snap.state !== "TWO_FACTOR_REQUIRED") throw new WrongStateError(snap.state);
   const secondFactor = snap.state === "TWO_FACTOR_REQUIRED";
+  const flow = secondFactor ? snap.flow! : await passkeySignInFlow();
+  if (!flow) throw new WrongStateError(snap.state);
   const ceremony = secondFactor ? "second_factor" : "sign_in";
   const passkey = await passkeyByCredentialId(input.response.id);
   const owner = passkey ? await userById(passkey.userId) : null;
@@ -114,6 +147,7 @@ export async function verifyPasskey(input: z.infer<typeof passkeyAssertionSchema
       });
     });
     await refundMfaAttempt(account?.id ?? owner.id);
+    if (!secondFactor) await promotePasskeyFlow();
   } catch (err) {
     if (!(err instanceof PasskeyRefused)) throw err;
     await refused(err, flow, account, passkey, attempts, ceremony, context);

@@ -21,10 +21,10 @@ async function json<T>(res: Response | Promise<Response>): Promise<T> {
   return (await r.json()) as T;
 }
 
-async function post(path: string, body: unknown = {}, method = "POST") {
+async function post<T = unknown>(path: string, body: unknown = {}, method = "POST"): Promise<T> {
   const file = path.replace(/^\/api\//, "app/api/").replace(/[0-9a-f-]{36}$/, "[id]");
   const id = path.match(/[0-9a-f-]{36}$/)?.[0];
-  return json(callRoute(await loadEntry(`${file}/route.ts ${method}`), path, { method, json: body, ...(id ? { params: { id } } : {}) }));
+  return json<T>(callRoute(await loadEntry(`${file}/route.ts ${method}`), path, { method, json: body, ...(id ? { params: { id } } : {}) }));
 }
 
 /** A confirmed, named user with a password (in `org` if given); returns the id. */
