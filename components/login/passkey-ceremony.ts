@@ -32,6 +32,12 @@ export async function autofillSupported(): Promise<boolean> {
   return browserSupportsWebAuthnAutofill();
 }
 
+/** Abort a pending ceremony (e.g. the autofill request when the sign-in page goes away). */
+export async function cancelCeremony(): Promise<void> {
+  const { WebAuthnAbortService } = await browser();
+  WebAuthnAbortService.cancelCeremony();
+}
+
 /** Register a passkey: `optionsUrl` gives creation options, `saveUrl` stores the named answer. */
 export async function registerPasskey(optionsUrl: string, saveUrl: string, name: string): Promise<void> {
   const { startRegistration } = await browser();

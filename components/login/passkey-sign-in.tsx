@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/lib/hooks/use-hydrated";
 import { loginKeys } from "@/lib/queries/login/keys";
-import { autofillSupported, loginPasskey, passkeyErrorMessage, passkeysSupported } from "./passkey-ceremony";
+import { autofillSupported, cancelCeremony, loginPasskey, passkeyErrorMessage, passkeysSupported } from "./passkey-ceremony";
 import { StepError } from "./step-card";
 
 /**
@@ -38,6 +38,8 @@ export function PasskeySignIn({ returnTo }: { returnTo: string }) {
     return () => {
       cancelled = true;
       clearTimeout(timer);
+      // The page moved on: the pending autofill request must not answer a later step.
+      void cancelCeremony();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- armed once per page view
   }, []);

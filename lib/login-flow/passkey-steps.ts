@@ -24,6 +24,7 @@ import {
 import { cookies } from "next/headers";
 import { cookieName, hostCookieOptions } from "@/lib/http/cookies";
 import { getEnv } from "@/lib/env";
+import { enforce } from "@/lib/rate-limit";
 import { createFlow, currentFlow, FLOW_COOKIE, flowByToken, type FlowRow, requireFlowState, snapshot, WrongStateError } from "./flow";
 import { LIMITS } from "./limits";
 import { reserveCodeCheck } from "./mfa-steps";
@@ -47,17 +48,12 @@ export async function passkeyOptions(input: z.infer<typeof passkeyOptionsSchema>
   switch (snap.state) {
     case "LOGIN_REQUIRED": {
       // Reuse this browser's passkey sign-in if it has one (conditional UI, then the button).
-      const flow =
-        (await passkeySignInFlow()) ??
-        (await createFlow(db, {
-          userId: null,
-          email: null,
-          method: "passkey",
-          returnTo: safeNextPath(input.returnTo),
-          authenticated: false,
-          context,
-          cookie: PASSKEY_FLOW_COOKIE,
-        }));
+      let flow: { id: string } | null = await passkeySignInFlow();
+      if (!flow) {
+        await enforce(`passkey:options:ip:${context.ip ?? "unknown"}`, PASSKEY_SIGN_INS_PER_IP);
+        const returnTo = safeNextPath(input.returnTo);
+        flow = await createFlow(db, { userId: null, email: null, method: "passkey", returnTo, authenticated: false, context, cookie: PASSKEY_FLOW_COOKIE });
+      }
       return { ceremony: "sign_in", options: await assertionOptions("sign_in", { loginFlowId: flow.id }, []) };
     }
     case "TWO_FACTOR_REQUIRED": {
@@ -81,6 +77,8 @@ export async function passkeyOptions(input: z.infer<typeof passkeyOptionsSchema>
  * browser may be starting at the same moment. On success it becomes this browser's sign-in.
  */
 export const PASSKEY_FLOW_COOKIE = "gh_passkey_flow";
+/** New passkey sign-ins (each a pending sign-in row and a challenge) per client IP in 10 minutes. */
+const PASSKEY_SIGN_INS_PER_IP = { max: 100, windowSeconds: 600 };
 
 /** The pending passkey sign-in of this browser (no user yet), or null. */
 export async function passkeySignInFlow(): Promise<FlowRow | null> {
