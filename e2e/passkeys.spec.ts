@@ -123,11 +123,21 @@ test.describe("passkeys", () => {
     await attacker.close();
   });
 
-  test("password, then the passkey as second factor beside TOTP", async () => {
+  test("conditional UI: the passkey offered in the email field's autofill signs in", async () => {
     await new ConsolePage(page).signOut();
     await expect(page).toHaveURL(/\/login/);
+    // Nothing clicked: the armed autofill request is answered by the (auto-confirming) authenticator.
+    await expect(page).toHaveURL(/\/orgs\/xcorp$/);
+  });
+
+  test("password, then the passkey as second factor", async () => {
+    await new ConsolePage(page).signOut();
+    await expect(page).toHaveURL(/\/login/);
+    // The user ignores the autofill: the authenticator does not answer until asked.
+    await cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled: false });
     await new LoginPage(page).signIn(alice, password);
     await expect(page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible();
+    await cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled: true });
     await page.getByRole("button", { name: "Use a passkey" }).click();
     await expect(page).toHaveURL(/\/orgs\/xcorp$/);
   });
@@ -137,8 +147,11 @@ test.describe("passkeys", () => {
     await page.getByRole("button", { name: "Remove Work laptop" }).click();
     await page.getByTestId("remove-passkey").getByRole("button", { name: "Confirm with a passkey" }).click();
     await expect(page.getByText("No passkeys yet.")).toBeVisible();
-    // Gone from the server too: the next password sign-in asks for no second factor.
+    // Gone from the server: the authenticator still holds it and answers the autofill, and is refused.
     await new ConsolePage(page).signOut();
+    await expect(page.getByTestId("passkey-error")).toContainText("could not be used");
+    await expect(page).toHaveURL(/\/login/);
+    // The next password sign-in asks for no second factor.
     await new LoginPage(page).signIn(alice, password);
     await expect(page).toHaveURL(/\/orgs\/xcorp$/);
     await page.context().close();
