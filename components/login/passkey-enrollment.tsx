@@ -7,19 +7,32 @@ import { FormField, fieldA11y } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { loginKeys } from "@/lib/queries/login/keys";
 import { EnrollInMfa } from "./enroll-in-mfa";
-import { passkeyErrorMessage, registerPasskey } from "./passkey-ceremony";
+import { useHydrated } from "@/lib/hooks/use-hydrated";
+import { passkeyErrorMessage, passkeysSupported, registerPasskey } from "./passkey-ceremony";
 import { StepCard } from "./step-card";
 
 /**
- * TWO_FACTOR_ENROLLMENT_REQUIRED: add a passkey, or (unless an org requires a phishing-resistant
- * factor) set up an authenticator app instead.
+ * TWO_FACTOR_ENROLLMENT_REQUIRED: an authenticator app or, where the browser can, a passkey; where an
+ * org requires a phishing-resistant factor, a passkey only.
  */
 export function PasskeyEnrollment({ totp }: { totp: boolean }) {
   const queryClient = useQueryClient();
-  const [useApp, setUseApp] = useState(false);
+  const supported = useHydrated() && passkeysSupported();
+  const [choice, setChoice] = useState<"app" | "passkey">(totp ? "app" : "passkey");
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
-  if (useApp) return <EnrollInMfa />;
+  if (choice === "app" && totp) {
+    return (
+      <div className="grid w-full max-w-md gap-2">
+        <EnrollInMfa />
+        {supported && (
+          <Button variant="link" className="justify-self-center" onClick={() => setChoice("passkey")} data-testid="enroll-passkey-instead">
+            Add a passkey instead
+          </Button>
+        )}
+      </div>
+    );
+  }
   return (
     <StepCard
       title="Add a passkey"
@@ -31,7 +44,7 @@ export function PasskeyEnrollment({ totp }: { totp: boolean }) {
       }
       footer={
         totp && (
-          <Button variant="link" className="h-auto p-0" onClick={() => setUseApp(true)}>
+          <Button variant="link" className="h-auto p-0" onClick={() => setChoice("app")}>
             Use an authenticator app instead
           </Button>
         )
