@@ -39,6 +39,8 @@ export const users = pgTable(
     properties: jsonb("properties").$type<Record<string, unknown>>().notNull().default({}),
     platformRole: text("platform_role").$type<PlatformRole>(),
     disabledAt: tz("disabled_at"),
+    /** When a passkey was last offered after sign-in (offered once). */
+    passkeyOfferedAt: tz("passkey_offered_at"),
     lastSignInAt: tz("last_sign_in_at"),
     createdAt: createdAt(),
     updatedAt: tz("updated_at").notNull().defaultNow(),
@@ -130,6 +132,8 @@ export const orgs = pgTable(
       .notNull()
       .references(() => roleMappings.id),
     requireMfa: boolean("require_mfa").notNull().default(false),
+    /** Members must use a phishing-resistant factor (a passkey); implies requireMfa. */
+    requirePasskey: boolean("require_passkey").notNull().default(false),
     /** Verified email domains whose users may join from the sign-in flow. */
     autoJoinDomains: text("auto_join_domains").array().notNull().default(sql`'{}'::text[]`),
     restrictToDomains: boolean("restrict_to_domains").notNull().default(false),
@@ -363,6 +367,8 @@ export const loginFlows = pgTable(
     method: text("method"),
     passwordVerifiedAt: tz("password_verified_at"),
     mfaVerifiedAt: tz("mfa_verified_at"),
+    /** A passkey with user verification was used in this sign-in (first or second factor). */
+    passkeyVerifiedAt: tz("passkey_verified_at"),
     failedMfaAttempts: integer("failed_mfa_attempts").notNull().default(0),
     /** Home-realm discovery routed this sign-in to an org's identity provider (lib/sso). */
     ssoConnectionId: uuid("sso_connection_id").references((): AnyPgColumn => ssoConnections.id, { onDelete: "set null" }),
@@ -410,6 +416,49 @@ export const mfaTotp = pgTable("mfa_totp", {
   lastUsedStep: bigint("last_used_step", { mode: "number" }).notNull().default(0),
   createdAt: createdAt(),
 });
+
+/** A user's WebAuthn credentials (passkeys). The public key is not a secret; the counter only goes up. */
+export const passkeys = pgTable(
+  "passkeys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** base64url credential id. */
+    credentialId: text("credential_id").notNull(),
+    /** base64url COSE public key. */
+    publicKey: text("public_key").notNull(),
+    counter: bigint("counter", { mode: "number" }).notNull().default(0),
+    transports: jsonb("transports").$type<string[]>().notNull().default([]),
+    backupEligible: boolean("backup_eligible").notNull().default(false),
+    backedUp: boolean("backed_up").notNull().default(false),
+    name: text("name").notNull(),
+    /** Set when the authenticator's counter went backwards (a possible clone); the passkey is refused from then on. */
+    flaggedAt: tz("flagged_at"),
+    createdAt: createdAt(),
+    lastUsedAt: tz("last_used_at"),
+  },
+  (t) => [uniqueIndex("passkeys_credential_id_key").on(t.credentialId), index("passkeys_user_idx").on(t.userId)],
+);
+
+export const WEBAUTHN_PURPOSES = ["sign_in", "second_factor", "enroll", "register", "reauth"] as const;
+export type WebAuthnPurpose = (typeof WEBAUTHN_PURPOSES)[number];
+
+/** Single-use WebAuthn challenges, bound to a pending sign-in or to a signed-in user; consumed by a DELETE … RETURNING. */
+export const webauthnChallenges = pgTable(
+  "webauthn_challenges",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    challenge: text("challenge").notNull(),
+    purpose: text("purpose").$type<WebAuthnPurpose>().notNull(),
+    loginFlowId: uuid("login_flow_id").references(() => loginFlows.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: tz("expires_at").notNull(),
+  },
+  (t) => [uniqueIndex("webauthn_challenges_challenge_key").on(t.challenge), index("webauthn_challenges_expires_idx").on(t.expiresAt)],
+);
 
 export const mfaBackupCodes = pgTable(
   "mfa_backup_codes",

@@ -1,8 +1,10 @@
 import { ConsoleShell } from "@/components/console/console-shell";
+import { PasskeyOffer } from "@/components/console/passkey-offer";
 import type { CurrentUser } from "@/lib/auth/current-user";
 import { isPlatformStaff } from "@/lib/auth/guards";
 import { getEnv } from "@/lib/env";
 import { listUserOrgs, type MembershipDto } from "@/lib/orgs/queries";
+import { passkeyOfferPending } from "@/lib/passkeys/account";
 import { isAtLeastRole, listPermissions } from "@/lib/rbac";
 import { signOutAction } from "./actions";
 
@@ -24,9 +26,10 @@ export async function ConsoleFrame({
   title?: string;
   children: React.ReactNode;
 }) {
-  const [memberships, orgItems] = await Promise.all([
+  const [memberships, orgItems, offerPasskey] = await Promise.all([
     listUserOrgs(user.id),
     membership ? orgNav(user, membership) : Promise.resolve([]),
+    passkeyOfferPending(user.id),
   ]);
   const nav: NavItem[] = [
     ...orgItems,
@@ -46,6 +49,7 @@ export async function ConsoleFrame({
       title={title}
       signOutAction={signOutAction}
     >
+      {offerPasskey && <PasskeyOffer />}
       {children}
     </ConsoleShell>
   );

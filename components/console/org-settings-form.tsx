@@ -16,6 +16,7 @@ export interface OrgSettingsValues {
   autoJoinDomains: string[];
   restrictToDomains: boolean;
   requireMfa: boolean;
+  requirePasskey: boolean;
 }
 
 /** The org's settings. Saving goes through a server action that checks the caller's permission. */
@@ -44,6 +45,7 @@ export function OrgSettingsForm({
             .filter(Boolean),
           restrictToDomains: form.get("restrictToDomains") === "on",
           requireMfa: form.get("requireMfa") === "on",
+          requirePasskey: form.get("requirePasskey") === "on",
         };
         startTransition(async () => {
           const result = await save(slug, input);
@@ -76,6 +78,10 @@ export function OrgSettingsForm({
       <div className="flex items-center gap-2">
         <Checkbox id="requireMfa" name="requireMfa" defaultChecked={settings.requireMfa} />
         <Label htmlFor="requireMfa">Require two-factor authentication for members (from their next sign-in)</Label>
+      </div>
+      <div className="flex items-center gap-2">
+        <Checkbox id="requirePasskey" name="requirePasskey" defaultChecked={settings.requirePasskey} />
+        <Label htmlFor="requirePasskey">Require a phishing-resistant factor (a passkey) for members</Label>
       </div>
       <p aria-live="polite" className="text-sm text-destructive">
         {errors._}

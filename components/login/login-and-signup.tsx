@@ -7,6 +7,7 @@ import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { useHydrated } from "@/lib/hooks/use-hydrated";
 import { useLoginStep } from "@/lib/queries/login/use-login-step";
+import { PasskeySignIn } from "./passkey-sign-in";
 import { StepCard, StepError } from "./step-card";
 
 type Mode = "sign-in" | "sign-up" | "magic-link";
@@ -83,7 +84,7 @@ export function LoginAndSignup({
         >
           <input type="hidden" name="returnTo" value={returnTo} />
           <FormField label="Email" id="email">
-            <Input id="email" name="email" type="email" autoComplete={mode === "sign-up" ? "email" : "username"} required />
+            <Input id="email" name="email" type="email" autoComplete={mode === "sign-up" ? "email" : "username webauthn"} required />
           </FormField>
           {mode !== "magic-link" && (
             <FormField
@@ -107,6 +108,7 @@ export function LoginAndSignup({
           </Button>
         </form>
       )}
+      {mode === "sign-in" && <PasskeySignIn returnTo={returnTo} />}
     </StepCard>
   );
 }

@@ -10,6 +10,8 @@ import { LoggedIn } from "./logged-in";
 import { LoginAndSignup } from "./login-and-signup";
 import { SsoRedirect } from "./sso-redirect";
 import { SsoSignIn } from "./sso-sign-in";
+import { PasskeyEnrollment } from "./passkey-enrollment";
+import { PasskeySecondFactor } from "./passkey-second-factor";
 import { StepCard, StepError } from "./step-card";
 import { UpdatePassword } from "./update-password";
 import { UpdateUserProperty } from "./update-user-property";
@@ -55,9 +57,13 @@ export function LoginStateManager({
     case "USER_MISSING_REQUIRED_PROPERTIES":
       return <UpdateUserProperty fields={data.fields ?? []} />;
     case "TWO_FACTOR_ENROLLMENT_REQUIRED":
-      return <EnrollInMfa />;
+      return data.factors?.passkey ? <PasskeyEnrollment totp={data.factors.totp} /> : <EnrollInMfa />;
     case "TWO_FACTOR_REQUIRED":
-      return <VerifyMfa attemptsLeft={data.attemptsLeft} />;
+      return data.factors?.passkey ? (
+        <PasskeySecondFactor totp={data.factors.totp} attemptsLeft={data.attemptsLeft} />
+      ) : (
+        <VerifyMfa attemptsLeft={data.attemptsLeft} />
+      );
     case "USER_MUST_BE_IN_AT_LEAST_ONE_ORG":
       return <JoinAnOrganization join={data.join ?? { invitations: [], autoJoin: [], canCreateOrg: false }} />;
     case "LOGGED_IN":

@@ -31,7 +31,7 @@ export async function completeFlow(token: string, context: RequestContext): Prom
       action: "login.succeeded",
       target: { type: "user", id: user.id, name: user.email },
       context,
-      metadata: { method: flow.method, mfa: Boolean(flow.mfaVerifiedAt) },
+      metadata: { method: flow.method, mfa: Boolean(flow.mfaVerifiedAt), passkey: Boolean(flow.passkeyVerifiedAt) },
     });
     await emitWebhookEvent(tx, "user.signed_in", `user:${user.id}`, { id: user.id, email: user.email, method: flow.method });
     return { userId: user.id, sid, returnTo: flow.returnTo };

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, count, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { cookies } from "next/headers";
-import { loginFlows, memberships, mfaTotp, orgs, userPropertyDefinitions, users } from "@/drizzle/schema";
+import { loginFlows, memberships, mfaTotp, orgs, passkeys, userPropertyDefinitions, users } from "@/drizzle/schema";
 import { safeNextPath } from "@/lib/auth/safe-next-path";
 import { randomToken, sha256 } from "@/lib/crypto";
 import { type Executor, getDb, preparedRows } from "@/lib/db";
@@ -38,7 +38,7 @@ export interface FlowSnapshot {
 /** Start a pending sign-in and set its cookie. Any previous flow in this browser is replaced. */
 export async function createFlow(
   tx: Executor,
-  input: { userId: string | null; email: string; method: string; returnTo?: string | null; authenticated: boolean; context: RequestContext },
+  input: { userId: string | null; email: string | null; method: string; returnTo?: string | null; authenticated: boolean; context: RequestContext; cookie?: string },
 ): Promise<{ id: string }> {
   const env = getEnv();
   const token = randomToken(32);
@@ -52,7 +52,7 @@ export async function createFlow(
         now() + make_interval(secs => ${env.LOGIN_FLOW_TTL_SECONDS}))
       returning id`,
   );
-  (await cookies()).set(cookieName(FLOW_COOKIE), token, { ...hostCookieOptions(), maxAge: env.LOGIN_FLOW_TTL_SECONDS });
+  (await cookies()).set(cookieName(input.cookie ?? FLOW_COOKIE), token, { ...hostCookieOptions(), maxAge: env.LOGIN_FLOW_TTL_SECONDS });
   return { id: flow!.id };
 }
 
@@ -87,6 +87,9 @@ export async function snapshot(flow: FlowRow | null, db: Executor = getDb()): Pr
     mfaVerified: false,
     orgCount: 0,
     platformStaff: false,
+    passkeyEnrolled: false,
+    passkeyVerified: false,
+    passkeyRequired: false,
   };
   if (!flow) return { flow: null, user: null, facts: empty, state: "LOGIN_REQUIRED", missingProperties: [] };
 
@@ -112,16 +115,17 @@ export async function snapshot(flow: FlowRow | null, db: Executor = getDb()): Pr
   }
   if (user.disabledAt) return { flow, user, facts: empty, state: "LOGIN_REQUIRED", missingProperties: [] };
 
-  const [definitions, [totp], [orgCount], [mfaOrg], platform] = await Promise.all([
+  const [definitions, [totp], [orgCount], [mfaOrg], platform, [passkey]] = await Promise.all([
     db.select().from(userPropertyDefinitions).where(eq(userPropertyDefinitions.required, true)).orderBy(userPropertyDefinitions.position),
     db.select({ enabledAt: mfaTotp.enabledAt }).from(mfaTotp).where(eq(mfaTotp.userId, user.id)),
     db.select({ n: count() }).from(memberships).where(eq(memberships.userId, user.id)),
     db
-      .select({ n: count() })
+      .select({ n: count(), passkey: sql<number>`count(*) filter (where ${orgs.requirePasskey})`.mapWith(Number) })
       .from(memberships)
       .innerJoin(orgs, eq(orgs.id, memberships.orgId))
-      .where(and(eq(memberships.userId, user.id), eq(orgs.requireMfa, true))),
+      .where(and(eq(memberships.userId, user.id), or(eq(orgs.requireMfa, true), eq(orgs.requirePasskey, true)))),
     getPlatformSettings(db),
+    db.select({ n: count() }).from(passkeys).where(and(eq(passkeys.userId, user.id), isNull(passkeys.flaggedAt))),
   ]);
   const missingProperties = definitions
     .filter((d) => isEmptyProperty(d.key === "name" ? user.name : user.properties[d.key], d.type))
@@ -140,6 +144,9 @@ export async function snapshot(flow: FlowRow | null, db: Executor = getDb()): Pr
     mfaVerified: Boolean(flow.mfaVerifiedAt),
     orgCount: orgCount?.n ?? 0,
     platformStaff: user.platformRole !== null,
+    passkeyEnrolled: (passkey?.n ?? 0) > 0,
+    passkeyVerified: Boolean(flow.passkeyVerifiedAt),
+    passkeyRequired: (mfaOrg?.passkey ?? 0) > 0,
   };
   return { flow, user, facts, state: nextLoginState(facts), missingProperties };
 }

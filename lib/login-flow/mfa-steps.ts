@@ -21,10 +21,13 @@ export const verifyMfaSchema = z.union([
 
 /** TWO_FACTOR_ENROLLMENT_REQUIRED → a secret to scan (QR code) or type in. */
 export async function beginMfaEnrollment(context: RequestContext): Promise<Enrollment> {
-  const { user } = await requireFlowState("TWO_FACTOR_ENROLLMENT_REQUIRED");
+  const { user, facts } = await requireFlowState("TWO_FACTOR_ENROLLMENT_REQUIRED");
+  if (facts.passkeyRequired) throw passkeyRequired();
   return getDb().transaction((tx) => startEnrollment(tx, user!, context));
 }
 
+/** An org of the user requires a phishing-resistant factor: an app code does not satisfy it. */
+const passkeyRequired = () => new AppError(409, "passkey_required", "Your organization requires a passkey. Use or add a passkey to continue.");
 const tooManyCodes = () => new AppError(429, "too_many_attempts", "Too many wrong codes. Sign in again.");
 
 /**
@@ -32,7 +35,7 @@ const tooManyCodes = () => new AppError(429, "too_many_attempts", "Too many wron
  * the flow's counter is raised only while under the limit (one conditional UPDATE), so concurrent
  * guesses cannot overrun it; past the limit the pending sign-in ends.
  */
-async function reserveCodeCheck(flow: FlowRow, user: { id: string; email: string }, context: RequestContext): Promise<number> {
+export async function reserveCodeCheck(flow: FlowRow, user: { id: string; email: string } | null, context: RequestContext): Promise<number> {
   const db = getDb();
   const [row] = await db
     .update(loginFlows)
@@ -43,7 +46,8 @@ async function reserveCodeCheck(flow: FlowRow, user: { id: string; email: string
     await db.update(loginFlows).set({ expiresAt: new Date() }).where(eq(loginFlows.id, flow.id));
     throw tooManyCodes();
   }
-  await reserveMfaAttempt(user, context);
+  // A passkey that matches no account (sign-in by passkey) counts against the pending sign-in only.
+  if (user) await reserveMfaAttempt(user, context);
   return row.attempts;
 }
 
@@ -92,7 +96,8 @@ export async function confirmMfaEnrollment(input: z.infer<typeof totpCodeSchema>
 
 /** TWO_FACTOR_REQUIRED → a TOTP code or a backup code, each accepted once. */
 export async function verifyMfa(input: z.infer<typeof verifyMfaSchema>, context: RequestContext): Promise<void> {
-  const { flow, user } = await requireFlowState("TWO_FACTOR_REQUIRED");
+  const { flow, user, facts } = await requireFlowState("TWO_FACTOR_REQUIRED");
+  if (facts.mfaVerified) throw passkeyRequired();
   const usingBackup = "backupCode" in input;
   const attempts = await reserveCodeCheck(flow, user!, context);
   const ok = await getDb().transaction(async (tx) => {

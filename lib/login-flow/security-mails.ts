@@ -12,6 +12,9 @@ const NOTICES = {
   backup_codes_regenerated: ["New backup codes", "New backup codes were generated for your account; the old ones no longer work"],
   backup_code_used: ["A backup code was used", "One of your backup codes was used to sign in"],
   account_locked: ["Sign-in to your Gatehouse account is locked", "Too many wrong passwords were tried for your account, so signing in with a password is paused"],
+  passkey_added: ["A passkey was added", "A passkey was added to your account"],
+  passkey_removed: ["A passkey was removed", "A passkey was removed from your account"],
+  passkey_flagged: ["A passkey was blocked", "A passkey of your account answered like a copy of itself (its counter went backwards), so it was blocked; remove it and add it again if it is yours"],
   mfa_locked: ["Two-factor codes for your account are locked", "Too many wrong two-factor codes were tried for your account, so code entry is paused"],
 } as const;
 export type SecurityNotice = keyof typeof NOTICES;

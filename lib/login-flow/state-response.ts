@@ -12,6 +12,8 @@ export interface LoginStateResponse {
   join?: JoinOptions;
   returnTo?: string;
   attemptsLeft?: number;
+  /** Which second factors this step offers (passkeys beside the authenticator app). */
+  factors?: { totp: boolean; passkey: boolean };
 }
 
 /**
@@ -29,8 +31,14 @@ export async function loginStateResponse(): Promise<LoginStateResponse> {
     case "LOGGED_IN":
       return { ...base, returnTo: snap.flow!.returnTo };
     case "TWO_FACTOR_REQUIRED":
-    case "TWO_FACTOR_ENROLLMENT_REQUIRED":
-      return { ...base, attemptsLeft: Math.max(0, 5 - (snap.flow?.failedMfaAttempts ?? 0)) };
+    case "TWO_FACTOR_ENROLLMENT_REQUIRED": {
+      const f = snap.facts;
+      const factors =
+        snap.state === "TWO_FACTOR_REQUIRED"
+          ? { totp: f.mfaEnrolled && !f.mfaVerified, passkey: f.passkeyEnrolled }
+          : { totp: !f.passkeyRequired, passkey: true };
+      return { ...base, attemptsLeft: Math.max(0, 5 - (snap.flow?.failedMfaAttempts ?? 0)), factors };
+    }
     default:
       return base;
   }

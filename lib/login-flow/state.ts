@@ -33,6 +33,13 @@ export interface LoginFacts {
   mfaEnrolled: boolean;
   /** MFA was verified (or enrolled) in this sign-in. */
   mfaVerified: boolean;
+  // Passkeys (WebAuthn, user verification required). `mfaEnrolled`/`mfaVerified` are the TOTP app.
+  /** The user has at least one passkey. */
+  passkeyEnrolled: boolean;
+  /** A passkey was used (or enrolled) in this sign-in: it satisfies the second factor and require-MFA. */
+  passkeyVerified: boolean;
+  /** An org of the user requires a phishing-resistant factor: only a passkey satisfies it. */
+  passkeyRequired: boolean;
   orgCount: number;
   /** Platform staff (admin, support) work across orgs and need none of their own. */
   platformStaff: boolean;
@@ -49,10 +56,19 @@ export function nextLoginState(f: LoginFacts): LoginState {
   if (f.hasFlow && !f.authenticated && f.ssoRedirect) return "SSO_REDIRECT";
   if (!f.hasFlow || !f.authenticated) return "LOGIN_REQUIRED";
   if (!f.emailConfirmed) return "EMAIL_NOT_CONFIRMED_YET";
-  if (f.mfaEnrolled && !f.mfaVerified) return "TWO_FACTOR_REQUIRED";
+  if (needsSecondFactor(f)) return "TWO_FACTOR_REQUIRED";
   if (f.passwordChangeRequired) return "UPDATE_PASSWORD_REQUIRED";
   if (f.missingProperties > 0) return "USER_MISSING_REQUIRED_PROPERTIES";
-  if (f.mfaRequired && !f.mfaEnrolled) return "TWO_FACTOR_ENROLLMENT_REQUIRED";
+  if (needsEnrollment(f)) return "TWO_FACTOR_ENROLLMENT_REQUIRED";
   if (f.orgCount < 1 && !f.platformStaff) return "USER_MUST_BE_IN_AT_LEAST_ONE_ORG";
   return "LOGGED_IN";
 }
+
+// Passkeys. A second factor the user has must be shown (any one of them); where a passkey is
+// required and the user has one, only the passkey will do. Enrolment: a passkey where required,
+// otherwise a passkey or the app where MFA is required.
+const needsSecondFactor = (f: LoginFacts) =>
+  ((f.mfaEnrolled || f.passkeyEnrolled) && !f.mfaVerified && !f.passkeyVerified) ||
+  (f.passkeyRequired && f.passkeyEnrolled && !f.passkeyVerified);
+const needsEnrollment = (f: LoginFacts) =>
+  (f.passkeyRequired && !f.passkeyEnrolled) || (f.mfaRequired && !f.mfaEnrolled && !f.passkeyEnrolled);

@@ -20,6 +20,8 @@ export const orgSettingsSchema = z
     autoJoinDomains: z.array(domain).max(20).optional(),
     restrictToDomains: z.boolean().optional(),
     requireMfa: z.boolean().optional(),
+    /** Require a phishing-resistant factor (a passkey) of members. */
+    requirePasskey: z.boolean().optional(),
   })
   .partial({ name: true })
   .strict()
@@ -31,11 +33,12 @@ export interface OrgSettings {
   autoJoinDomains: string[];
   restrictToDomains: boolean;
   requireMfa: boolean;
+  requirePasskey: boolean;
 }
 
 export async function getOrgSettings(orgId: string): Promise<OrgSettings> {
   const [row] = await getDb()
-    .select({ name: orgs.name, autoJoinDomains: orgs.autoJoinDomains, restrictToDomains: orgs.restrictToDomains, requireMfa: orgs.requireMfa })
+    .select({ name: orgs.name, autoJoinDomains: orgs.autoJoinDomains, restrictToDomains: orgs.restrictToDomains, requireMfa: orgs.requireMfa, requirePasskey: orgs.requirePasskey })
     .from(orgs)
     .where(eq(orgs.id, orgId));
   return row!;
@@ -50,7 +53,7 @@ export async function updateOrgSettings(
 ): Promise<OrgDto> {
   return getDb().transaction(async (tx) => {
     const [before] = await tx
-      .select({ name: orgs.name, autoJoinDomains: orgs.autoJoinDomains, restrictToDomains: orgs.restrictToDomains, requireMfa: orgs.requireMfa })
+      .select({ name: orgs.name, autoJoinDomains: orgs.autoJoinDomains, restrictToDomains: orgs.restrictToDomains, requireMfa: orgs.requireMfa, requirePasskey: orgs.requirePasskey })
       .from(orgs)
       .where(eq(orgs.id, org.id))
       .for("update");

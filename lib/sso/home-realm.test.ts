@@ -58,6 +58,9 @@ describe("nextLoginState: the SSO_REDIRECT branch", () => {
         mfaRequired: b.mfaRequired,
         mfaEnrolled: b.mfaEnrolled,
         mfaVerified: b.mfaVerified,
+        passkeyEnrolled: false,
+        passkeyVerified: false,
+        passkeyRequired: false,
         orgCount: b.inOrg ? 1 : 0,
         platformStaff: false,
       };

@@ -15,6 +15,7 @@ import { callRoute, loadEntry, ORIGIN } from "./harness";
 import { API_KEY_COVERAGE_CASES } from "./api-key-cases";
 import { OAUTH_COVERAGE_CASES } from "./oauth-cases";
 import { SSO_COVERAGE_CASES } from "./sso-cases";
+import { PASSKEY_CASES } from "./passkey-cases";
 
 export interface CoverageContext {
   /** The exported handler or server action under test. */
@@ -217,6 +218,7 @@ export const COVERAGE_CASES: Record<string, CoverageCase | PendingCase> = {
   },
   ...CONSOLE_CASES(),
   ...SIGN_IN_KIT_CASES(),
+  ...PASSKEY_CASES(),
   ...OAUTH_COVERAGE_CASES,
   ...SSO_COVERAGE_CASES,
   ...API_KEY_COVERAGE_CASES(),

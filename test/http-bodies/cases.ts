@@ -19,12 +19,25 @@ export interface NoBody {
 
 const UUID = "00000000-0000-4000-8000-000000000000";
 const TOKEN = "t".repeat(32);
+const ASSERTION = {
+  id: "AAAA",
+  rawId: "AAAA",
+  type: "public-key",
+  response: { clientDataJSON: "AAAA", authenticatorData: "AAAA", signature: "AAAA", userHandle: "AAAA" },
+  clientExtensionResults: {},
+};
+const ATTESTATION = { id: "AAAA", rawId: "AAAA", type: "public-key", response: { clientDataJSON: "AAAA", attestationObject: "AAAA", transports: ["internal"] }, clientExtensionResults: {} };
 
 export const BODY_CASES: Record<string, BodyCase | NoBody> = {
   "app/api/account/mfa/backup-codes/route.ts POST": { as: "member", path: "/api/account/mfa/backup-codes", json: { code: "123456" } },
   "app/api/account/mfa/confirm/route.ts POST": { as: "member", path: "/api/account/mfa/confirm", json: { code: "123456" } },
   "app/api/account/mfa/enroll/route.ts POST": { none: "starts an enrollment for the session user" },
   "app/api/account/mfa/route.ts DELETE": { as: "member", path: "/api/account/mfa", json: { code: "123456" } },
+  "app/api/account/passkeys/route.ts POST": { as: "member", path: "/api/account/passkeys", json: { name: "Laptop", response: ATTESTATION } },
+  "app/api/account/passkeys/[id]/route.ts DELETE": { as: "member", path: `/api/account/passkeys/${UUID}`, params: { id: UUID }, json: { code: "123456" } },
+  "app/api/account/passkeys/options/route.ts POST": { none: "registration options for the session user" },
+  "app/api/account/passkeys/reauth/route.ts POST": { none: "a challenge for the session user's passkeys" },
+  "app/api/account/passkeys/offer/route.ts POST": { none: "marks the session user's passkey offer as shown" },
   "app/api/account/sessions/route.ts DELETE": { none: "query string only (?keepCurrent=1)" },
   "app/api/admin/api-keys/[id]/route.ts DELETE": { none: "the key id is in the path" },
   "app/api/account/api-keys/route.ts POST": { as: "member", path: "/api/account/api-keys", json: { name: "Script", expiresInDays: 30, mode: "live" } },
@@ -79,6 +92,9 @@ export const BODY_CASES: Record<string, BodyCase | NoBody> = {
   "app/api/login/mfa/confirm/route.ts POST": { as: "anonymous", path: "/api/login/mfa/confirm", json: { code: "123456" } },
   "app/api/login/mfa/enroll/route.ts POST": { none: "starts an enrollment for the pending sign-in" },
   "app/api/login/mfa/verify/route.ts POST": { as: "anonymous", path: "/api/login/mfa/verify", json: { backupCode: "abcdefghij" } },
+  "app/api/login/passkey/options/route.ts POST": { as: "anonymous", path: "/api/login/passkey/options", json: { returnTo: "/orgs" } },
+  "app/api/login/passkey/verify/route.ts POST": { as: "anonymous", path: "/api/login/passkey/verify", json: { response: ASSERTION } },
+  "app/api/login/passkey/enroll/route.ts POST": { as: "anonymous", path: "/api/login/passkey/enroll", json: { name: "Laptop", response: ATTESTATION } },
   "app/api/login/password/route.ts POST": { as: "anonymous", path: "/api/login/password", json: { email: "a@b.example", password: "pw", returnTo: "/" } },
   "app/api/login/properties/route.ts POST": { as: "anonymous", path: "/api/login/properties", json: { values: { jobTitle: "CTO", newsletter: true } } },
   "app/api/login/resend/route.ts POST": { none: "resends to the pending sign-in's address" },

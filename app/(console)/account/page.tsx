@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { AccountMfa } from "@/components/console/account-mfa";
+import { AccountPasskeys } from "@/components/console/account-passkeys";
 import { SignOutOthersButton } from "@/components/console/sign-out-others-button";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -48,6 +49,17 @@ async function Account() {
           </CardHeader>
           <CardContent>
             <AccountMfa />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Passkeys</CardTitle>
+            <CardDescription>
+              Sign in with your device&apos;s screen lock or a security key: no password, and it counts as two-factor authentication.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <AccountPasskeys />
           </CardContent>
         </Card>
         <Card>

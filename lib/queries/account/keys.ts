@@ -1,4 +1,5 @@
 export const accountKeys = {
   all: () => ["account"] as const,
   mfa: () => [...accountKeys.all(), "mfa"] as const,
+  passkeys: () => [...accountKeys.all(), "passkeys"] as const,
 };

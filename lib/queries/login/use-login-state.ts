@@ -27,6 +27,8 @@ export interface LoginStateResponse {
   };
   returnTo?: string;
   attemptsLeft?: number;
+  /** Second factors offered at TWO_FACTOR_REQUIRED / TWO_FACTOR_ENROLLMENT_REQUIRED. */
+  factors?: { totp: boolean; passkey: boolean };
 }
 
 /**

@@ -1,0 +1,77 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { FormField, fieldA11y } from "@/components/ui/form-field";
+import { Input } from "@/components/ui/input";
+import { loginKeys } from "@/lib/queries/login/keys";
+import { EnrollInMfa } from "./enroll-in-mfa";
+import { useHydrated } from "@/lib/hooks/use-hydrated";
+import { passkeyErrorMessage, passkeysSupported, registerPasskey } from "./passkey-ceremony";
+import { StepCard } from "./step-card";
+
+/**
+ * TWO_FACTOR_ENROLLMENT_REQUIRED: an authenticator app or, where the browser can, a passkey; where an
+ * org requires a phishing-resistant factor, a passkey only.
+ */
+export function PasskeyEnrollment({ totp }: { totp: boolean }) {
+  const queryClient = useQueryClient();
+  const supported = useHydrated() && passkeysSupported();
+  const [choice, setChoice] = useState<"app" | "passkey">(totp ? "app" : "passkey");
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string>();
+  if (choice === "app" && totp) {
+    return (
+      <div className="grid w-full max-w-md gap-2">
+        <EnrollInMfa />
+        {supported && (
+          <Button variant="link" className="justify-self-center" onClick={() => setChoice("passkey")} data-testid="enroll-passkey-instead">
+            Add a passkey instead
+          </Button>
+        )}
+      </div>
+    );
+  }
+  return (
+    <StepCard
+      title="Add a passkey"
+      testId="enroll-passkey"
+      description={
+        totp
+          ? "Your account needs a second factor. A passkey uses your device's screen lock or a security key."
+          : "Your organization requires a passkey. It uses your device's screen lock or a security key."
+      }
+      footer={
+        totp && (
+          <Button variant="link" className="h-auto p-0" onClick={() => setChoice("app")}>
+            Use an authenticator app instead
+          </Button>
+        )
+      }
+    >
+      <form
+        className="grid gap-4"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const name = String(new FormData(e.currentTarget).get("name") ?? "").trim() || "Passkey";
+          setPending(true);
+          setError(undefined);
+          registerPasskey("/api/login/passkey/options", "/api/login/passkey/enroll", name)
+            .then(
+              () => queryClient.invalidateQueries({ queryKey: loginKeys.state() }),
+              (err: unknown) => setError(passkeyErrorMessage(err)),
+            )
+            .finally(() => setPending(false));
+        }}
+      >
+        <FormField label="Passkey name" id="passkey-name" error={error}>
+          <Input name="name" defaultValue="My passkey" maxLength={60} required {...fieldA11y("passkey-name", error)} />
+        </FormField>
+        <Button type="submit" disabled={pending} data-testid="add-passkey">
+          {pending ? "Waiting for your passkey…" : "Add a passkey"}
+        </Button>
+      </form>
+    </StepCard>
+  );
+}
