@@ -2,14 +2,13 @@
 
 import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
-import { fetchJson } from "@/lib/queries/fetch-json";
-import { useAction } from "./login-kit";
+import { gatehouseCall, useAction } from "./login-kit";
 import { StepError } from "./step-card";
 
 /** Accept an invitation as the signed-in user, then open the org. */
 export function AcceptInvitation({ token, orgName }: { token: string; orgName: string }) {
   const router = useRouter();
-  const accept = useAction<void, { org: { slug: string } }>(() => fetchJson("/api/invitations/accept", { method: "POST", json: { token } }));
+  const accept = useAction<void, { org: { slug: string } }>(() => gatehouseCall("", "/api/invitations/accept", { token }));
   return (
     <div className="grid gap-2">
       <StepError message={accept.error?.message} />

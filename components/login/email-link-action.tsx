@@ -2,8 +2,7 @@
 
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
-import { fetchJson } from "@/lib/queries/fetch-json";
-import { useAction } from "./login-kit";
+import { gatehouseCall, useAction } from "./login-kit";
 import { StepCard, StepError } from "./step-card";
 
 /**
@@ -25,7 +24,7 @@ export function EmailLinkAction({
   actionLabel: string;
   done: (result: { continueSignIn?: boolean }) => { message: string; href: string; label: string; auto?: boolean };
 }) {
-  const action = useAction<void, { continueSignIn?: boolean }>(() => fetchJson(endpoint, { method: "POST", json: { token } }));
+  const action = useAction<void, { continueSignIn?: boolean }>(() => gatehouseCall("", endpoint, { token }));
   const run = () =>
     action.mutate(undefined, {
       onSuccess: (result) => {

@@ -2,8 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { ApiError } from "@/lib/queries/fetch-json";
-import { useLoginKit } from "./login-kit";
+import { ApiError, useLoginKit } from "./login-kit";
 import { StepCard, StepError } from "./step-card";
 
 /**

@@ -1,12 +1,10 @@
 "use client";
 
-import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { useHydrated } from "@/lib/hooks/use-hydrated";
-import { type PasswordPolicy, useLoginKit, useLoginStep } from "./login-kit";
+import { type PasswordPolicy, useHydrated, useLoginKit, useLoginStep } from "./login-kit";
 import { PasswordField } from "./password-field";
 import { StepCard, StepError } from "./step-card";
 
@@ -72,9 +70,9 @@ export function LoginAndSignup({
               Email me a sign-in link
             </Button>
           )}
-          <Link href={`${baseUrl}/login/forgot`} className="underline-offset-4 hover:underline">
+          <a href={`${baseUrl}/login/forgot`} className="underline-offset-4 hover:underline">
             Forgot your password?
-          </Link>
+          </a>
         </>
       }
     >

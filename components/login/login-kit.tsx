@@ -1,7 +1,6 @@
 "use client";
 
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
-import { ApiError, fetchJson } from "@/lib/queries/fetch-json";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 
 export type LoginStateName =
   | "LOGIN_REQUIRED"
@@ -53,14 +52,44 @@ interface LoginKit {
 
 const LoginKitContext = createContext<LoginKit | null>(null);
 
-/** A fetch against Gatehouse: cross-origin calls carry the cookies (the server allows listed origins only). */
-export function gatehouseCall<T>(baseUrl: string, path: string, json?: unknown): Promise<T> {
-  return fetchJson<T>(`${baseUrl}${path}`, {
+/** An error answered by Gatehouse: `{ error: { code, message, fields? } }` with the HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/**
+ * GET (no `json`) or POST JSON to Gatehouse. Cross-origin calls carry the cookies (Gatehouse allows
+ * the origins in its LOGIN_ALLOWED_ORIGINS only). Error answers become ApiError.
+ */
+export async function gatehouseCall<T>(baseUrl: string, path: string, json?: unknown): Promise<T> {
+  const res = await fetch(`${baseUrl}${path}`, {
     method: json === undefined ? "GET" : "POST",
-    json,
+    headers: { accept: "application/json", ...(json !== undefined ? { "content-type": "application/json" } : {}) },
+    body: json !== undefined ? JSON.stringify(json) : undefined,
     credentials: baseUrl ? "include" : "same-origin",
     cache: "no-store",
   });
+  const text = await res.text();
+  let body: { error?: { code?: unknown; message?: unknown; fields?: Record<string, string> } } | undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON
+  }
+  if (!res.ok) {
+    const err = body?.error;
+    if (err && typeof err.code === "string" && typeof err.message === "string") throw new ApiError(res.status, err.code, err.message, err.fields);
+    throw new ApiError(res.status, "http_error", res.statusText || `Request failed (${res.status})`);
+  }
+  return body as T;
 }
 
 /**
@@ -172,4 +201,15 @@ export function useLoginStep<TInput, TResult = { ok: true }>(step: string, opts:
       throw err;
     }
   });
+}
+
+const noSubscribe = () => () => {};
+
+/** False on the server and while the page hydrates, true once React runs in the browser. */
+export function useHydrated(): boolean {
+  return useSyncExternalStore(
+    noSubscribe,
+    () => true,
+    () => false,
+  );
 }

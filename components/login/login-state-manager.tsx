@@ -1,7 +1,6 @@
 "use client";
 
-import dynamic from "next/dynamic";
-import { useMemo } from "react";
+import { lazy, Suspense, useMemo } from "react";
 import { Button } from "@/components/ui/button";
 import { LoginAndSignup } from "./login-and-signup";
 import { LoginKitProvider, type LoginStateResponse, useLoginStateStore } from "./login-kit";
@@ -10,14 +9,15 @@ import { StepCard, StepError } from "./step-card";
 export type { LoginStateResponse } from "./login-kit";
 
 // Only the first step ships with the page; every other step loads when the sign-in reaches it.
-const loading = () => <div className="h-80 w-full max-w-md animate-pulse rounded-xl bg-accent" aria-label="Loading" />;
-const ConfirmYourEmail = dynamic(() => import("./confirm-your-email").then((m) => m.ConfirmYourEmail), { loading });
-const UpdatePassword = dynamic(() => import("./update-password").then((m) => m.UpdatePassword), { loading });
-const UpdateUserProperty = dynamic(() => import("./update-user-property").then((m) => m.UpdateUserProperty), { loading });
-const EnrollInMfa = dynamic(() => import("./enroll-in-mfa").then((m) => m.EnrollInMfa), { loading });
-const VerifyMfa = dynamic(() => import("./verify-mfa").then((m) => m.VerifyMfa), { loading });
-const JoinAnOrganization = dynamic(() => import("./join-an-organization").then((m) => m.JoinAnOrganization), { loading });
-const LoggedIn = dynamic(() => import("./logged-in").then((m) => m.LoggedIn), { loading });
+const ConfirmYourEmail = lazy(() => import("./confirm-your-email").then((m) => ({ default: m.ConfirmYourEmail })));
+const UpdatePassword = lazy(() => import("./update-password").then((m) => ({ default: m.UpdatePassword })));
+const UpdateUserProperty = lazy(() => import("./update-user-property").then((m) => ({ default: m.UpdateUserProperty })));
+const EnrollInMfa = lazy(() => import("./enroll-in-mfa").then((m) => ({ default: m.EnrollInMfa })));
+const VerifyMfa = lazy(() => import("./verify-mfa").then((m) => ({ default: m.VerifyMfa })));
+const JoinAnOrganization = lazy(() => import("./join-an-organization").then((m) => ({ default: m.JoinAnOrganization })));
+const LoggedIn = lazy(() => import("./logged-in").then((m) => ({ default: m.LoggedIn })));
+
+const loading = () => <div className="h-80 w-full max-w-md animate-pulse rounded-xl bg-accent" role="status" aria-label="Loading" />;
 
 /** What the sign-in pages show of the brand (lib/brand.ts on the server). */
 export interface LoginBrand {
@@ -54,7 +54,9 @@ export function LoginStateManager({
       <div className="grid w-full max-w-md justify-items-center gap-4">
         <BrandHeader brand={brand} />
         {data ? (
-          <StateView data={data} returnTo={returnTo} initialError={initialError} />
+          <Suspense fallback={loading()}>
+            <StateView data={data} returnTo={returnTo} initialError={initialError} />
+          </Suspense>
         ) : error ? (
           <StepCard title="Something went wrong">
             <StepError message={error.message} />

@@ -4,20 +4,20 @@ import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { fetchJson } from "@/lib/queries/fetch-json";
-import { useAction } from "./login-kit";
+import { useAction, useLoginKit } from "./login-kit";
 import { StepCard, StepError } from "./step-card";
 
 /** Ask for a password-reset link. The answer is the same whether or not the address has an account. */
 export function RequestPasswordReset() {
-  const request = useAction<string, unknown>((email) => fetchJson("/api/login/reset/request", { method: "POST", json: { email } }));
+  const { call, baseUrl } = useLoginKit();
+  const request = useAction<string, unknown>((email) => call("/api/login/reset/request", { email }));
   return (
     <StepCard
       title="Reset your password"
       testId="request-password-reset"
       focusHeading={false}
       description="We will mail you a link to set a new password."
-      footer={<Link href="/login" className="underline-offset-4 hover:underline">Back to sign-in</Link>}
+      footer={<Link href={`${baseUrl}/login`} className="underline-offset-4 hover:underline">Back to sign-in</Link>}
     >
       {request.isSuccess ? (
         <p aria-live="polite" data-testid="reset-requested">

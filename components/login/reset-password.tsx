@@ -2,14 +2,13 @@
 
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
-import { fetchJson } from "@/lib/queries/fetch-json";
-import { type PasswordPolicy, useAction } from "./login-kit";
+import { gatehouseCall, type PasswordPolicy, useAction } from "./login-kit";
 import { PasswordField } from "./password-field";
 import { StepCard } from "./step-card";
 
 /** Set a new password from a mailed reset link. */
 export function ResetPassword({ token, passwordMinLength, passwordPolicy }: { token: string; passwordMinLength: number; passwordPolicy?: PasswordPolicy }) {
-  const reset = useAction<string, unknown>((password) => fetchJson("/api/login/reset", { method: "POST", json: { token, password } }));
+  const reset = useAction<string, unknown>((password) => gatehouseCall("", "/api/login/reset", { token, password }));
   if (reset.isSuccess) {
     return (
       <StepCard title="Password changed" testId="password-reset-done">
