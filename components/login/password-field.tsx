@@ -1,6 +1,5 @@
 "use client";
 
-import { Eye, EyeOff } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -73,7 +72,7 @@ export function PasswordField({
           data-testid="toggle-password"
           onClick={() => setVisible((v) => !v)}
         >
-          {visible ? <EyeOff aria-hidden /> : <Eye aria-hidden />}
+          <EyeIcon crossed={visible} />
         </Button>
       </div>
       {policy && (
@@ -94,5 +93,16 @@ export function PasswordField({
         </p>
       )}
     </div>
+  );
+}
+
+/** The eye of the show/hide toggle (drawn inline: no icon library in the sign-in page's first load). */
+function EyeIcon({ crossed }: { crossed: boolean }) {
+  return (
+    <svg aria-hidden viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <path d="M2.06 12.35a1 1 0 0 1 0-.7 10.75 10.75 0 0 1 19.88 0 1 1 0 0 1 0 .7 10.75 10.75 0 0 1-19.88 0" />
+      <circle cx="12" cy="12" r="3" />
+      {crossed && <path d="m2 2 20 20" />}
+    </svg>
   );
 }
