@@ -1,4 +1,5 @@
 import { ConsoleShell } from "@/components/console/console-shell";
+import { getBrand } from "@/lib/brand";
 import type { CurrentUser } from "@/lib/auth/current-user";
 import { isPlatformStaff } from "@/lib/auth/guards";
 import { getEnv } from "@/lib/env";
@@ -44,6 +45,7 @@ export async function ConsoleFrame({
       nav={nav}
       title={title}
       signOutAction={signOutAction}
+      brand={{ productName: getBrand().productName, logoUrl: getBrand().logoUrl }}
     >
       {children}
     </ConsoleShell>
