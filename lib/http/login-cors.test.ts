@@ -5,6 +5,8 @@ import { getEnv, resetEnvForTests } from "@/lib/env";
 import { parseOriginList } from "./origins";
 
 vi.mock("next/headers", () => browserHeadersMock());
+// Outside a request there is nothing to wait for.
+vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/server")>()), connection: async () => {} }));
 
 const APP = "http://localhost:3000";
 const ALLOWED = "https://app.example.com";
