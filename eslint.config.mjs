@@ -6,7 +6,7 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: [".next/**", "node_modules/**", ".data*/**", "drizzle/meta/**", "next-env.d.ts", "test-results/**", "playwright-report/**"],
+    ignores: [".next/**", "fixtures/*/.next/**", "fixtures/*/node_modules/**", "node_modules/**", ".data*/**", "drizzle/meta/**", "next-env.d.ts", "test-results/**", "playwright-report/**"],
   },
   {
     plugins: { drizzle },

@@ -44,6 +44,8 @@ export default defineConfig({
       PORT: String(port),
       ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : { DATABASE_URL: "" }),
       DATA_DIR: process.env.E2E_DATA_DIR ?? ".data-e2e",
+      // The other app of e2e/sign-in-finish.spec.ts that uses the sign-in API across origins.
+      LOGIN_ALLOWED_ORIGINS: `http://localhost:${port + 51}`,
     },
   },
 });

@@ -11,7 +11,7 @@ export default defineConfig({
   },
   test: {
     include: ["**/*.test.ts", "**/*.test.tsx"],
-    exclude: ["node_modules/**", "e2e/**", ".next/**", ".data*/**"],
+    exclude: ["node_modules/**", "e2e/**", ".next/**", ".data*/**", "fixtures/**"],
     environment: "node",
     testTimeout: 30_000,
     // next-auth imports "next/server" without an extension; let Vite resolve it.

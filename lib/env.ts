@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { parseTrustProxy } from "@/lib/http/client-ip";
+import { parseOriginList } from "@/lib/http/origins";
 import { devMailboxEnabled } from "./dev-mailbox";
 
 const bool = z
@@ -51,6 +52,18 @@ const schema = z.object({
   MCP_PER_GRANT_PER_MINUTE: int(120),
   OAUTH_GRANT_MAX_AGE_DAYS: int(90),
   MCP_ALLOWED_ORIGINS: z.string().default(""),
+  /** Origins of other apps whose pages use the sign-in kit against /api/login/* (CORS with credentials). */
+  LOGIN_ALLOWED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      try {
+        return parseOriginList(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Retention of platform-level audit events (org events follow orgs.audit_retention_days). */
   AUDIT_PLATFORM_RETENTION_DAYS: int(365),
   /** How often the audit maintenance job (partitions ahead, retention) runs; 0 turns it off. */

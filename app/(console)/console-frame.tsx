@@ -1,5 +1,6 @@
 import { ConsoleShell } from "@/components/console/console-shell";
 import { PasskeyOffer } from "@/components/console/passkey-offer";
+import { getBrand } from "@/lib/brand";
 import type { CurrentUser } from "@/lib/auth/current-user";
 import { isPlatformStaff } from "@/lib/auth/guards";
 import { getEnv } from "@/lib/env";
@@ -48,6 +49,7 @@ export async function ConsoleFrame({
       nav={nav}
       title={title}
       signOutAction={signOutAction}
+      brand={{ productName: getBrand().productName, logoUrl: getBrand().logoUrl }}
     >
       {offerPasskey && <PasskeyOffer />}
       {children}

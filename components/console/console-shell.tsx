@@ -48,6 +48,8 @@ export interface ConsoleShellProps {
   title?: string;
   signOutAction: () => Promise<void>;
   children: React.ReactNode;
+  /** The brand (lib/brand.ts): name and logo at the top of the sidebar. */
+  brand?: { productName: string; logoUrl?: string | null };
 }
 
 function isActive(pathname: string, href: string, all: ConsoleNavItem[]) {
@@ -56,12 +58,16 @@ function isActive(pathname: string, href: string, all: ConsoleNavItem[]) {
   return pathname.startsWith(`${href}/`) && !all.some((i) => i.href !== href && i.href.startsWith(href) && pathname.startsWith(i.href));
 }
 
-function SidebarBody({ orgs, currentOrgSlug, nav, onNavigate }: Pick<ConsoleShellProps, "orgs" | "currentOrgSlug" | "nav"> & { onNavigate?: () => void }) {
+function SidebarBody({ orgs, currentOrgSlug, nav, onNavigate, brand }: Pick<ConsoleShellProps, "orgs" | "currentOrgSlug" | "nav" | "brand"> & { onNavigate?: () => void }) {
   const pathname = usePathname();
   return (
     <div className="flex h-full flex-col gap-4 p-3">
-      <Link href="/" className="px-2 pt-1 text-lg font-semibold tracking-tight" onClick={onNavigate}>
-        Gatehouse
+      <Link href="/" className="flex items-center gap-2 px-2 pt-1 text-lg font-semibold tracking-tight" onClick={onNavigate} data-testid="console-brand">
+        {brand?.logoUrl && (
+          // eslint-disable-next-line @next/next/no-img-element -- an operator-configured logo, any origin
+          <img src={brand.logoUrl} alt="" width={24} height={24} className="size-6 object-contain" />
+        )}
+        {brand?.productName ?? "Gatehouse"}
       </Link>
       <OrgSwitcher orgs={orgs} currentOrgSlug={currentOrgSlug} />
       <nav aria-label="Main" className="grid gap-1">
@@ -90,12 +96,12 @@ function SidebarBody({ orgs, currentOrgSlug, nav, onNavigate }: Pick<ConsoleShel
 }
 
 /** The frame of every signed-in page: sidebar with org switcher and navigation, header with user menu. */
-export function ConsoleShell({ user, orgs, currentOrgSlug, nav, title, signOutAction, children }: ConsoleShellProps) {
+export function ConsoleShell({ user, orgs, currentOrgSlug, nav, title, signOutAction, children, brand }: ConsoleShellProps) {
   const [open, setOpen] = useState(false);
   return (
     <div className="flex min-h-dvh">
       <aside className="hidden w-64 shrink-0 border-r border-sidebar-border bg-sidebar md:block">
-        <SidebarBody orgs={orgs} currentOrgSlug={currentOrgSlug} nav={nav} />
+        <SidebarBody orgs={orgs} currentOrgSlug={currentOrgSlug} nav={nav} brand={brand} />
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex h-14 items-center gap-2 border-b px-4">
@@ -107,7 +113,7 @@ export function ConsoleShell({ user, orgs, currentOrgSlug, nav, title, signOutAc
             </SheetTrigger>
             <SheetContent side="left" className="w-72 bg-sidebar p-0">
               <SheetTitle className="sr-only">Navigation</SheetTitle>
-              <SidebarBody orgs={orgs} currentOrgSlug={currentOrgSlug} nav={nav} onNavigate={() => setOpen(false)} />
+              <SidebarBody orgs={orgs} currentOrgSlug={currentOrgSlug} nav={nav} brand={brand} onNavigate={() => setOpen(false)} />
             </SheetContent>
           </Sheet>
           <div className="min-w-0 flex-1 truncate font-medium">{title}</div>

@@ -1,22 +1,18 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
-import { type ApiError, fetchJson } from "@/lib/queries/fetch-json";
+import { gatehouseCall, useAction } from "./login-kit";
 import { StepError } from "./step-card";
 
 /** Accept an invitation as the signed-in user, then open the org. */
 export function AcceptInvitation({ token, orgName }: { token: string; orgName: string }) {
   const router = useRouter();
-  const accept = useMutation<{ org: { slug: string } }, ApiError>({
-    mutationFn: () => fetchJson("/api/invitations/accept", { method: "POST", json: { token } }),
-    onSuccess: ({ org }) => router.push(`/orgs/${org.slug}`),
-  });
+  const accept = useAction<void, { org: { slug: string } }>(() => gatehouseCall("", "/api/invitations/accept", { token }));
   return (
     <div className="grid gap-2">
       <StepError message={accept.error?.message} />
-      <Button onClick={() => accept.mutate()} disabled={accept.isPending || accept.isSuccess}>
+      <Button onClick={() => accept.mutate(undefined, { onSuccess: ({ org }) => router.push(`/orgs/${org.slug}`) })} disabled={accept.isPending || accept.isSuccess}>
         Join {orgName}
       </Button>
     </div>

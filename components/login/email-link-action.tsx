@@ -1,9 +1,8 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
-import { type ApiError, fetchJson } from "@/lib/queries/fetch-json";
+import { gatehouseCall, useAction } from "./login-kit";
 import { StepCard, StepError } from "./step-card";
 
 /**
@@ -25,14 +24,15 @@ export function EmailLinkAction({
   actionLabel: string;
   done: (result: { continueSignIn?: boolean }) => { message: string; href: string; label: string; auto?: boolean };
 }) {
-  const action = useMutation<{ continueSignIn?: boolean }, ApiError>({
-    mutationFn: () => fetchJson(endpoint, { method: "POST", json: { token } }),
-    onSuccess: (result) => {
-      const next = done(result);
-      if (next.auto) window.location.assign(next.href);
-    },
-  });
-  if (action.isSuccess) {
+  const action = useAction<void, { continueSignIn?: boolean }>(() => gatehouseCall("", endpoint, { token }));
+  const run = () =>
+    action.mutate(undefined, {
+      onSuccess: (result) => {
+        const next = done(result);
+        if (next.auto) window.location.assign(next.href);
+      },
+    });
+  if (action.isSuccess && action.data) {
     const next = done(action.data);
     return (
       <StepCard title={title} testId="link-done">
@@ -46,7 +46,7 @@ export function EmailLinkAction({
   return (
     <StepCard title={title} description={description} testId="link-action">
       <StepError message={action.error?.message} />
-      <Button onClick={() => action.mutate()} disabled={action.isPending}>
+      <Button onClick={run} disabled={action.isPending}>
         {actionLabel}
       </Button>
       {action.error && (

@@ -5,8 +5,8 @@ import { Badge } from "@/components/ui/badge";
 import { FormField, fieldA11y } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Separator } from "@/components/ui/separator";
-import type { LoginStateResponse } from "@/lib/queries/login/use-login-state";
-import { useLoginStep } from "@/lib/queries/login/use-login-step";
+import type { LoginStateResponse } from "./login-kit";
+import { useLoginStep } from "./login-kit";
 import { StepCard, StepError } from "./step-card";
 
 type JoinInput = { invitationId: string } | { autoJoinOrgId: string } | { createOrg: { name: string } };

@@ -1,37 +1,49 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Spinner } from "@/components/ui/spinner";
-import { type ApiError, fetchJson } from "@/lib/queries/fetch-json";
-import { loginKeys } from "@/lib/queries/login/keys";
+import { ApiError, useLoginKit } from "./login-kit";
 import { StepCard, StepError } from "./step-card";
 
-/** LOGGED_IN: open the session, then go where the user was going (a full load, with the new session). */
+/**
+ * LOGGED_IN: open the session, then go at once where the user was going (a full load, with the new
+ * session). A link stays visible in case the browser does not move (or JavaScript is off: then it
+ * is a plain form post that does the same).
+ */
 export function LoggedIn() {
-  const queryClient = useQueryClient();
+  const kit = useLoginKit();
   const [error, setError] = useState<string>();
+  const [target, setTarget] = useState<string>();
   const started = useRef(false);
   useEffect(() => {
     if (started.current) return;
     started.current = true;
-    fetchJson<{ redirectTo: string }>("/api/login/complete", { method: "POST", json: {} }).then(
-      ({ redirectTo }) => window.location.assign(redirectTo),
-      (err: ApiError) => {
-        setError(err.message);
-        void queryClient.invalidateQueries({ queryKey: loginKeys.state() });
+    kit.call<{ redirectTo: string }>("/api/login/complete", {}).then(
+      ({ redirectTo }) => {
+        const href = redirectTo.startsWith("/") && !redirectTo.startsWith("//") ? `${kit.baseUrl}${redirectTo}` : redirectTo;
+        setTarget(href);
+        window.location.assign(href);
+      },
+      (err: unknown) => {
+        setError(err instanceof ApiError ? err.message : "We could not finish signing you in.");
+        void kit.refresh();
       },
     );
-  }, [queryClient]);
+  }, [kit]);
   return (
-    <StepCard title="Signing you in…" testId="logged-in">
-      {error ? <StepError message={error} /> : <Spinner label="Signing you in" />}
-      <noscript>
-        <form action="/api/login/complete" method="post">
-          <Button type="submit">Continue</Button>
+    <StepCard title="You are signed in" testId="logged-in" description="Taking you there now.">
+      <StepError message={error} />
+      {target ? (
+        <a href={target} data-testid="continue-link" className="text-sm font-medium underline underline-offset-4">
+          Not moving? Continue
+        </a>
+      ) : (
+        <form action={`${kit.baseUrl}/api/login/complete`} method="post">
+          <Button type="submit" variant="link" className="h-auto p-0" data-testid="continue-link">
+            Not moving? Continue
+          </Button>
         </form>
-      </noscript>
+      )}
     </StepCard>
   );
 }

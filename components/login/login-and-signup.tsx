@@ -1,12 +1,11 @@
 "use client";
 
-import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { useHydrated } from "@/lib/hooks/use-hydrated";
-import { useLoginStep } from "@/lib/queries/login/use-login-step";
+import { type PasswordPolicy, useHydrated, useLoginKit, useLoginStep } from "./login-kit";
+import { PasswordField } from "./password-field";
 import { PasskeySignIn } from "./passkey-sign-in";
 import { StepCard, StepError } from "./step-card";
 
@@ -19,12 +18,17 @@ type Mode = "sign-in" | "sign-up" | "magic-link";
 export function LoginAndSignup({
   returnTo,
   passwordMinLength,
+  passwordPolicy,
   initialError,
 }: {
   returnTo: string;
   passwordMinLength: number;
+  passwordPolicy?: PasswordPolicy;
   initialError?: string;
 }) {
+  const { productName, baseUrl } = useLoginKit();
+  const policy = passwordPolicy ?? { minLength: passwordMinLength, maxLength: 1024 };
+  const [email, setEmail] = useState("");
   const [mode, setMode] = useState<Mode>("sign-in");
   const [linkSent, setLinkSent] = useState(false);
   const signIn = useLoginStep<{ email: string; password: string; returnTo: string }>("password");
@@ -43,11 +47,12 @@ export function LoginAndSignup({
     else step.mutate({ email, password, returnTo } as never);
   }
 
-  const title = mode === "sign-in" ? "Sign in to Gatehouse" : mode === "sign-up" ? "Create your account" : "Sign in with a link";
+  const title = mode === "sign-in" ? `Sign in to ${productName}` : mode === "sign-up" ? "Create your account" : "Sign in with a link";
   return (
     <StepCard
       title={title}
       testId="login-and-signup"
+      focusHeading={false}
       description={mode === "sign-up" ? "Use your work email. We will send you a link to confirm it." : "Use your work email."}
       footer={
         <>
@@ -66,9 +71,9 @@ export function LoginAndSignup({
               Email me a sign-in link
             </Button>
           )}
-          <Link href="/login/forgot" className="underline-offset-4 hover:underline">
+          <a href={`${baseUrl}/login/forgot`} className="underline-offset-4 hover:underline">
             Forgot your password?
-          </Link>
+          </a>
         </>
       }
     >
@@ -77,30 +82,33 @@ export function LoginAndSignup({
       ) : (
         <form
           onSubmit={submit}
-          action={mode === "sign-in" ? "/api/login/password" : undefined}
+          action={mode === "sign-in" ? `${baseUrl}/api/login/password` : undefined}
           method="post"
           className="grid gap-4"
           noValidate
         >
           <input type="hidden" name="returnTo" value={returnTo} />
           <FormField label="Email" id="email">
-            <Input id="email" name="email" type="email" autoComplete={mode === "sign-up" ? "email" : "username webauthn"} required />
+            <Input
+              id="email"
+              name="email"
+              type="email"
+              autoComplete={mode === "sign-up" ? "email" : "username webauthn"}
+              required
+              autoFocus
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
           </FormField>
           {mode !== "magic-link" && (
-            <FormField
-              label="Password"
+            <PasswordField
+              key={mode}
               id="password"
-              description={mode === "sign-up" ? `At least ${passwordMinLength} characters. Long passphrases are welcome.` : undefined}
-            >
-              <Input
-                id="password"
-                name="password"
-                type="password"
-                autoComplete={mode === "sign-up" ? "new-password" : "current-password"}
-                required
-                minLength={mode === "sign-up" ? passwordMinLength : undefined}
-              />
-            </FormField>
+              label="Password"
+              autoComplete={mode === "sign-up" ? "new-password" : "current-password"}
+              policy={mode === "sign-up" ? policy : undefined}
+              email={email}
+            />
           )}
           <StepError message={step.error?.message ?? (step.isIdle ? initialError : undefined)} testId="sign-in-error" />
           <Button type="submit" disabled={step.isPending}>

@@ -1,59 +1,117 @@
 "use client";
 
+import { lazy, Suspense, useMemo } from "react";
 import { Button } from "@/components/ui/button";
-import { Skeleton } from "@/components/ui/skeleton";
-import { type LoginStateResponse, useLoginState } from "@/lib/queries/login/use-login-state";
-import { ConfirmYourEmail } from "./confirm-your-email";
-import { EnrollInMfa } from "./enroll-in-mfa";
-import { JoinAnOrganization } from "./join-an-organization";
-import { LoggedIn } from "./logged-in";
 import { LoginAndSignup } from "./login-and-signup";
-import { SsoRedirect } from "./sso-redirect";
-import { SsoSignIn } from "./sso-sign-in";
-import { PasskeyEnrollment } from "./passkey-enrollment";
-import { PasskeySecondFactor } from "./passkey-second-factor";
+import { LoginKitProvider, type LoginStateResponse, useLoginStateStore } from "./login-kit";
 import { StepCard, StepError } from "./step-card";
-import { UpdatePassword } from "./update-password";
-import { UpdateUserProperty } from "./update-user-property";
-import { VerifyMfa } from "./verify-mfa";
+
+export type { LoginStateResponse } from "./login-kit";
+
+// Only the first step ships with the page; every other step loads when the sign-in reaches it.
+const ConfirmYourEmail = lazy(() => import("./confirm-your-email").then((m) => ({ default: m.ConfirmYourEmail })));
+const UpdatePassword = lazy(() => import("./update-password").then((m) => ({ default: m.UpdatePassword })));
+const UpdateUserProperty = lazy(() => import("./update-user-property").then((m) => ({ default: m.UpdateUserProperty })));
+const EnrollInMfa = lazy(() => import("./enroll-in-mfa").then((m) => ({ default: m.EnrollInMfa })));
+const VerifyMfa = lazy(() => import("./verify-mfa").then((m) => ({ default: m.VerifyMfa })));
+const JoinAnOrganization = lazy(() => import("./join-an-organization").then((m) => ({ default: m.JoinAnOrganization })));
+const LoggedIn = lazy(() => import("./logged-in").then((m) => ({ default: m.LoggedIn })));
+const SsoSignIn = lazy(() => import("./sso-sign-in").then((m) => ({ default: m.SsoSignIn })));
+const SsoRedirect = lazy(() => import("./sso-redirect").then((m) => ({ default: m.SsoRedirect })));
+const PasskeyEnrollment = lazy(() => import("./passkey-enrollment").then((m) => ({ default: m.PasskeyEnrollment })));
+const PasskeySecondFactor = lazy(() => import("./passkey-second-factor").then((m) => ({ default: m.PasskeySecondFactor })));
+
+const loading = () => <div className="h-80 w-full max-w-md animate-pulse rounded-xl bg-accent" role="status" aria-label="Loading" />;
+
+/** What the sign-in pages show of the brand (lib/brand.ts on the server). */
+export interface LoginBrand {
+  productName: string;
+  logoUrl?: string | null;
+  supportUrl?: string | null;
+}
 
 /**
  * Asks the server where this browser's sign-in stands and renders the one component for that state.
  * The server decides; this only displays. `initial` (the state the page was rendered with) lets the
  * first step show, and work as a plain form, before or without JavaScript; `initialError` is the
- * message of a plain form post that failed.
+ * message of a plain form post that failed. `baseUrl` is Gatehouse's origin when the kit runs in
+ * another app ("" or unset: this origin).
  */
 export function LoginStateManager({
   returnTo,
   initial,
   initialError,
+  baseUrl = "",
+  brand = { productName: "Gatehouse" },
 }: {
   returnTo: string;
   initial?: LoginStateResponse;
   initialError?: string;
+  baseUrl?: string;
+  brand?: LoginBrand;
 }) {
-  const { data, error, isPending, refetch } = useLoginState(initial);
-  if (isPending) return <Skeleton className="h-80 w-full max-w-md" aria-label="Loading" />;
-  if (error || !data) {
-    return (
-      <StepCard title="Something went wrong">
-        <StepError message={error?.message ?? "We could not load your sign-in."} />
-        <Button onClick={() => void refetch()}>Try again</Button>
-      </StepCard>
-    );
-  }
+  const base = baseUrl.replace(/\/+$/, "");
+  const { data, error, call, refresh, restart } = useLoginStateStore(base, initial);
+  const kit = useMemo(() => ({ baseUrl: base, productName: brand.productName, call, refresh, restart }), [base, brand.productName, call, refresh, restart]);
+  return (
+    <LoginKitProvider value={kit}>
+      <div className="grid w-full max-w-md justify-items-center gap-4">
+        <BrandHeader brand={brand} />
+        {data ? (
+          <Suspense fallback={loading()}>
+            <StateView data={data} returnTo={returnTo} initialError={initialError} />
+          </Suspense>
+        ) : error ? (
+          <StepCard title="Something went wrong">
+            <StepError message={error.message} />
+            <Button onClick={() => void refresh()}>Try again</Button>
+          </StepCard>
+        ) : (
+          loading()
+        )}
+        {data && data.state !== "LOGIN_REQUIRED" && data.state !== "LOGGED_IN" && (
+          <Button variant="link" data-testid="use-another-account" onClick={() => void restart()}>
+            Use another account
+          </Button>
+        )}
+        {brand.supportUrl && (
+          <a href={brand.supportUrl} className="text-sm text-muted-foreground underline-offset-4 hover:underline" data-testid="support-link">
+            Need help? Contact support
+          </a>
+        )}
+      </div>
+    </LoginKitProvider>
+  );
+}
+
+function BrandHeader({ brand }: { brand: LoginBrand }) {
+  return (
+    <div className="flex items-center gap-2 text-lg font-semibold" data-testid="brand">
+      {brand.logoUrl && (
+        // eslint-disable-next-line @next/next/no-img-element -- an operator-configured logo, any origin
+        <img src={brand.logoUrl} alt="" width={32} height={32} className="size-8 object-contain" />
+      )}
+      <span>{brand.productName}</span>
+    </div>
+  );
+}
+
+function StateView({ data, returnTo, initialError }: { data: LoginStateResponse; returnTo: string; initialError?: string }) {
+  const policy = data.passwordPolicy ?? { minLength: data.passwordMinLength, maxLength: 1024 };
   switch (data.state) {
     case "LOGIN_REQUIRED":
       return (
         <div className="grid w-full max-w-md justify-items-center gap-4">
-          <LoginAndSignup returnTo={returnTo} passwordMinLength={data.passwordMinLength} initialError={initialError} />
-          <SsoSignIn returnTo={returnTo} />
+          <LoginAndSignup returnTo={returnTo} passwordMinLength={data.passwordMinLength} passwordPolicy={policy} initialError={initialError} />
+          <Suspense fallback={null}>
+            <SsoSignIn returnTo={returnTo} />
+          </Suspense>
         </div>
       );
     case "EMAIL_NOT_CONFIRMED_YET":
       return <ConfirmYourEmail email={data.email} />;
     case "UPDATE_PASSWORD_REQUIRED":
-      return <UpdatePassword passwordMinLength={data.passwordMinLength} />;
+      return <UpdatePassword passwordMinLength={data.passwordMinLength} passwordPolicy={policy} />;
     case "USER_MISSING_REQUIRED_PROPERTIES":
       return <UpdateUserProperty fields={data.fields ?? []} />;
     case "TWO_FACTOR_ENROLLMENT_REQUIRED":

@@ -1,22 +1,20 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormField, fieldA11y } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { loginKeys } from "@/lib/queries/login/keys";
 import { EnrollInMfa } from "./enroll-in-mfa";
-import { useHydrated } from "@/lib/hooks/use-hydrated";
 import { passkeyErrorMessage, passkeysSupported, registerPasskey } from "./passkey-ceremony";
 import { StepCard } from "./step-card";
+import { useHydrated, useLoginKit } from "./login-kit";
 
 /**
  * TWO_FACTOR_ENROLLMENT_REQUIRED: an authenticator app or, where the browser can, a passkey; where an
  * org requires a phishing-resistant factor, a passkey only.
  */
 export function PasskeyEnrollment({ totp }: { totp: boolean }) {
-  const queryClient = useQueryClient();
+  const kit = useLoginKit();
   const supported = useHydrated() && passkeysSupported();
   const [choice, setChoice] = useState<"app" | "passkey">(totp ? "app" : "passkey");
   const [pending, setPending] = useState(false);
@@ -59,7 +57,7 @@ export function PasskeyEnrollment({ totp }: { totp: boolean }) {
           setError(undefined);
           registerPasskey("/api/login/passkey/options", "/api/login/passkey/enroll", name)
             .then(
-              () => queryClient.invalidateQueries({ queryKey: loginKeys.state() }),
+              () => kit.refresh(),
               (err: unknown) => setError(passkeyErrorMessage(err)),
             )
             .finally(() => setPending(false));

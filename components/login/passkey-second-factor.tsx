@@ -1,16 +1,15 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { loginKeys } from "@/lib/queries/login/keys";
 import { loginPasskey, passkeyErrorMessage } from "./passkey-ceremony";
 import { StepCard, StepError } from "./step-card";
 import { VerifyMfa } from "./verify-mfa";
+import { useLoginKit } from "./login-kit";
 
 /** TWO_FACTOR_REQUIRED with a passkey: use it, or (if the user has one and it is allowed) the authenticator app. */
 export function PasskeySecondFactor({ totp, attemptsLeft }: { totp: boolean; attemptsLeft?: number }) {
-  const queryClient = useQueryClient();
+  const kit = useLoginKit();
   const [useApp, setUseApp] = useState(false);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
@@ -37,10 +36,10 @@ export function PasskeySecondFactor({ totp, attemptsLeft }: { totp: boolean; att
           setError(undefined);
           loginPasskey()
             .then(
-              () => queryClient.invalidateQueries({ queryKey: loginKeys.state() }),
+              () => kit.refresh(),
               (err: unknown) => {
                 setError(passkeyErrorMessage(err));
-                void queryClient.invalidateQueries({ queryKey: loginKeys.state() });
+                void kit.refresh();
               },
             )
             .finally(() => setPending(false));

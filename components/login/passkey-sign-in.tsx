@@ -1,12 +1,10 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { useHydrated } from "@/lib/hooks/use-hydrated";
-import { loginKeys } from "@/lib/queries/login/keys";
 import { autofillSupported, cancelCeremony, loginPasskey, passkeyErrorMessage, passkeysSupported } from "./passkey-ceremony";
 import { StepError } from "./step-card";
+import { useHydrated, useLoginKit } from "./login-kit";
 
 /**
  * LOGIN_REQUIRED: "Sign in with a passkey", and conditional UI (passkeys offered in the email
@@ -14,12 +12,12 @@ import { StepError } from "./step-card";
  * verification is both factors.
  */
 export function PasskeySignIn({ returnTo }: { returnTo: string }) {
-  const queryClient = useQueryClient();
+  const kit = useLoginKit();
   // Known only in the browser: until the page hydrates the button is not shown.
   const supported = useHydrated() && passkeysSupported();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
-  const done = () => void queryClient.invalidateQueries({ queryKey: loginKeys.state() });
+  const done = () => void kit.refresh();
 
   useEffect(() => {
     if (!passkeysSupported()) return;

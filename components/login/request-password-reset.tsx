@@ -1,24 +1,23 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { type ApiError, fetchJson } from "@/lib/queries/fetch-json";
+import { useAction, useLoginKit } from "./login-kit";
 import { StepCard, StepError } from "./step-card";
 
 /** Ask for a password-reset link. The answer is the same whether or not the address has an account. */
 export function RequestPasswordReset() {
-  const request = useMutation<unknown, ApiError, string>({
-    mutationFn: (email) => fetchJson("/api/login/reset/request", { method: "POST", json: { email } }),
-  });
+  const { call, baseUrl } = useLoginKit();
+  const request = useAction<string, unknown>((email) => call("/api/login/reset/request", { email }));
   return (
     <StepCard
       title="Reset your password"
       testId="request-password-reset"
+      focusHeading={false}
       description="We will mail you a link to set a new password."
-      footer={<Link href="/login" className="underline-offset-4 hover:underline">Back to sign-in</Link>}
+      footer={<Link href={`${baseUrl}/login`} className="underline-offset-4 hover:underline">Back to sign-in</Link>}
     >
       {request.isSuccess ? (
         <p aria-live="polite" data-testid="reset-requested">
@@ -33,7 +32,7 @@ export function RequestPasswordReset() {
           }}
         >
           <FormField label="Email" id="reset-email">
-            <Input id="reset-email" name="email" type="email" autoComplete="username" required />
+            <Input id="reset-email" name="email" type="email" autoComplete="username" required autoFocus />
           </FormField>
           <StepError message={request.error?.message} />
           <Button type="submit" disabled={request.isPending}>

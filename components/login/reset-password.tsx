@@ -1,18 +1,14 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
-import { FormField, fieldA11y } from "@/components/ui/form-field";
-import { Input } from "@/components/ui/input";
-import { type ApiError, fetchJson } from "@/lib/queries/fetch-json";
+import { gatehouseCall, type PasswordPolicy, useAction } from "./login-kit";
+import { PasswordField } from "./password-field";
 import { StepCard } from "./step-card";
 
 /** Set a new password from a mailed reset link. */
-export function ResetPassword({ token, passwordMinLength }: { token: string; passwordMinLength: number }) {
-  const reset = useMutation<unknown, ApiError, string>({
-    mutationFn: (password) => fetchJson("/api/login/reset", { method: "POST", json: { token, password } }),
-  });
+export function ResetPassword({ token, passwordMinLength, passwordPolicy }: { token: string; passwordMinLength: number; passwordPolicy?: PasswordPolicy }) {
+  const reset = useAction<string, unknown>((password) => gatehouseCall("", "/api/login/reset", { token, password }));
   if (reset.isSuccess) {
     return (
       <StepCard title="Password changed" testId="password-reset-done">
@@ -33,9 +29,13 @@ export function ResetPassword({ token, passwordMinLength }: { token: string; pas
           reset.mutate(String(new FormData(e.currentTarget).get("password") ?? ""));
         }}
       >
-        <FormField label="New password" id="reset-new-password" error={error} description={`At least ${passwordMinLength} characters.`}>
-          <Input name="password" type="password" autoComplete="new-password" required {...fieldA11y("reset-new-password", error)} />
-        </FormField>
+        <PasswordField
+          id="reset-new-password"
+          label="New password"
+          autoComplete="new-password"
+          policy={passwordPolicy ?? { minLength: passwordMinLength, maxLength: 1024 }}
+          error={error ?? ""}
+        />
         <Button type="submit" disabled={reset.isPending}>
           Set password
         </Button>

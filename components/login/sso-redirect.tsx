@@ -2,7 +2,7 @@
 
 import { useEffect } from "react";
 import { Button } from "@/components/ui/button";
-import { useLoginStep } from "@/lib/queries/login/use-login-step";
+import { useLoginStep } from "./login-kit";
 import { StepCard } from "./step-card";
 
 const START = "/api/login/sso/start";

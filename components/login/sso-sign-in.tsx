@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { useLoginStep } from "@/lib/queries/login/use-login-step";
+import { useLoginStep } from "./login-kit";
 import { StepError } from "./step-card";
 
 /**

@@ -5,7 +5,7 @@ import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle }
 
 /**
  * The frame of one sign-in step. Its heading takes focus when the step appears, so keyboard and
- * screen-reader users land on the new step.
+ * screen-reader users land on the new step (unless a field takes focus, like the email of the first step).
  */
 export function StepCard({
   title,
@@ -13,15 +13,20 @@ export function StepCard({
   footer,
   children,
   testId,
+  focusHeading = true,
 }: {
   title: string;
   description?: React.ReactNode;
   footer?: React.ReactNode;
   children: React.ReactNode;
   testId?: string;
+  /** False when a field of the step takes focus itself (autoFocus). */
+  focusHeading?: boolean;
 }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
+  useEffect(() => {
+    if (focusHeading) heading.current?.focus();
+  }, [focusHeading]);
   return (
     <Card className="w-full max-w-md" data-testid={testId}>
       <CardHeader>
@@ -38,10 +43,13 @@ export function StepCard({
   );
 }
 
-/** An error line announced to screen readers. */
+/**
+ * An error line announced to screen readers. Its space (two lines) is kept while empty, so the form
+ * does not jump when a message appears.
+ */
 export function StepError({ message, testId = "step-error" }: { message?: string | null; testId?: string }) {
   return (
-    <p aria-live="assertive" data-testid={testId} className="min-h-5 text-sm text-destructive">
+    <p aria-live="assertive" aria-atomic="true" data-testid={testId} className="min-h-10 text-sm text-destructive">
       {message}
     </p>
   );

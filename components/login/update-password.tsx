@@ -1,13 +1,12 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
-import { FormField, fieldA11y } from "@/components/ui/form-field";
-import { Input } from "@/components/ui/input";
-import { useLoginStep } from "@/lib/queries/login/use-login-step";
+import { type PasswordPolicy, useLoginStep } from "./login-kit";
+import { PasswordField } from "./password-field";
 import { StepCard } from "./step-card";
 
 /** UPDATE_PASSWORD_REQUIRED: choose a new password before going on. */
-export function UpdatePassword({ passwordMinLength }: { passwordMinLength: number }) {
+export function UpdatePassword({ passwordMinLength, passwordPolicy }: { passwordMinLength: number; passwordPolicy?: PasswordPolicy }) {
   const step = useLoginStep<{ password: string }>("update-password");
   const error = step.error?.fields?.password ?? step.error?.message;
   return (
@@ -19,9 +18,13 @@ export function UpdatePassword({ passwordMinLength }: { passwordMinLength: numbe
           step.mutate({ password: String(new FormData(e.currentTarget).get("password") ?? "") });
         }}
       >
-        <FormField label="New password" id="new-password" error={error} description={`At least ${passwordMinLength} characters.`}>
-          <Input name="password" type="password" autoComplete="new-password" required {...fieldA11y("new-password", error)} />
-        </FormField>
+        <PasswordField
+          id="new-password"
+          label="New password"
+          autoComplete="new-password"
+          policy={passwordPolicy ?? { minLength: passwordMinLength, maxLength: 1024 }}
+          error={error ?? ""}
+        />
         <Button type="submit" disabled={step.isPending}>
           Save password
         </Button>

@@ -5,7 +5,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { FormField, fieldA11y } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { useLoginStep } from "@/lib/queries/login/use-login-step";
+import { useLoginStep } from "./login-kit";
 import { StepCard, StepError } from "./step-card";
 
 /** USER_MISSING_REQUIRED_PROPERTIES: a form for just the missing fields. */

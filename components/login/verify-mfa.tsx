@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormField, fieldA11y } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { useLoginStep } from "@/lib/queries/login/use-login-step";
+import { useLoginStep } from "./login-kit";
 import { StepCard } from "./step-card";
 
 /** TWO_FACTOR_REQUIRED: a code from the authenticator, or a backup code. */

@@ -3,33 +3,12 @@ import { and, desc, eq, lt, lte, or, sql } from "drizzle-orm";
 import { type AuditActorType, type AuditOutcome, auditEvents, orgs } from "@/drizzle/schema";
 import { type Executor, getDb } from "@/lib/db";
 import { decodeCursor, encodeCursor } from "./cursor";
+import type { AuditEventDto } from "./event-dto";
 import { type AuditFilter, auditWhere } from "./filter";
 
 export type { AuditFilter, AuditOrgScope } from "./filter";
 
-/** One event as the explorer, exports and the MCP tool see it. */
-export interface AuditEventDto {
-  id: string;
-  /** ISO 8601, UTC, microsecond precision. */
-  occurredAt: string;
-  orgId: string | null;
-  orgSlug: string | null;
-  orgName: string | null;
-  chainSeq: number;
-  hash: string;
-  prevHash: string;
-  actor: { type: AuditActorType; id: string | null; name: string | null };
-  onBehalfOf: { userId: string; name: string | null } | null;
-  clientId: string | null;
-  grantId: string | null;
-  action: string;
-  target: { type: string; id: string | null; name: string | null } | null;
-  outcome: AuditOutcome;
-  ip: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-  metadata: Record<string, unknown>;
-}
+export type { AuditEventDto } from "./event-dto";
 
 export interface AuditPage {
   events: AuditEventDto[];

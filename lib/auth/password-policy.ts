@@ -26,3 +26,17 @@ export function passwordProblem(password: string, context: { email?: string | nu
   if (local && local.length >= 4 && password.toLowerCase() === local) return "Do not use your email address as password.";
   return null;
 }
+
+/** The rules above, as the sign-in pages show them live (carried in GET /api/login/state). */
+export interface PasswordPolicy {
+  minLength: number;
+  maxLength: number;
+  /** Common passwords are refused (checked on the server when the form is sent). */
+  blocksCommon: boolean;
+  /** The email address's local part is refused as a password. */
+  blocksEmail: boolean;
+}
+
+export function passwordPolicy(): PasswordPolicy {
+  return { minLength: getEnv().PASSWORD_MIN_LENGTH, maxLength: MAX_PASSWORD_LENGTH, blocksCommon: true, blocksEmail: true };
+}

@@ -10,14 +10,14 @@ import { hasPermission, isAtLeastRole } from "@/lib/rbac";
 import { refuseDeclaredOver } from "./body";
 import { type RequestContext, requestContextFrom } from "./request-context";
 
-type Params = Record<string, string | string[] | undefined>;
+export type Params = Record<string, string | string[] | undefined>;
 interface RouteArgs<P extends Params> {
   req: NextRequest;
   params: P;
   context: RequestContext;
 }
-type RouteFn<P extends Params, C> = (args: RouteArgs<P> & C) => Promise<Response> | Response;
-type NextHandler = (req: NextRequest, ctx: { params: Promise<Params> }) => Promise<Response>;
+export type RouteFn<P extends Params, C> = (args: RouteArgs<P> & C) => Promise<Response> | Response;
+export type NextHandler = (req: NextRequest, ctx: { params: Promise<Params> }) => Promise<Response>;
 
 export function json(body: unknown, init: ResponseInit = {}): NextResponse {
   const res = NextResponse.json(body, init);

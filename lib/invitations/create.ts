@@ -1,4 +1,5 @@
 import "server-only";
+import { getBrand } from "@/lib/brand";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { invitations, memberships, orgs, roles, users } from "@/drizzle/schema";
@@ -119,7 +120,7 @@ export async function insertInvitation(
     to: email,
     orgId: org.id,
     template: "invitation",
-    subject: `${inviterName} invited you to ${org.name} on Gatehouse`,
+    subject: `${inviterName} invited you to ${org.name} on ${getBrand().productName}`,
     text: [
       `${inviterName} invited you to join ${org.name} as ${role.name}.`,
       "",

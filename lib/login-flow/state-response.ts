@@ -1,4 +1,5 @@
 import "server-only";
+import { type PasswordPolicy, passwordPolicy } from "@/lib/auth/password-policy";
 import { getEnv } from "@/lib/env";
 import { currentFlow, snapshot } from "./flow";
 import { joinOptions, type JoinOptions } from "./join-steps";
@@ -8,6 +9,8 @@ export interface LoginStateResponse {
   state: LoginState;
   email: string | null;
   passwordMinLength: number;
+  /** The password rules the pages show live as the user types. */
+  passwordPolicy: PasswordPolicy;
   fields?: { key: string; label: string; type: string }[];
   join?: JoinOptions;
   returnTo?: string;
@@ -22,7 +25,7 @@ export interface LoginStateResponse {
  */
 export async function loginStateResponse(): Promise<LoginStateResponse> {
   const snap = await snapshot(await currentFlow());
-  const base = { state: snap.state, email: snap.flow?.email ?? null, passwordMinLength: getEnv().PASSWORD_MIN_LENGTH };
+  const base = { state: snap.state, email: snap.flow?.email ?? null, passwordMinLength: getEnv().PASSWORD_MIN_LENGTH, passwordPolicy: passwordPolicy() };
   switch (snap.state) {
     case "USER_MISSING_REQUIRED_PROPERTIES":
       return { ...base, fields: snap.missingProperties };

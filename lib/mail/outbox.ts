@@ -1,4 +1,5 @@
 import "server-only";
+import { getBrand } from "@/lib/brand";
 import { desc, eq } from "drizzle-orm";
 import { mailOutbox } from "@/drizzle/schema";
 import { type Executor, getDb, type Tx } from "@/lib/db";
@@ -19,12 +20,15 @@ export interface OutgoingMail {
  * one-time links, so they are stored encrypted, and scrubbed once delivered or expired.
  */
 export async function enqueueMail(tx: Tx, mail: OutgoingMail): Promise<string> {
+  // With a support link configured (BRAND_SUPPORT_URL), every mail ends with it.
+  const { productName, supportUrl } = getBrand();
+  const text = supportUrl ? `${mail.text}\n\n--\n${productName} · Help: ${supportUrl}` : mail.text;
   const [row] = await tx
     .insert(mailOutbox)
     .values({
       ...mail,
       to: mail.to.trim().toLowerCase(),
-      text: sealMailBody(mail.text),
+      text: sealMailBody(text),
       html: mail.html ? sealMailBody(mail.html) : null,
       orgId: mail.orgId ?? null,
     })

@@ -1,4 +1,5 @@
 import "server-only";
+import { getBrand } from "@/lib/brand";
 import { and, eq, isNotNull, isNull, lt } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import QRCode from "qrcode";
@@ -9,11 +10,10 @@ import type { Executor, Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/request-context";
 
 const PERIOD = 30;
-const ISSUER = "Gatehouse";
 
 function totpFor(secretBase32: string, label: string) {
   // RFC 6238: SHA-1, 6 digits, 30-second steps.
-  return new TOTP({ issuer: ISSUER, label, algorithm: "SHA1", digits: 6, period: PERIOD, secret: Secret.fromBase32(secretBase32) });
+  return new TOTP({ issuer: getBrand().productName, label, algorithm: "SHA1", digits: 6, period: PERIOD, secret: Secret.fromBase32(secretBase32) });
 }
 
 /** The 30-second step a code belongs to if it is valid now (±1 step for clock drift), else null. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import type { AuditEventDto } from "@/lib/audit/query";
+import type { AuditEventDto } from "@/lib/audit/event-dto";
 import { fetchJson } from "@/lib/queries/fetch-json";
 import { type AuditApi, auditHeaders, auditKeys } from "./keys";
 

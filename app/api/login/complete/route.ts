@@ -2,7 +2,8 @@ import { signIn } from "@/lib/auth";
 import { safeNextPath } from "@/lib/auth/safe-next-path";
 import { AppError } from "@/lib/errors";
 import { isFormPost } from "@/lib/http/body";
-import { json, sameOriginRoute } from "@/lib/http/route";
+import { json } from "@/lib/http/route";
+import { loginPreflight, loginRoute } from "@/lib/http/login-cors";
 import { clearFlowCookie, currentFlow } from "@/lib/login-flow/flow";
 import { rememberSignInDevice } from "@/lib/login-flow/device-sign-in";
 import { formPostStep } from "@/lib/login-flow/form-post";
@@ -29,7 +30,9 @@ async function complete(): Promise<string> {
 
 // POST /api/login/complete — LOGGED_IN: open the session. JSON from the sign-in page; a plain form
 // post (no JavaScript) gets a 303 to where the user was going.
-export const POST = sameOriginRoute(async ({ req }) => {
+export const POST = loginRoute(async ({ req }) => {
   if (isFormPost(req)) return formPostStep(null, complete);
   return json({ redirectTo: await complete() });
 });
+
+export const OPTIONS = loginPreflight;

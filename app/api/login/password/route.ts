@@ -1,11 +1,12 @@
 import { isFormPost, readFormBody, readJson, validate } from "@/lib/http/body";
-import { json, sameOriginRoute } from "@/lib/http/route";
+import { json } from "@/lib/http/route";
+import { loginPreflight, loginRoute } from "@/lib/http/login-cors";
 import { formPostStep } from "@/lib/login-flow/form-post";
 import { credentialsSchema, signInWithPassword } from "@/lib/login-flow/sign-in";
 
 // POST /api/login/password — LOGIN_REQUIRED: email and password start a pending sign-in.
 // JSON from the sign-in page; a plain form post (no JavaScript) gets a 303 back to /login.
-export const POST = sameOriginRoute(async ({ req, context }) => {
+export const POST = loginRoute(async ({ req, context }) => {
   if (isFormPost(req)) {
     const form = await readFormBody(req);
     return formPostStep(form.get("returnTo"), async () => {
@@ -20,3 +21,5 @@ export const POST = sameOriginRoute(async ({ req, context }) => {
   await signInWithPassword(await readJson(req, credentialsSchema), context);
   return json({ ok: true });
 });
+
+export const OPTIONS = loginPreflight;

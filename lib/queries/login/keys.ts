@@ -1,4 +1,0 @@
-export const loginKeys = {
-  all: () => ["login"] as const,
-  state: () => [...loginKeys.all(), "state"] as const,
-};
