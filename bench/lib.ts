@@ -60,7 +60,7 @@ export async function startServer<T = undefined>(
   port: number,
   prepare?: (database: Database) => Promise<T>,
   serverEnv: Record<string, string> = {},
-): Promise<{ url: string; kind: string; fixture: T; stop: () => void }> {
+): Promise<{ url: string; kind: string; fixture: T; pid: () => number; databaseUrl: string | undefined; stop: () => void }> {
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     const build = spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], { cwd: root, env, stdio: "inherit" });
@@ -99,6 +99,8 @@ export async function startServer<T = undefined>(
     url,
     kind: server ? "PostgreSQL" : "embedded PGlite",
     fixture,
+    pid: () => child.pid!,
+    databaseUrl: server?.url,
     stop: () => {
       child.kill("SIGTERM");
       setTimeout(() => {

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { createLocalJWKSet, errors, jwtVerify, SignJWT } from "jose";
+import { createLocalJWKSet, errors, jwtVerify } from "jose";
 import { type Executor, getDb } from "@/lib/db";
 import { issuer } from "./issuer";
 import { getActiveSigningKey, getPublicJwks, SIGNING_ALG } from "./keys";
@@ -50,10 +50,7 @@ export async function issueAccessToken(
     iat,
     exp: iat + input.ttlSeconds,
   };
-  const token = await new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
-    .sign(key.privateKey);
-  return { token, claims };
+  return { token: key.signer.sign({ ...claims }, ACCESS_TOKEN_TYP), claims };
 }
 
 // jose imports each JWK once per local key set: keep the set while the published keys are the same.

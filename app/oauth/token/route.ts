@@ -4,11 +4,13 @@ import { corsOAuth, oauthJson, readForm } from "@/lib/oauth/http";
 import { oauthLimits } from "@/lib/oauth/limits";
 import { handleTokenRequest } from "@/lib/oauth/token-endpoint";
 
-// POST /oauth/token — exchange a code or refresh token (limited per IP here, per client once authenticated)
+// POST /oauth/token — exchange a code or refresh token (limited per IP, and per client once authenticated)
 export const POST = route(async ({ req, context }) =>
   corsOAuth(async () => {
-    await oauthLimits.tokenIp(context);
-    const form = await readForm(req);
+    const form = await readForm(req).catch(async (err: unknown) => {
+      await oauthLimits.tokenIp(context); // a refused body still counts against the IP
+      throw err;
+    });
     return oauthJson(await handleTokenRequest(req.headers, form, context));
   }),
 );
