@@ -76,7 +76,9 @@ export type BreakReason =
   | "tail_truncated"
   | "checkpoint_mismatch"
   | "checkpoint_invalid"
-  | "checkpoint_chain_broken";
+  | "checkpoint_chain_broken"
+  | "event_unlinked"
+  | "unchained_overdue";
 
 export interface ChainBreak {
   reason: BreakReason;
