@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, between, eq } from "drizzle-orm";
-import { auditChainAnchors, auditChainHeads, auditEvents } from "@/drizzle/schema";
+import { auditChainAnchors, auditChainHeads, auditChainLinks, auditEvents } from "@/drizzle/schema";
 import { type Executor, getDb } from "@/lib/db";
 import { GENESIS_HASH, hashEvent } from "./hash";
 
@@ -20,16 +20,20 @@ export interface EventChainStatus {
 
 /** Check one event's place in its org's chain: its own hash, its links both ways, and the head. */
 export async function eventChainStatus(orgId: string, seq: number, db: Executor = getDb()): Promise<EventChainStatus | null> {
-  const rows = await db
+  const links = await db
     .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.orgId, orgId), between(auditEvents.chainSeq, Math.max(seq - 1, 0), seq + 1)))
-    .orderBy(asc(auditEvents.chainSeq));
-  const self = rows.find((r) => Number(r.chainSeq) === seq);
+    .from(auditChainLinks)
+    .where(and(eq(auditChainLinks.chainKey, orgId), between(auditChainLinks.seq, Math.max(seq - 1, 0), seq + 1)))
+    .orderBy(asc(auditChainLinks.seq));
+  const self = links.find((r) => Number(r.seq) === seq);
   if (!self) return null;
-  const prev = rows.find((r) => Number(r.chainSeq) === seq - 1);
-  const next = rows.find((r) => Number(r.chainSeq) === seq + 1);
-  const [[head], [anchor]] = await Promise.all([
+  const prev = links.find((r) => Number(r.seq) === seq - 1);
+  const next = links.find((r) => Number(r.seq) === seq + 1);
+  const [[event], [head], [anchor]] = await Promise.all([
+    db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.occurredAt, self.eventOccurredAt), eq(auditEvents.id, self.eventId), eq(auditEvents.orgId, orgId))),
     db.select({ lastSeq: auditChainHeads.lastSeq, lastHash: auditChainHeads.lastHash }).from(auditChainHeads).where(eq(auditChainHeads.chainKey, orgId)),
     prev ? [] : db.select().from(auditChainAnchors).where(eq(auditChainAnchors.chainKey, orgId)),
   ]);
@@ -38,7 +42,7 @@ export async function eventChainStatus(orgId: string, seq: number, db: Executor 
   const newest = !!head && Number(head.lastSeq) === seq && head.lastHash === self.hash;
   return {
     seq,
-    contentIntact: hashEvent(self.prevHash, self) === self.hash,
+    contentIntact: !!event && hashEvent(self.prevHash, { ...event, chainSeq: seq }) === self.hash,
     linkedToPrevious: anchored ?? (seq === 1 ? self.prevHash === GENESIS_HASH : !!prev && prev.hash === self.prevHash),
     linkedFromNext: next ? next.prevHash === self.hash : newest ? null : false,
     newest,

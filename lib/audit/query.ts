@@ -1,6 +1,6 @@
 import "server-only";
 import { and, desc, eq, lt, lte, or, sql } from "drizzle-orm";
-import { type AuditActorType, type AuditOutcome, auditEvents, orgs } from "@/drizzle/schema";
+import { type AuditActorType, type AuditOutcome, auditChainLinks, auditEvents, orgs } from "@/drizzle/schema";
 import { type Executor, getDb } from "@/lib/db";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { type AuditFilter, auditWhere } from "./filter";
@@ -15,9 +15,10 @@ export interface AuditEventDto {
   orgId: string | null;
   orgSlug: string | null;
   orgName: string | null;
-  chainSeq: number;
-  hash: string;
-  prevHash: string;
+  /** The event's place in its org's hash chain; null until the sequencer has linked it (within ~1 s). */
+  chainSeq: number | null;
+  hash: string | null;
+  prevHash: string | null;
   actor: { type: AuditActorType; id: string | null; name: string | null };
   onBehalfOf: { userId: string; name: string | null } | null;
   clientId: string | null;
@@ -48,9 +49,9 @@ export const auditSelection = {
   orgId: t.orgId,
   orgSlug: orgs.slug,
   orgName: orgs.name,
-  chainSeq: t.chainSeq,
-  hash: t.hash,
-  prevHash: t.prevHash,
+  chainSeq: auditChainLinks.seq,
+  hash: auditChainLinks.hash,
+  prevHash: auditChainLinks.prevHash,
   actorType: t.actorType,
   actorId: t.actorId,
   actorName: t.actorName,
@@ -78,9 +79,9 @@ export function toAuditEventDto(r: {
   orgId: string | null;
   orgSlug: string | null;
   orgName: string | null;
-  chainSeq: number;
-  hash: string;
-  prevHash: string;
+  chainSeq: number | null;
+  hash: string | null;
+  prevHash: string | null;
   actorType: AuditActorType;
   actorId: string | null;
   actorName: string | null;
@@ -104,7 +105,7 @@ export function toAuditEventDto(r: {
     orgId: r.orgId,
     orgSlug: r.orgSlug,
     orgName: r.orgName,
-    chainSeq: Number(r.chainSeq),
+    chainSeq: r.chainSeq === null ? null : Number(r.chainSeq),
     hash: r.hash,
     prevHash: r.prevHash,
     actor: { type: r.actorType, id: r.actorId, name: r.actorName },
@@ -143,6 +144,7 @@ export async function searchAuditEvents(
     .select(auditSelection)
     .from(t)
     .leftJoin(orgs, eq(orgs.id, t.orgId))
+    .leftJoin(auditChainLinks, eq(auditChainLinks.eventId, t.id))
     .where(and(...where))
     .orderBy(desc(t.occurredAt), desc(t.id))
     .limit(limit + 1)) as Row[];

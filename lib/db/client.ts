@@ -54,6 +54,51 @@ export interface OpenOptions {
   logIdleErrors?: boolean;
 }
 
+// Callbacks to run once the outermost transaction of a session commits (lost on rollback). Keyed by
+// drizzle's session object, which a transaction and its nested savepoints share.
+const commitHooks = new WeakMap<object, (() => void)[]>();
+
+/**
+ * Run `fn` after the transaction `tx` belongs to commits (not at all if it rolls back): e.g. to
+ * wake a background job for what the transaction wrote. `fn` must not throw; it runs synchronously
+ * right after COMMIT returned, so it should only schedule work.
+ */
+export function afterCommit(tx: Tx, fn: () => void): void {
+  const session = tx._.session as object;
+  const list = commitHooks.get(session);
+  if (list) list.push(fn);
+  else commitHooks.set(session, [fn]);
+}
+
+/** Make `db.transaction` run the afterCommit callbacks of a committed transaction. */
+function withCommitHooks(db: Db): Db {
+  const begin = db.transaction.bind(db);
+  db.transaction = (async (fn: (tx: Tx) => Promise<unknown>, config?: Parameters<Db["transaction"]>[1]) => {
+    let session: object | undefined;
+    let result: unknown;
+    try {
+      result = await begin((tx) => {
+        session = tx._.session as object;
+        return fn(tx);
+      }, config);
+    } catch (err) {
+      if (session) commitHooks.delete(session);
+      throw err;
+    }
+    const hooks = session ? commitHooks.get(session) : undefined;
+    if (session) commitHooks.delete(session);
+    for (const hook of hooks ?? []) {
+      try {
+        hook();
+      } catch (err) {
+        console.error("[db] after-commit hook failed", (err as Error).message);
+      }
+    }
+    return result;
+  }) as Db["transaction"];
+  return db;
+}
+
 /**
  * Open a database: a pooled connection to a PostgreSQL server, or embedded PGlite. Synchronous:
  * PGlite queues queries until it is ready, and the pool connects on first use.
@@ -80,14 +125,14 @@ export function openDatabase(opts: OpenOptions): Database {
         if (opts.logIdleErrors !== false) console.error("[db] connection error", err.message);
       });
     });
-    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    const db = withCommitHooks(drizzlePg(pool, { schema }) as unknown as Db);
     return {
       db,
       kind: "postgres",
       async withConnection(fn) {
         const client = await pool.connect();
         try {
-          return await fn(drizzlePg(client, { schema }) as unknown as Db);
+          return await fn(withCommitHooks(drizzlePg(client, { schema }) as unknown as Db));
         } finally {
           client.release();
         }
@@ -140,7 +185,7 @@ export function openDatabase(opts: OpenOptions): Database {
     release = acquireDataDirLock(dir);
     client = new PGlite(dir);
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = withCommitHooks(drizzlePglite(client, { schema }) as unknown as Db);
   return {
     db,
     kind: "pglite",
