@@ -1,0 +1,49 @@
+// The token endpoint's direct lane: the production server (scripts/server.ts) answers
+// `POST /oauth/token` itself instead of handing it to Next.js. The endpoint is the hottest path of an
+// MCP deployment (every agent refreshes), and Next's per-request machinery (routing, the request
+// and response adapters) costs more CPU than the endpoint's own work; the answer is the same code
+// as the Next route's (lib/oauth/token-http.ts). Loaded after Next has started, so the database,
+// the signing key cache and the audit sequencer are the ones Next's bundles opened (on globalThis).
+import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { toErrorBody } from "@/lib/errors";
+import { answerTokenRequest } from "@/lib/oauth/token-http";
+import { refuseDeclaredOver } from "./body";
+import { requestContextFrom } from "./request-context";
+
+/** Whether the lane answers this request (POST /oauth/token, any query string). */
+export function isTokenLaneRequest(req: IncomingMessage): boolean {
+  if (req.method !== "POST" || !req.url) return false;
+  const q = req.url.indexOf("?");
+  return (q < 0 ? req.url : req.url.slice(0, q)) === "/oauth/token";
+}
+
+export async function serveTokenRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  const context = requestContextFrom(headers);
+  let response: Response;
+  try {
+    const request = new Request(`http://lane${req.url}`, {
+      method: "POST",
+      headers,
+      body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
+      duplex: "half",
+    } as RequestInit);
+    refuseDeclaredOver(request);
+    response = await answerTokenRequest(request, context);
+  } catch (err) {
+    const { status, body, headers: extra } = toErrorBody(err);
+    response = Response.json(body, { status, headers: { ...extra, "Cache-Control": "no-store" } });
+  }
+  response.headers.set("X-Request-Id", context.requestId);
+  const body = Buffer.from(await response.arrayBuffer());
+  response.headers.set("Content-Length", String(body.length));
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(body);
+  // A body the handler never read (refused early) is drained, so the connection can be reused.
+  if (!req.readableEnded) req.resume();
+}

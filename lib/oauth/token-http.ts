@@ -1,0 +1,19 @@
+import "server-only";
+import type { RequestContext } from "@/lib/http/request-context";
+import { corsOAuth, oauthJson, readForm } from "./http";
+import { oauthLimits } from "./limits";
+import { handleTokenRequest } from "./token-endpoint";
+
+/**
+ * POST /oauth/token as a Web request → response: the Next.js route (app/oauth/token/route.ts) and
+ * the production server's direct lane (lib/http/token-lane.ts) both answer with this.
+ */
+export async function answerTokenRequest(req: Request, context: RequestContext): Promise<Response> {
+  return corsOAuth(async () => {
+    const form = await readForm(req).catch(async (err: unknown) => {
+      await oauthLimits.tokenIp(context); // a refused body still counts against the IP
+      throw err;
+    });
+    return oauthJson(await handleTokenRequest(req.headers, form, context));
+  });
+}
