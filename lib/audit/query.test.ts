@@ -56,7 +56,7 @@ function makeEvents(orgId: string, n: number, salt: number): Seeded[] {
 
 async function insert(db: Db, events: Seeded[]) {
   await db.insert(auditEvents).values(
-    events.map((e, i) => ({
+    events.map((e) => ({
       id: e.id,
       occurredAt: e.occurredAt,
       orgId: e.orgId,
