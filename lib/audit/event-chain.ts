@@ -20,31 +20,31 @@ export interface EventChainStatus {
 
 /** Check one event's place in its org's chain: its own hash, its links both ways, and the head. */
 export async function eventChainStatus(orgId: string, seq: number, db: Executor = getDb()): Promise<EventChainStatus | null> {
-  const links = await db
-    .select()
+  // The links around the event, with their events: a link whose event row is gone counts as missing.
+  const rows = await db
+    .select({ link: auditChainLinks, event: auditEvents })
     .from(auditChainLinks)
+    .innerJoin(auditEvents, and(eq(auditEvents.occurredAt, auditChainLinks.eventOccurredAt), eq(auditEvents.id, auditChainLinks.eventId)))
     .where(and(eq(auditChainLinks.chainKey, orgId), between(auditChainLinks.seq, Math.max(seq - 1, 0), seq + 1)))
     .orderBy(asc(auditChainLinks.seq));
-  const self = links.find((r) => Number(r.seq) === seq);
+  const find = (n: number) => rows.find((r) => Number(r.link.seq) === n && r.event.orgId === orgId);
+  const self = find(seq);
   if (!self) return null;
-  const prev = links.find((r) => Number(r.seq) === seq - 1);
-  const next = links.find((r) => Number(r.seq) === seq + 1);
-  const [[event], [head], [anchor]] = await Promise.all([
-    db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.occurredAt, self.eventOccurredAt), eq(auditEvents.id, self.eventId), eq(auditEvents.orgId, orgId))),
+  const prev = find(seq - 1)?.link;
+  const next = find(seq + 1)?.link;
+  const [[head], [anchor]] = await Promise.all([
     db.select({ lastSeq: auditChainHeads.lastSeq, lastHash: auditChainHeads.lastHash }).from(auditChainHeads).where(eq(auditChainHeads.chainKey, orgId)),
     prev ? [] : db.select().from(auditChainAnchors).where(eq(auditChainAnchors.chainKey, orgId)),
   ]);
-  const anchored = anchor && Number(anchor.firstSeq) === seq ? anchor.prevHash === self.prevHash : null;
+  const link = self.link;
+  const anchored = anchor && Number(anchor.firstSeq) === seq ? anchor.prevHash === link.prevHash : null;
   // Newest only when the head says so: the event before a deleted one is not the newest.
-  const newest = !!head && Number(head.lastSeq) === seq && head.lastHash === self.hash;
+  const newest = !!head && Number(head.lastSeq) === seq && head.lastHash === link.hash;
   return {
     seq,
-    contentIntact: !!event && hashEvent(self.prevHash, { ...event, chainSeq: seq }) === self.hash,
-    linkedToPrevious: anchored ?? (seq === 1 ? self.prevHash === GENESIS_HASH : !!prev && prev.hash === self.prevHash),
-    linkedFromNext: next ? next.prevHash === self.hash : newest ? null : false,
+    contentIntact: hashEvent(link.prevHash, { ...self.event, chainSeq: seq }) === link.hash,
+    linkedToPrevious: anchored ?? (seq === 1 ? link.prevHash === GENESIS_HASH : !!prev && prev.hash === link.prevHash),
+    linkedFromNext: next ? next.prevHash === link.hash : newest ? null : false,
     newest,
     nextMissing: !next && !newest,
   };

@@ -35,24 +35,26 @@ export async function linkChainBatch(db: Db, chainKey: string, batch = LINK_BATC
     const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${SEQUENCER_LOCK}, hashtext(${chainKey})) as ok`);
     if (!lock?.ok) return { linked: 0, busy: true, more: false };
     // Committed events only (read committed): an event whose transaction is still open is linked
-    // by the run its commit wakes, or by the sweep.
+    // by the run its commit wakes, or by the sweep. The head comes with the events (one round
+    // trip), read after the lock is held: no other runner can move it until this one commits.
     const events = await tx
-      .select(getTableColumns(auditEvents))
+      .select({
+        ...getTableColumns(auditEvents),
+        headSeq: sql<string | number | null>`(select last_seq from audit_chain_heads where chain_key = ${chainKey})`,
+        headHash: sql<string | null>`(select last_hash from audit_chain_heads where chain_key = ${chainKey})`,
+      })
       .from(auditUnchained)
       .innerJoin(auditEvents, and(eq(auditEvents.occurredAt, auditUnchained.occurredAt), eq(auditEvents.id, auditUnchained.eventId)))
       .where(eq(auditUnchained.chainKey, chainKey))
       .orderBy(asc(auditUnchained.occurredAt), asc(auditUnchained.eventId))
       .limit(batch);
     if (!events.length) return { linked: 0, busy: false, more: false };
-    const [head] = await queryRows<{ last_seq: string | number; last_hash: string }>(
-      tx,
-      sql`select last_seq, last_hash from audit_chain_heads where chain_key = ${chainKey}`,
-    );
+    const head = events[0]!.headHash === null ? null : { last_seq: events[0]!.headSeq!, last_hash: events[0]!.headHash };
     let seq = head ? Number(head.last_seq) : 0;
     let prev = head?.last_hash ?? GENESIS_HASH;
     const links = events.map((e) => {
       seq += 1;
-      const hash = hashEvent(prev, { ...e, chainSeq: seq });
+      const hash = hashEvent(prev, { ...e, chainSeq: seq }); // the hash reads the event's fields only
       const link = { s: seq, e: e.id, o: e.occurredAt.toISOString(), p: prev, h: hash };
       prev = hash;
       return link;

@@ -55,8 +55,11 @@ export interface OpenOptions {
 }
 
 // Callbacks to run once the outermost transaction of a session commits (lost on rollback). Keyed by
-// drizzle's session object, which a transaction and its nested savepoints share.
-const commitHooks = new WeakMap<object, (() => void)[]>();
+// drizzle's session object, which a transaction and its nested savepoints share. On globalThis:
+// Next.js may load this module in several bundles, and a transaction begun through one bundle's
+// wrapper may register its callbacks through another's afterCommit.
+const HOOKS = Symbol.for("gatehouse.db.commit-hooks");
+const commitHooks: WeakMap<object, (() => void)[]> = ((globalThis as { [HOOKS]?: WeakMap<object, (() => void)[]> })[HOOKS] ??= new WeakMap());
 
 /**
  * Run `fn` after the transaction `tx` belongs to commits (not at all if it rolls back): e.g. to
