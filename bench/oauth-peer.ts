@@ -12,7 +12,7 @@ import path from "node:path";
 import pg from "pg";
 import { createServerDatabase } from "../test/server-database";
 import { prepareOAuthLoadFixture } from "./_setup";
-import { percentile, root, startServer } from "./lib";
+import { percentile, root, spread, startServer, verdict } from "./lib";
 
 process.env.DATABASE_URL ||= "postgres://postgres@127.0.0.1:5432/postgres";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -174,20 +174,20 @@ async function main() {
         );
       }
     }
-    console.log("\nsummary (Gatehouse ÷ oidc-provider; throughput goal ≥ 1×; cpu = app + database ms per request, medians)");
-    let pass = true;
+    console.log("\nGatehouse ÷ oidc-provider, min/median/max over the rounds (cpu = app + database ms per request, medians)");
     for (const [label, r] of results) {
-      const t = stats(r.ratio);
-      const l = stats(r.p50);
+      const t = spread(r.ratio);
+      const l = spread(r.p50);
       const gc = stats(r.g.map((x) => x.appCpu + x.dbCpu)).med;
       const pc = stats(r.p.map((x) => x.appCpu + x.dbCpu)).med;
-      const ok = t.med >= GOAL;
-      pass &&= ok;
-      console.log(
-        `${label.padEnd(17)} throughput min/median/max ${f2(t.min)}/${f2(t.med)}/${f2(t.max)}×  p50 ${f2(l.min)}/${f2(l.med)}/${f2(l.max)}×  cpu/req ${f2(gc)} vs ${f2(pc)} ms  ${ok ? "PASS" : "FAIL"}`,
+      console.log(`${label.padEnd(17)} throughput ${t.text}×  p50 ${l.text}×  cpu/req ${f2(gc)} vs ${f2(pc)} ms`);
+      verdict(
+        `token refresh throughput ÷ oidc-provider, ${label}`,
+        `≥ ${GOAL}×`,
+        `${t.text}× (min/median/max; p50 ${l.text}×; cpu ${f2(gc)} vs ${f2(pc)} ms/req)`,
+        t.med >= GOAL,
       );
     }
-    console.log(`verdict: ${pass ? "PASS" : "FAIL"} (throughput ≥ ${GOAL}× at every level)`);
   } finally {
     await admin.end();
     gh.stop();
