@@ -54,7 +54,7 @@ export async function bootstrap(): Promise<void> {
 
   // Audit events are linked into their chains off the request path: woken by each commit, plus a sweep.
   // At shutdown it stops and links what is left, before the last checkpoint below signs the heads.
-  const sequencer = startAuditSequencer(database, { sweepMs: env.AUDIT_CHAIN_SWEEP_MS });
+  const sequencer = startAuditSequencer(database, { sweepMs: env.AUDIT_CHAIN_SWEEP_MS, batchWaitMs: env.AUDIT_CHAIN_BATCH_WAIT_MS });
   shutdown.push(async () => {
     await sequencer.stop();
     await flushAuditChains(database, { timeoutMs: 3000 });

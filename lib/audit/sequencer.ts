@@ -130,6 +130,12 @@ export async function flushAuditChains(database: Database | Db, opts: { timeoutM
 export interface SequencerOptions {
   /** How often queued events are swept up (default AUDIT_CHAIN_SWEEP_MS). */
   sweepMs: number;
+  /**
+   * How long a wake-up waits before the run starts (AUDIT_CHAIN_BATCH_WAIT_MS; default 0): events
+   * committed meanwhile join the same batch, so a steady trickle costs one run per window, not one
+   * run per event.
+   */
+  batchWaitMs?: number;
   /** Called with each error (default: logged). */
   onError?: (err: unknown) => void;
 }
@@ -181,7 +187,8 @@ export function startAuditSequencer(database: Database, opts: SequencerOptions):
     if (stopped) return;
     pending.add(chainKey);
     if (running) return; // the run in progress takes it on its next round
-    running = new Promise<void>((resolve) => setImmediate(resolve))
+    const wait = opts.batchWaitMs ?? 0;
+    running = new Promise<void>((resolve) => (wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve)))
       .then(drain)
       .finally(() => {
         running = null;
