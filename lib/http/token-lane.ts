@@ -6,9 +6,8 @@
 // the signing key cache and the audit sequencer are the ones Next's bundles opened (on globalThis).
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 import { toErrorBody } from "@/lib/errors";
-import { answerTokenRequest } from "@/lib/oauth/token-http";
+import { answerTokenRequest, MAX_FORM_BYTES } from "@/lib/oauth/token-http";
 import { refuseDeclaredOver } from "./body";
 import { requestContextFrom } from "./request-context";
 
@@ -27,13 +26,11 @@ export async function serveTokenRequest(req: IncomingMessage, res: ServerRespons
   const context = requestContextFrom(headers);
   let response: Response;
   try {
-    const request = new Request(`http://lane${req.url}`, {
-      method: "POST",
-      headers,
-      body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
-      duplex: "half",
-    } as RequestInit);
-    refuseDeclaredOver(request);
+    const declared = new Request(`http://lane${req.url}`, { method: "POST", headers });
+    refuseDeclaredOver(declared); // 413 on a declared length before reading anything
+    // The body read here, at most one byte past the form limit (the handler answers 413 for that).
+    headers.delete("content-length");
+    const request = new Request(`http://lane${req.url}`, { method: "POST", headers, body: new Uint8Array(await readAtMost(req, MAX_FORM_BYTES + 1)) });
     response = await answerTokenRequest(request, context);
   } catch (err) {
     const { status, body, headers: extra } = toErrorBody(err);
@@ -42,8 +39,36 @@ export async function serveTokenRequest(req: IncomingMessage, res: ServerRespons
   response.headers.set("X-Request-Id", context.requestId);
   const body = Buffer.from(await response.arrayBuffer());
   response.headers.set("Content-Length", String(body.length));
+  // A body not read to its end (refused as too large) is not drained: answer, then close.
+  const unread = !req.readableEnded;
+  if (unread) response.headers.set("Connection", "close");
   res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(body);
-  // A body the handler never read (refused early) is drained, so the connection can be reused.
-  if (!req.readableEnded) req.resume();
+  res.end(body, () => {
+    if (unread) req.destroy();
+  });
+}
+
+/** Read a request body, stopping after `max` bytes (the rest is drained by the caller). */
+function readAtMost(req: IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      req.off("data", onData);
+      req.off("end", done);
+      req.off("error", reject);
+      resolve(Buffer.concat(chunks, Math.min(size, max)));
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= max) {
+        req.pause();
+        done();
+      }
+    };
+    req.on("data", onData);
+    req.on("end", done);
+    req.on("error", reject);
+  });
 }

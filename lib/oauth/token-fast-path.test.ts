@@ -1,7 +1,7 @@
 // The token endpoint's one-statement path (token-fast-path.ts): what it records, and that its
 // guarantees hold under concurrency. PGlite serializes everything: the parallel cases mean most on
 // the PostgreSQL server (DATABASE_URL), where CI runs them.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, like } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { auditEvents, auditUnchained, oauthGrants, oauthRefreshTokens, rateLimitBuckets } from "@/drizzle/schema";
 import { flushAuditChains } from "@/lib/audit/sequencer";
@@ -138,7 +138,7 @@ describe("refresh in one statement", () => {
 describe("under concurrency", () => {
   // Each case starts with fresh limit windows (the per-client limit is 60 a minute).
   beforeEach(async () => {
-    await getDb().db.delete(rateLimitBuckets);
+    await getDb().db.delete(rateLimitBuckets).where(like(rateLimitBuckets.key, "oauth:token:%"));
   });
 
   it("50 parallel uses of one refresh token: exactly one succeeds, the replays revoke the grant", async () => {

@@ -4,13 +4,16 @@ import { corsOAuth, oauthJson, readForm } from "./http";
 import { oauthLimits } from "./limits";
 import { handleTokenRequest } from "./token-endpoint";
 
+/** The token endpoint's form limit (RFC 6749 §3.2 bodies are small). */
+export const MAX_FORM_BYTES = 16 * 1024;
+
 /**
  * POST /oauth/token as a Web request → response: the Next.js route (app/oauth/token/route.ts) and
  * the production server's direct lane (lib/http/token-lane.ts) both answer with this.
  */
 export async function answerTokenRequest(req: Request, context: RequestContext): Promise<Response> {
   return corsOAuth(async () => {
-    const form = await readForm(req).catch(async (err: unknown) => {
+    const form = await readForm(req, MAX_FORM_BYTES).catch(async (err: unknown) => {
       await oauthLimits.tokenIp(context); // a refused body still counts against the IP
       throw err;
     });
