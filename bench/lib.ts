@@ -82,7 +82,13 @@ export async function startServer<T = undefined>(
     }
   }
   // Our own server (scripts/server.ts): the client IP comes from the socket, as in production.
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/server.ts")], {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") runs the server under node with
+  // those flags, for profiling it under a benchmark's load.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean);
+  const [command, args] = nodeArgs
+    ? [process.execPath, [...nodeArgs, "--import", "tsx", path.join(root, "scripts/server.ts")]]
+    : [path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/server.ts")]];
+  const child: ChildProcess = spawn(command, args, {
     cwd: root,
     env: { ...env, DATABASE_URL: server?.url ?? "", DATA_DIR: dataDir, APP_ENV: "test", APP_URL: url, PORT: String(port), ...serverEnv },
     stdio: "ignore",

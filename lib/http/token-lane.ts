@@ -6,9 +6,9 @@
 // the signing key cache and the audit sequencer are the ones Next's bundles opened (on globalThis).
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { toErrorBody } from "@/lib/errors";
-import { answerTokenRequest, MAX_FORM_BYTES } from "@/lib/oauth/token-http";
-import { refuseDeclaredOver } from "./body";
+import { AppError, toErrorBody } from "@/lib/errors";
+import { answerTokenForm, MAX_FORM_BYTES } from "@/lib/oauth/token-http";
+import { MAX_ANY_BODY_BYTES, parseFormBytes } from "./body";
 import { requestContextFrom } from "./request-context";
 
 /** Whether the lane answers this request (POST /oauth/token, any query string). */
@@ -26,12 +26,14 @@ export async function serveTokenRequest(req: IncomingMessage, res: ServerRespons
   const context = requestContextFrom(headers);
   let response: Response;
   try {
-    const declared = new Request(`http://lane${req.url}`, { method: "POST", headers });
-    refuseDeclaredOver(declared); // 413 on a declared length before reading anything
-    // The body read here, at most one byte past the form limit (the handler answers 413 for that).
-    headers.delete("content-length");
-    const request = new Request(`http://lane${req.url}`, { method: "POST", headers, body: new Uint8Array(await readAtMost(req, MAX_FORM_BYTES + 1)) });
-    response = await answerTokenRequest(request, context);
+    // 413 on a declared length before reading anything, as every route does.
+    if (Number(headers.get("content-length")) > MAX_ANY_BODY_BYTES) throw new AppError(413, "payload_too_large", `The body is larger than ${MAX_ANY_BODY_BYTES} bytes.`);
+    // The body read here, at most one byte past the form limit, refused as the route refuses it.
+    response = await answerTokenForm(
+      headers,
+      async () => parseFormBytes(headers, await readAtMost(req, MAX_FORM_BYTES + 1), MAX_FORM_BYTES),
+      context,
+    );
   } catch (err) {
     const { status, body, headers: extra } = toErrorBody(err);
     response = Response.json(body, { status, headers: { ...extra, "Cache-Control": "no-store" } });
