@@ -41,16 +41,18 @@ export async function serveTokenRequest(req: IncomingMessage, res: ServerRespons
   response.headers.set("X-Request-Id", context.requestId);
   const body = Buffer.from(await response.arrayBuffer());
   response.headers.set("Content-Length", String(body.length));
-  // A body not read to its end (refused as too large) is not drained: answer, then close.
-  const unread = !req.readableEnded;
-  if (unread) response.headers.set("Connection", "close");
+  // A body not read to its end (refused as too large) is neither drained nor cut off: as on Next's
+  // routes, the connection stays paused until the client, seeing the 413, gives up. Marking the
+  // request as being consumed is what stops Node from reading the rest after the answer.
+  if (!req.readableEnded) {
+    req.read(0);
+    req.pause();
+  }
   res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(body, () => {
-    if (unread) req.destroy();
-  });
+  res.end(body);
 }
 
-/** Read a request body, stopping after `max` bytes (the rest is drained by the caller). */
+/** Read a request body, stopping after `max` bytes (the rest is left unread, the stream paused). */
 function readAtMost(req: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
