@@ -3,13 +3,15 @@
 // the PostgreSQL server and on PGlite (the same planner code), over monthly partitions with enough
 // rows for the planner to weigh a Sort against an index scan. A control case shows the check can
 // fail: the same statement ordered by plain `desc` (NULLS FIRST, which no index stores) sorts.
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import { auditEvents } from "@/drizzle/schema";
 import { beforeAll, describe, expect, it } from "vitest";
 import { orgs, roleMappings } from "@/drizzle/schema";
 import { createBenchOrgs, seedBenchEvents } from "@/bench/_audit-seed";
 import { useTestDatabase } from "@/test/db";
 import { encodeCursor } from "./cursor";
-import { type AuditFilter, auditPageQuery, inIndexOrder } from "./query";
+import { auditWhere } from "./filter";
+import { type AuditFilter, auditPageQuery, inIndexOrder, searchAuditEvents } from "./query";
 
 const getDb = useTestDatabase();
 const ROWS = process.env.DATABASE_URL ? 200_000 : 60_000;
@@ -144,5 +146,45 @@ describe("explorer page plans", () => {
       if (nodes.some((n) => n["Node Type"] === "Sort")) sorted++;
     }
     expect(sorted).toBeGreaterThan(0);
+  });
+
+  // The same rows as a plain query ordered the default way (planned differently: pkey or Sort), at
+  // every depth: the first pages by cursor, and a page from a cursor deep in the results.
+  it.each(cases)("%s: pages through the explorer path equal the plain query", async (_name, filter) => {
+    const f = filter();
+    const { db } = getDb();
+    const t = auditEvents;
+    const oracle = (await db
+      .select({ id: t.id, ts: sql<string>`to_char(${t.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` })
+      .from(t)
+      .where(and(...auditWhere(f)))
+      .orderBy(sql`${t.occurredAt} desc`, sql`${t.id} desc`)
+      .limit(400)) as { id: string; ts: string }[];
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 3; i++) {
+      const page = await searchAuditEvents(f, { limit: 50, cursor });
+      seen.push(...page.events.map((e) => e.id));
+      cursor = page.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toEqual(oracle.slice(0, 150).map((r) => r.id));
+    if (oracle.length > 300) {
+      const at = oracle[249]!;
+      const deep = await searchAuditEvents(f, { limit: 50, cursor: encodeCursor({ ts: at.ts, id: at.id }) });
+      expect(deep.events.map((e) => e.id)).toEqual(oracle.slice(250, 300).map((r) => r.id));
+    }
+  });
+
+  it("inside a caller's transaction, Sort is off for the page statement only", async () => {
+    const { db } = getDb();
+    const setting = async (ex: Pick<typeof db, "execute">) =>
+      ((await ex.execute(sql`select current_setting('enable_sort') as v`)) as unknown as { rows: { v: string }[] }).rows[0]!.v;
+    await db.transaction(async (tx) => {
+      const page = await searchAuditEvents({ orgId: hot, targetId: "doc-17" }, { limit: 2 }, tx);
+      expect(page.events.length).toBe(2);
+      expect(await setting(tx)).toBe("on");
+    });
+    expect(await setting(db)).toBe("on");
   });
 });
