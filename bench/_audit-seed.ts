@@ -21,7 +21,7 @@ export async function createBenchOrgs(db: Db, n: number) {
 }
 
 /** Each column's value for row `g` of the bench load (the lateral `r` and `o` rows give the randomness). */
-function columnExpressions(rows: number, days: number, hotOrgId: string): Record<string, string> {
+function columnExpressions(rows: number, days: number): Record<string, string> {
   return {
     id: "gen_random_uuid()",
     occurred_at: `now() - (g::float8 / ${rows}::float8) * make_interval(days => ${days}) - r.j * interval '1 minute'`,
@@ -90,7 +90,7 @@ export async function seedBenchEvents(
 ) {
   const chunk = opts.chunk ?? 200_000;
   const parallel = opts.parallel ?? 1;
-  const exprs = columnExpressions(opts.rows, opts.days, opts.hotOrgId);
+  const exprs = columnExpressions(opts.rows, opts.days);
   const cols = await rowsOf<{ column_name: string; is_nullable: string; column_default: string | null }>(
     db,
     `select column_name, is_nullable, column_default from information_schema.columns
