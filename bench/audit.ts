@@ -89,14 +89,18 @@ async function assertPortFree(port: number): Promise<void> {
 
 // Cleanup that must run however the bench ends: the server is killed, the database dropped.
 const cleanups: (() => Promise<void> | void)[] = [];
-async function cleanup() {
-  while (cleanups.length) {
-    try {
-      await cleanups.pop()!();
-    } catch (err) {
-      console.error("cleanup:", err instanceof Error ? err.message : err);
+let cleaning: Promise<void> | null = null;
+/** Idempotent: a signal and the failing main path share one run, and neither exits before it ends. */
+function cleanup(): Promise<void> {
+  return (cleaning ??= (async () => {
+    while (cleanups.length) {
+      try {
+        await cleanups.pop()!();
+      } catch (err) {
+        console.error("cleanup:", err instanceof Error ? err.message : err);
+      }
     }
-  }
+  })());
 }
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.once(signal, () => {
