@@ -39,6 +39,14 @@ export interface Database {
    * bytes. `close(true)` aborts: the connection is destroyed, so the server stops the query at once.
    */
   copyOut?(copySql: string): Promise<CopyOut>;
+  /**
+   * PostgreSQL server only: a small second pool for reads that must come in an index's order
+   * (the audit explorer's pages). Its sessions plan with Sort disabled, so a statement whose order
+   * an index provides is always served by that index, and keep generic plans of prepared
+   * statements (planning a query over every monthly partition costs more than running it). Only
+   * statements written for it belong here. Connects on first use.
+   */
+  orderedReads?: Db;
   close(): Promise<void>;
 }
 
@@ -129,9 +137,32 @@ export function openDatabase(opts: OpenOptions): Database {
       });
     });
     const db = withCommitHooks(drizzlePg(pool, { schema }) as unknown as Db);
+    let orderedPool: pg.Pool | null = null;
+    const ordered = () =>
+      (orderedPool ??= new pg.Pool({
+        connectionString: opts.url,
+        max: Math.max(1, Math.min(4, opts.poolMax ?? 10)),
+        connectionTimeoutMillis: opts.acquireTimeoutMs ?? 5000,
+        idleTimeoutMillis: 30_000,
+        statement_timeout: opts.statementTimeoutMs ?? 30_000,
+        application_name: "gatehouse-ordered-reads",
+        options: "-c enable_sort=off -c plan_cache_mode=force_generic_plan",
+      })
+        .on("error", (err) => {
+          if (opts.logIdleErrors !== false) console.error("[db] idle client error (ordered reads)", err.message);
+        })
+        .on("connect", (client) => {
+          client.on("error", (err) => {
+            if (opts.logIdleErrors !== false) console.error("[db] connection error (ordered reads)", err.message);
+          });
+        }));
+    let orderedDb: Db | null = null;
     return {
       db,
       kind: "postgres",
+      get orderedReads() {
+        return (orderedDb ??= drizzlePg(ordered(), { schema }) as unknown as Db);
+      },
       async withConnection(fn) {
         const client = await pool.connect();
         try {
@@ -173,7 +204,9 @@ export function openDatabase(opts: OpenOptions): Database {
           throw err;
         }
       },
-      close: () => pool.end(),
+      close: async () => {
+        await Promise.all([pool.end(), orderedPool?.end()]);
+      },
     };
   }
 
