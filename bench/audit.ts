@@ -33,6 +33,7 @@ import { seedDemo } from "@/lib/seed/demo";
 import { createServerDatabase } from "@/test/server-database";
 import { createBenchOrgs, seedBenchEvents } from "./_audit-seed";
 import { benchVerify } from "./_audit-verify";
+import { verdict } from "./lib";
 
 /** `--name=value` from the command line, else the environment variable, else the default. */
 function option(name: string, env: string, fallback: string): string {
@@ -306,6 +307,12 @@ async function main() {
     if (plans.some((p) => p.includes("(sorts)"))) failures.push("a plan sorts (see above)");
     if (headline.length) console.log(`\nheadline, http ÷ bare p95 over every filter and depth: median ${median(headline).toFixed(2)}×, worst ${Math.max(...headline).toFixed(2)}×`);
     console.log(failures.length ? `verdict: FAIL (goals: http p95 < ${GOAL_P95_MS} ms, ≤ ${GOAL_RATIO}× bare, no Sort)\n  ${failures.join("\n  ")}` : `verdict: PASS (http p95 < ${GOAL_P95_MS} ms and ≤ ${GOAL_RATIO}× bare for every filter and depth, no Sort)`);
+    verdict(
+      `audit explorer over HTTP ÷ bare indexed query, p95, every filter and depth, ${ROWS.toLocaleString("en")} events`,
+      `≤ ${GOAL_RATIO}× and p95 < ${GOAL_P95_MS} ms, no Sort`,
+      headline.length ? `median ${median(headline).toFixed(2)}×, worst ${Math.max(...headline).toFixed(2)}×; ${failures.length} failure(s)` : "no HTTP series",
+      failures.length === 0 && headline.length > 0,
+    );
     if (os.loadavg()[0]! > os.cpus().length * 0.75) console.log(`note: load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores during the run: absolute times are not quiet-machine figures`);
   }
 
