@@ -5,7 +5,7 @@ import { checkpointHeads } from "@/lib/audit/checkpoint-store";
 import { getAuditSigner } from "@/lib/audit/signing-key";
 import { verifyAllChains } from "@/lib/audit/verify";
 import type { Database } from "@/lib/db";
-import { createVerifyOrgs, seedChainedEvents } from "./_audit-seed";
+import { createVerifyOrgs, seedChainedEvents } from "./_audit-chain-seed";
 
 const GOAL_SECONDS_PER_MILLION = 60;
 // A throw-away signing key (the bench database is dropped afterwards).
@@ -24,8 +24,11 @@ export async function benchVerify(database: Database, rows: number, chains = Mat
     t = performance.now();
     const result = await verifyAllChains(database.db);
     runs.push((performance.now() - t) / 1000);
-    const checked = result.chains.filter((c) => orgIds.includes(c.chainKey)).reduce((n, c) => n + c.checked, 0);
-    if (!result.ok) throw new Error(`bench chains do not verify: ${result.chains.find((c) => !c.ok)?.firstBreak?.message}`);
+    // Only the chains seeded here are judged: the explorer's bench events are not chained.
+    const mine = result.chains.filter((c) => orgIds.includes(c.chainKey));
+    const checked = mine.reduce((n, c) => n + c.checked, 0);
+    const broken = mine.find((c) => !c.ok);
+    if (broken) throw new Error(`bench chains do not verify: ${broken.firstBreak?.message}`);
     if (checked !== perChain * chains) throw new Error(`verified ${checked}, expected ${perChain * chains}`);
   }
   const sorted = [...runs].sort((a, b) => a - b);

@@ -1,8 +1,8 @@
 // Shared set-up for the OAuth / MCP benchmarks: the demo seed, a public client, and a grant of
 // john@xcorp with fresh tokens — in memory for in-process benchmarks, or written into the database
 // a production server is about to start on (see `startServer`'s `prepare`).
-import { eq } from "drizzle-orm";
-import { oauthGrants, orgs, users } from "@/drizzle/schema";
+import { and, eq } from "drizzle-orm";
+import { memberships, oauthGrants, orgs, users } from "@/drizzle/schema";
 import { type Database, getDb, setDatabase } from "@/lib/db";
 import { openDatabase } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
@@ -79,5 +79,49 @@ export async function setUp(): Promise<OAuthFixture & { kind: string; close: () 
       await database.close();
       await server?.drop();
     },
+  };
+}
+
+/**
+ * The load fixture: `perSet` grants of john@xcorp in xcorp (one refresh-token chain per connection),
+ * and `perSet` more spread over `spreadOrgs` orgs (xcorp and copies of it on the same plan, with
+ * john in the same role).
+ */
+export async function prepareOAuthLoadFixture(
+  database: Database,
+  { perSet, spreadOrgs }: { perSet: number; spreadOrgs: number },
+): Promise<{ clientId: string; oneOrg: string[]; spread: string[] }> {
+  const base = await prepareOAuthFixture(database);
+  const db = getDb();
+  const [john] = await db.select().from(users).where(eq(users.email, "john@xcorp.example"));
+  const [xcorp] = await db.select().from(orgs).where(eq(orgs.slug, "xcorp"));
+  const [membership] = await db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.userId, john!.id), eq(memberships.orgId, xcorp!.id)));
+  const orgIds = [xcorp!.id];
+  for (let i = 1; i < spreadOrgs; i++) {
+    const [org] = await db
+      .insert(orgs)
+      .values({ slug: `load-${i}`, name: `Load ${i}`, roleMappingId: xcorp!.roleMappingId })
+      .returning();
+    await db.insert(memberships).values({ orgId: org!.id, userId: john!.id, roleId: membership!.roleId });
+    orgIds.push(org!.id);
+  }
+  const chains = async (orgOf: (i: number) => string) => {
+    const out: string[] = [];
+    for (let i = 0; i < perSet; i++) {
+      const [grant] = await db
+        .insert(oauthGrants)
+        .values({ clientId: base.clientId, userId: john!.id, orgId: orgOf(i), scopes: SCOPES, resource: mcpResource() })
+        .returning();
+      out.push(await createRefreshToken(db, { grantId: grant!.id, clientId: base.clientId, scopes: SCOPES }));
+    }
+    return out;
+  };
+  return {
+    clientId: base.clientId,
+    oneOrg: await chains(() => xcorp!.id),
+    spread: await chains((i) => orgIds[i % orgIds.length]!),
   };
 }

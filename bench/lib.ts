@@ -60,7 +60,7 @@ export async function startServer<T = undefined>(
   port: number,
   prepare?: (database: Database) => Promise<T>,
   serverEnv: Record<string, string> = {},
-): Promise<{ url: string; kind: string; fixture: T; stop: () => void }> {
+): Promise<{ url: string; kind: string; fixture: T; pid: () => number; databaseUrl: string | undefined; stop: () => void }> {
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     const build = spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], { cwd: root, env, stdio: "inherit" });
@@ -82,7 +82,13 @@ export async function startServer<T = undefined>(
     }
   }
   // Our own server (scripts/server.ts): the client IP comes from the socket, as in production.
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/server.ts")], {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") runs the server under node with
+  // those flags, for profiling it under a benchmark's load.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean);
+  const [command, args] = nodeArgs
+    ? [process.execPath, [...nodeArgs, "--import", "tsx", path.join(root, "scripts/server.ts")]]
+    : [path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/server.ts")]];
+  const child: ChildProcess = spawn(command, args, {
     cwd: root,
     env: { ...env, DATABASE_URL: server?.url ?? "", DATA_DIR: dataDir, APP_ENV: "test", APP_URL: url, PORT: String(port), ...serverEnv },
     stdio: "ignore",
@@ -99,6 +105,8 @@ export async function startServer<T = undefined>(
     url,
     kind: server ? "PostgreSQL" : "embedded PGlite",
     fixture,
+    pid: () => child.pid!,
+    databaseUrl: server?.url,
     stop: () => {
       child.kill("SIGTERM");
       setTimeout(() => {
@@ -108,3 +116,38 @@ export async function startServer<T = undefined>(
     },
   };
 }
+
+/**
+ * Print one row of the benchmark table: what was measured, its goal, the figure and the verdict.
+ * `npm run bench` (bench/run.ts) gathers these lines into the summary it prints at the end.
+ */
+export function verdict(row: string, goal: string, measured: string, pass: boolean): void {
+  console.log(`${pass ? "PASS" : "FAIL"}  ${row}: ${measured} (goal ${goal})`);
+  console.log(`::verdict::${JSON.stringify({ row, goal, measured, pass })}`);
+}
+
+/** min / median / max of a series, formatted with `digits` decimals. */
+export function spread(xs: number[], digits = 2): { min: number; med: number; max: number; text: string } {
+  const s = [...xs].sort((a, b) => a - b);
+  const [min, med, max] = [s[0]!, s[Math.floor(s.length / 2)]!, s[s.length - 1]!];
+  return { min, med, max, text: `${min.toFixed(digits)}/${med.toFixed(digits)}/${max.toFixed(digits)}` };
+}
+
+/**
+ * `rounds` rounds of `sampleInterleaved(n, fns)`; returns every round's samples. A ratio taken per
+ * round then shows how steady it is (min/median/max), which one long series hides.
+ */
+export async function interleavedRounds<K extends string>(
+  rounds: number,
+  n: number,
+  fns: Record<K, () => Promise<unknown>>,
+  warmup = 50,
+): Promise<Record<K, number[]>[]> {
+  const out: Record<K, number[]>[] = [];
+  for (let r = 0; r < rounds; r++) out.push(await sampleInterleaved(n, fns, r === 0 ? warmup : 5));
+  return out;
+}
+
+/** Per round: p`p` of series `a` ÷ p`p` of series `b`. */
+export const roundRatios = <K extends string>(rounds: Record<K, number[]>[], a: K, b: K, p = 50) =>
+  rounds.map((r) => percentile(r[a], p) / percentile(r[b], p));

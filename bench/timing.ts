@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { hash } from "@node-rs/argon2";
 import { users } from "@/drizzle/schema";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { fmt, percentile, sampleInterleaved, startServer } from "./lib";
+import { fmt, percentile, sampleInterleaved, startServer, verdict } from "./lib";
 
 const N = Number(process.env.BENCH_N ?? 200);
 const WARMUP = 20;
@@ -82,7 +82,7 @@ async function main() {
           `|Δ| ${fmt(delta)} ratio ${(mk / mu).toFixed(3)}  goal ≤ ${fmt(allowed)}: ${pass ? "PASS" : "FAIL"}`,
       );
     }
-    console.log(failures ? `verdict: FAIL (${failures} surface(s) over the goal)` : "verdict: PASS (every surface within the goal)");
+    verdict("timing parity, known vs unknown address (every surface)", "|Δ p50| ≤ max(5 ms, 5 %)", failures ? `${failures} surface(s) over` : "every surface within", failures === 0);
   } finally {
     server.stop();
   }

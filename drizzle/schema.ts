@@ -13,6 +13,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
@@ -229,8 +230,9 @@ export const AUDIT_OUTCOMES = ["success", "failure", "denied"] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /**
- * Append-only, hash-chained per org (org_id null is the platform chain). Partitioned by month on
- * occurred_at: see the hand-written part of the first migration. A trigger refuses UPDATE/DELETE.
+ * Append-only, hash-chained per org (org_id null is the platform chain) through audit_chain_links.
+ * Partitioned by month on occurred_at: see the hand-written part of the first migration. A trigger
+ * refuses UPDATE/DELETE.
  */
 export const auditEvents = pgTable(
   "audit_events",
@@ -238,9 +240,6 @@ export const auditEvents = pgTable(
     id: uuid("id").notNull(),
     occurredAt: tz("occurred_at").notNull(),
     orgId: uuid("org_id"),
-    chainSeq: bigint("chain_seq", { mode: "number" }).notNull(),
-    prevHash: text("prev_hash").notNull(),
-    hash: text("hash").notNull(),
     actorType: text("actor_type").$type<AuditActorType>().notNull(),
     actorId: text("actor_id"),
     actorName: text("actor_name"),
@@ -261,7 +260,6 @@ export const auditEvents = pgTable(
   (t) => [
     primaryKey({ columns: [t.occurredAt, t.id] }),
     index("audit_events_org_time_idx").on(t.orgId, t.occurredAt.desc(), t.id.desc()),
-    index("audit_events_org_seq_idx").on(t.orgId, t.chainSeq),
     index("audit_events_time_idx").on(t.occurredAt.desc(), t.id.desc()),
     // Explorer filters: each one, within an org, is an index scan already in (time, id) order.
     index("audit_events_org_actor_time_idx").on(t.orgId, t.actorId, t.occurredAt.desc(), t.id.desc()),
@@ -286,13 +284,50 @@ export const auditEvents = pgTable(
   ],
 );
 
-/** The head of each org's chain. Writers lock this row, so concurrent writers never fork a chain. */
+/**
+ * The head of each org's chain: the last linked event. Only the sequencer moves it, one runner per
+ * chain at a time (lib/audit/sequencer.ts); writers never touch it.
+ */
 export const auditChainHeads = pgTable("audit_chain_heads", {
   chainKey: text("chain_key").primaryKey(),
   lastSeq: bigint("last_seq", { mode: "number" }).notNull().default(0),
   lastHash: text("last_hash").notNull(),
   updatedAt: tz("updated_at").notNull().defaultNow(),
 });
+
+/**
+ * The hash chain: event `event_id` is number `seq` of chain `chain_key` (an org id or `platform`),
+ * linked to the previous one by `prev_hash`. Written by the sequencer only; append-only (trigger).
+ */
+export const auditChainLinks = pgTable(
+  "audit_chain_links",
+  {
+    chainKey: text("chain_key").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    eventId: uuid("event_id").notNull(),
+    /** The event's partition key, so the join to audit_events is a primary-key lookup. */
+    eventOccurredAt: tz("event_occurred_at").notNull(),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+    linkedAt: tz("linked_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.chainKey, t.seq] }), unique("audit_chain_links_event_id_unique").on(t.eventId)],
+);
+
+/**
+ * Events written but not linked yet: inserted with the event, in its transaction, and deleted by
+ * the sequencer in the transaction that links it. Never updated (trigger).
+ */
+export const auditUnchained = pgTable(
+  "audit_unchained",
+  {
+    eventId: uuid("event_id").primaryKey(),
+    chainKey: text("chain_key").notNull(),
+    occurredAt: tz("occurred_at").notNull(),
+    queuedAt: tz("queued_at").notNull().defaultNow(),
+  },
+  (t) => [index("audit_unchained_chain_order_idx").on(t.chainKey, t.occurredAt, t.eventId)],
+);
 
 /**
  * Where a chain starts after retention dropped its oldest partitions: the first kept sequence

@@ -1,6 +1,7 @@
 import "server-only";
 import { startAuditCheckpoints } from "@/lib/audit/checkpoint-job";
 import { startAuditMaintenance } from "@/lib/audit/maintenance-job";
+import { flushAuditChains, startAuditSequencer } from "@/lib/audit/sequencer";
 import { getDatabase } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv } from "@/lib/env";
@@ -52,6 +53,13 @@ export async function bootstrap(): Promise<void> {
     );
   }
 
+  // Audit events are linked into their chains off the request path: woken by each commit, plus a sweep.
+  // At shutdown it stops and links what is left, before the last checkpoint below signs the heads.
+  const sequencer = startAuditSequencer(database, { sweepMs: env.AUDIT_CHAIN_SWEEP_MS, batchWaitMs: env.AUDIT_CHAIN_BATCH_WAIT_MS });
+  shutdown.push(async () => {
+    await sequencer.stop();
+    await flushAuditChains(database, { timeoutMs: 3000 });
+  });
   // Monthly audit partitions ahead of time, and retention by whole partitions.
   await startAuditMaintenance(database, {
     intervalMinutes: env.AUDIT_MAINTENANCE_INTERVAL_MINUTES,

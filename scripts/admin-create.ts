@@ -3,6 +3,7 @@
 // PostgreSQL server while the app runs; the embedded database must be stopped first (only one
 // process may open a PGlite folder).
 import { parseArgs } from "node:util";
+import { flushAuditChains } from "../lib/audit/sequencer";
 import { getDatabase } from "../lib/db";
 import { migrateDatabase } from "../lib/db/migrate";
 import { getEnv } from "../lib/env";
@@ -32,6 +33,8 @@ async function main() {
   }
   try {
     const result = await createOrPromoteAdmin({ email: values.email, name: values.name }, systemContext());
+    // Link its audit event now (a running app's sequencer would too; with PGlite none runs).
+    await flushAuditChains(database);
     console.log(`${values.email.trim().toLowerCase()} is now a platform admin (${result.created ? "new account" : "existing account promoted"}).`);
     console.log(`Set the password with this single-use link (valid 30 minutes):\n  ${env.APP_URL}/reset-password/${result.token}`);
     return 0;

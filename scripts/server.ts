@@ -1,6 +1,7 @@
 // The production server: Next's request handler behind a plain Node HTTP server that decides the
 // client IP from the socket (and TRUST_PROXY), stamps it and our own request id on the request, and
 // drops any copy of those headers a client sent. `npm start` and the Playwright web server run this.
+import Module from "node:module";
 import path from "node:path";
 import next from "next";
 import { parseTrustProxy } from "../lib/http/client-ip";
@@ -13,12 +14,32 @@ async function main() {
   const app = next({ dev: false, dir: path.resolve(__dirname, ".."), hostname, port });
   const handle = app.getRequestHandler();
   await app.prepare();
-  const server = createStampingServer(handle, trust);
+  const lane = await loadTokenLane();
+  const server = createStampingServer(
+    (req, res) => (lane && lane.isTokenLaneRequest(req) ? lane.serveTokenRequest(req, res) : handle(req, res)),
+    trust,
+  );
   server.listen(port, hostname, () => {
     const proxies = trust.kind === "list" ? trust.source : trust.kind === "hops" ? `${trust.hops} hop(s)` : trust.kind;
     console.log(`[gatehouse] listening on ${hostname}:${port} (TRUST_PROXY: ${proxies})`);
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.close(() => process.exit(0)));
+}
+
+/**
+ * The token endpoint's direct lane (lib/http/token-lane.ts), unless TOKEN_LANE=off. Its modules are
+ * server code that imports "server-only", which only Next's bundler resolves to nothing: this process
+ * is the server, so resolve it to the package's empty module here, for those modules only.
+ */
+async function loadTokenLane() {
+  if (process.env.TOKEN_LANE === "off") return null;
+  const empty = path.resolve(__dirname, "../node_modules/server-only/empty.js");
+  const withResolve = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const resolve = withResolve._resolveFilename;
+  withResolve._resolveFilename = function (request: string, ...rest: unknown[]) {
+    return request === "server-only" ? empty : resolve.call(this, request, ...rest);
+  };
+  return import("../lib/http/token-lane");
 }
 
 main().catch((err) => {

@@ -85,6 +85,7 @@ function main() {
       for (const b of r.breaks) console.log(`        ${b.reason.padEnd(24)} events ${b.seq}–${b.lastSeq}: ${b.message}`);
       const h = r.lastHolding;
       console.log(`        last checkpoint that holds: ${h ? `#${h.n} (event ${h.seq}, signed ${h.at})` : "none"}`);
+      if (r.unlinked) console.log(`        ${r.unlinked} event${r.unlinked === 1 ? " was" : "s were"} not linked into the chain yet when exported: export again to verify ${r.unlinked === 1 ? "it" : "them"}`);
       if (r.ok && r.last && covered(r) < r.last.seq) console.log(`        events ${covered(r) + 1}–${r.last.seq} are newer than the last checkpoint: not yet covered by a signature`);
     }
     for (const u of unreadable) console.log(`BROKEN  ${u} is not a checkpoint`);

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { orgs, roleMappings } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
+import { flushAuditChains } from "@/lib/audit/sequencer";
 import type { Db } from "@/lib/db";
 
 /** A bare org to write audit events into. */
@@ -10,7 +11,7 @@ export async function makeAuditOrg(db: Db, slug: string) {
   return org!;
 }
 
-/** Write `n` events to an org's chain, one transaction each. */
+/** Write `n` events to an org's chain, one transaction each, and link them. */
 export async function writeAuditEvents(db: Db, orgId: string | null, n: number, opts: { action?: string; occurredAt?: Date } = {}) {
   for (let i = 0; i < n; i++) {
     await db.transaction((tx) =>
@@ -23,6 +24,7 @@ export async function writeAuditEvents(db: Db, orgId: string | null, n: number, 
       }),
     );
   }
+  await flushAuditChains(db);
 }
 
 /** Run statements as a database owner who switched every trigger off (the attacker of the tests). */

@@ -25,6 +25,14 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
 function ChainStatus({ api, event }: { api: AuditApi; event: AuditEventDto }) {
   const chain = useEventChain(api, event.orgId, event.orgId ? event.chainSeq : null);
   if (!event.orgId) return <span className="text-muted-foreground">Platform chain</span>;
+  if (event.chainSeq === null) {
+    return (
+      <span data-testid="event-chain-status" className="flex flex-wrap items-center gap-2">
+        <Badge variant="secondary">Not linked yet</Badge>
+        <span className="text-xs text-muted-foreground">written; the sequencer links it into the chain within a second</span>
+      </span>
+    );
+  }
   if (chain.isPending) return <Spinner className="size-4" />;
   if (chain.isError) return <span className="text-destructive">{chain.error.message}</span>;
   const c = chain.data;
@@ -104,7 +112,7 @@ export function AuditEventSheet({ api, event, onClose }: { api: AuditApi; event:
                   <pre className="overflow-x-auto rounded-md bg-muted p-3 text-xs">{JSON.stringify(rest, null, 2)}</pre>
                 </section>
               )}
-              <p className="break-all font-mono text-xs text-muted-foreground">hash {event.hash}</p>
+              {event.hash && <p className="break-all font-mono text-xs text-muted-foreground">hash {event.hash}</p>}
             </div>
           </>
         )}

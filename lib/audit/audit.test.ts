@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { auditEvents, orgs, roleMappings } from "@/drizzle/schema";
+import { auditChainLinks, auditEvents, auditUnchained, orgs, roleMappings } from "@/drizzle/schema";
 import { useTestDatabase } from "@/test/db";
 import { recordAudit } from "./record";
+import { flushAuditChains } from "./sequencer";
 import { verifyAllChains, verifyChain } from "./verify";
 import { checkedBatch } from "./verify-batch";
 
@@ -23,6 +24,13 @@ async function write(orgId: string | null, n: number, action = "member.invited")
       recordAudit(tx, { orgId, actor: { type: "user", id: "u1", name: "Ann" }, action, metadata: { i, nested: { b: 1, a: [1, "x"] } } }),
     );
   }
+  await flushAuditChains(db);
+}
+
+/** A chain's links in sequence order. */
+async function linksOf(chainKey: string) {
+  const { db } = getDb();
+  return db.select().from(auditChainLinks).where(eq(auditChainLinks.chainKey, chainKey)).orderBy(auditChainLinks.seq);
 }
 
 describe("audit write path", () => {
@@ -33,9 +41,10 @@ describe("audit write path", () => {
     await write(b.id, 3);
     await write(null, 2, "platform.setting_changed");
     const { db } = getDb();
-    const rows = await db.select().from(auditEvents).where(eq(auditEvents.orgId, a.id)).orderBy(auditEvents.chainSeq);
-    expect(rows.map((r) => r.chainSeq)).toEqual([1, 2, 3, 4, 5]);
+    const rows = await linksOf(a.id);
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(rows[1]!.prevHash).toBe(rows[0]!.hash);
+    expect(await db.select().from(auditUnchained)).toEqual([]);
     const { chains, ok } = await verifyAllChains(db);
     expect(ok).toBe(true);
     expect(chains.every((r) => r.ok)).toBe(true);
@@ -54,6 +63,9 @@ describe("audit write path", () => {
     ).rejects.toThrow("change failed");
     const rows = await db.select().from(auditEvents).where(eq(auditEvents.orgId, org.id));
     expect(rows).toHaveLength(0);
+    expect(await db.select().from(auditUnchained).where(eq(auditUnchained.chainKey, org.id))).toEqual([]);
+    await flushAuditChains(db);
+    expect(await linksOf(org.id)).toEqual([]);
     expect((await verifyChain(db, org.id)).ok).toBe(true);
   });
 
@@ -72,6 +84,12 @@ describe("audit write path", () => {
     await expect(db.delete(auditEvents).where(eq(auditEvents.orgId, org.id))).rejects.toThrow();
     const [row] = await db.select().from(auditEvents).where(eq(auditEvents.orgId, org.id));
     expect(row!.action).toBe("member.invited");
+    // Links too, and the queue is never updated.
+    await expect(db.update(auditChainLinks).set({ hash: "0".repeat(64) }).where(eq(auditChainLinks.chainKey, org.id))).rejects.toThrow();
+    await expect(db.delete(auditChainLinks).where(eq(auditChainLinks.chainKey, org.id))).rejects.toThrow();
+    await expect(db.execute(sql`truncate audit_chain_links`)).rejects.toThrow();
+    await expect(db.execute(sql`truncate audit_unchained`)).rejects.toThrow();
+    expect(await linksOf(org.id)).toHaveLength(1);
   });
 
   it("detects a tampered row at the right place", async () => {
@@ -80,7 +98,7 @@ describe("audit write path", () => {
     const { db } = getDb();
     // Tampering as the database owner, with the guard disabled.
     await db.execute(sql`alter table audit_events disable trigger audit_events_append_only`);
-    await db.execute(sql`update audit_events set actor_name = 'Mallory' where org_id = ${org.id} and chain_seq = 4`);
+    await db.execute(sql`update audit_events set actor_name = 'Mallory' where id = (select event_id from audit_chain_links where chain_key = ${org.id} and seq = 4)`);
     await db.execute(sql`alter table audit_events enable trigger audit_events_append_only`);
     const report = await verifyChain(db, org.id);
     expect(report.ok).toBe(false);
@@ -94,19 +112,28 @@ describe("audit write path", () => {
     await write(org.id, 5);
     const { db } = getDb();
     await db.execute(sql`alter table audit_events disable trigger audit_events_append_only`);
-    await db.execute(sql`delete from audit_events where org_id = ${org.id} and chain_seq = 2`);
+    await db.execute(sql`delete from audit_events where id = (select event_id from audit_chain_links where chain_key = ${org.id} and seq = 2)`);
     await db.execute(sql`alter table audit_events enable trigger audit_events_append_only`);
     expect((await verifyChain(db, org.id)).firstBreak).toMatchObject({ seq: 2, reason: "rows_missing" });
 
     const tail = await makeOrg("removed-tail");
     await write(tail.id, 3);
     await db.execute(sql`alter table audit_events disable trigger audit_events_append_only`);
-    await db.execute(sql`delete from audit_events where org_id = ${tail.id} and chain_seq = 3`);
+    await db.execute(sql`delete from audit_events where id = (select event_id from audit_chain_links where chain_key = ${tail.id} and seq = 3)`);
     await db.execute(sql`alter table audit_events enable trigger audit_events_append_only`);
     expect((await verifyChain(db, tail.id)).firstBreak).toMatchObject({ seq: 3, reason: "tail_missing" });
+
+    // A link removed from the middle: the same gap.
+    const link = await makeOrg("removed-link");
+    await write(link.id, 4);
+    await db.execute(sql`alter table audit_chain_links disable trigger audit_chain_links_append_only`);
+    await db.execute(sql`delete from audit_chain_links where chain_key = ${link.id} and seq = 2`);
+    await db.execute(sql`alter table audit_chain_links enable trigger audit_chain_links_append_only`);
+    const report = await verifyChain(db, link.id);
+    expect(report.breaks.map((b) => b.reason)).toEqual(["rows_missing", "event_unlinked"]);
   });
 
-  it("keeps one unbroken chain under 20 concurrent writers to one org", async () => {
+  it("keeps one unbroken chain under 20 concurrent writers to one org, linked in (time, id) order", async () => {
     const org = await makeOrg("concurrent");
     const { db } = getDb();
     await Promise.all(
@@ -116,14 +143,15 @@ describe("audit write path", () => {
         }),
       ),
     );
-    const rows = await db.select().from(auditEvents).where(eq(auditEvents.orgId, org.id)).orderBy(auditEvents.chainSeq);
-    expect(rows.map((r) => r.chainSeq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    await flushAuditChains(db);
+    const rows = await linksOf(org.id);
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(new Set(rows.map((r) => r.prevHash)).size).toBe(20);
     const report = await verifyChain(db, org.id);
     expect(report).toMatchObject({ ok: true, checked: 20 });
-    // Time order is chain order, even for events written in the same millisecond.
-    const times = rows.map((r) => r.occurredAt.getTime());
-    expect(times.every((t, i) => i === 0 || t > times[i - 1]!)).toBe(true);
+    // Linked together (all committed before the flush): in (time, id) order.
+    const keys = rows.map((r) => [r.eventOccurredAt.getTime(), r.eventId] as const);
+    expect(keys.every(([t, id], i) => i === 0 || t > keys[i - 1]![0] || (t === keys[i - 1]![0] && id > keys[i - 1]![1]))).toBe(true);
   });
 });
 
@@ -148,7 +176,8 @@ describe("verification fast path", () => {
         });
       }
     });
-    const rows = await checkedBatch(db, org.id, 0, false);
+    await flushAuditChains(db);
+    const { rows } = await checkedBatch(db, org.id, 0, false);
     expect(rows.map((r) => r.intact)).toEqual(tricky.map(() => true));
   });
 });

@@ -4,6 +4,7 @@ import type { Database } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { deliverCheckpoints, type SinkConfig } from "./checkpoint-sinks";
 import { type CheckpointContext, checkpointHeads } from "./checkpoint-store";
+import { flushAuditChains } from "./sequencer";
 import { getAuditSigner } from "./signing-key";
 import type { SignedCheckpoint } from "./verify-core.mjs";
 
@@ -35,6 +36,8 @@ export function checkpointSettings(): CheckpointSettings {
 
 /** Checkpoint every moved head now and push the queue out (on demand, on schedule, at shutdown). */
 export async function checkpointNow(database: Database, settings: CheckpointSettings = checkpointSettings()): Promise<{ checkpoints: SignedCheckpoint[]; delivered: number; failed: number }> {
+  // Sign the heads with every event committed so far linked (others' runs are waited out).
+  await flushAuditChains(database, { timeoutMs: 5000 }).catch((err: unknown) => console.error("[audit] linking before a checkpoint failed", (err as Error).message));
   const checkpoints = await checkpointHeads(database, settings.context);
   const { delivered, failed } = await deliverCheckpoints(database.db, settings);
   return { checkpoints, delivered, failed };

@@ -88,7 +88,7 @@ describe("event chain status", () => {
     await writeAuditEvents(getDb().db, org.id, 4);
     expect(await eventChainStatus(org.id, 4)).toMatchObject({ newest: true, linkedFromNext: null, nextMissing: false });
     expect(await eventChainStatus(org.id, 2)).toMatchObject({ newest: false, linkedFromNext: true });
-    await asOwner(getDb().db, sql`delete from audit_events where org_id = ${org.id} and chain_seq = 3`);
+    await asOwner(getDb().db, sql`delete from audit_events where id = (select event_id from audit_chain_links where chain_key = ${org.id} and seq = 3)`);
     expect(await eventChainStatus(org.id, 2)).toMatchObject({ newest: false, linkedFromNext: false, nextMissing: true });
     expect(await eventChainStatus(org.id, 4)).toMatchObject({ linkedToPrevious: false, newest: true });
   });

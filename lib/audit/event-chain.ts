@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, between, eq } from "drizzle-orm";
-import { auditChainAnchors, auditChainHeads, auditEvents } from "@/drizzle/schema";
+import { auditChainAnchors, auditChainHeads, auditChainLinks, auditEvents } from "@/drizzle/schema";
 import { type Executor, getDb } from "@/lib/db";
 import { GENESIS_HASH, hashEvent } from "./hash";
 
@@ -20,27 +20,31 @@ export interface EventChainStatus {
 
 /** Check one event's place in its org's chain: its own hash, its links both ways, and the head. */
 export async function eventChainStatus(orgId: string, seq: number, db: Executor = getDb()): Promise<EventChainStatus | null> {
+  // The links around the event, with their events: a link whose event row is gone counts as missing.
   const rows = await db
-    .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.orgId, orgId), between(auditEvents.chainSeq, Math.max(seq - 1, 0), seq + 1)))
-    .orderBy(asc(auditEvents.chainSeq));
-  const self = rows.find((r) => Number(r.chainSeq) === seq);
+    .select({ link: auditChainLinks, event: auditEvents })
+    .from(auditChainLinks)
+    .innerJoin(auditEvents, and(eq(auditEvents.occurredAt, auditChainLinks.eventOccurredAt), eq(auditEvents.id, auditChainLinks.eventId)))
+    .where(and(eq(auditChainLinks.chainKey, orgId), between(auditChainLinks.seq, Math.max(seq - 1, 0), seq + 1)))
+    .orderBy(asc(auditChainLinks.seq));
+  const find = (n: number) => rows.find((r) => Number(r.link.seq) === n && r.event.orgId === orgId);
+  const self = find(seq);
   if (!self) return null;
-  const prev = rows.find((r) => Number(r.chainSeq) === seq - 1);
-  const next = rows.find((r) => Number(r.chainSeq) === seq + 1);
+  const prev = find(seq - 1)?.link;
+  const next = find(seq + 1)?.link;
   const [[head], [anchor]] = await Promise.all([
     db.select({ lastSeq: auditChainHeads.lastSeq, lastHash: auditChainHeads.lastHash }).from(auditChainHeads).where(eq(auditChainHeads.chainKey, orgId)),
     prev ? [] : db.select().from(auditChainAnchors).where(eq(auditChainAnchors.chainKey, orgId)),
   ]);
-  const anchored = anchor && Number(anchor.firstSeq) === seq ? anchor.prevHash === self.prevHash : null;
+  const link = self.link;
+  const anchored = anchor && Number(anchor.firstSeq) === seq ? anchor.prevHash === link.prevHash : null;
   // Newest only when the head says so: the event before a deleted one is not the newest.
-  const newest = !!head && Number(head.lastSeq) === seq && head.lastHash === self.hash;
+  const newest = !!head && Number(head.lastSeq) === seq && head.lastHash === link.hash;
   return {
     seq,
-    contentIntact: hashEvent(self.prevHash, self) === self.hash,
-    linkedToPrevious: anchored ?? (seq === 1 ? self.prevHash === GENESIS_HASH : !!prev && prev.hash === self.prevHash),
-    linkedFromNext: next ? next.prevHash === self.hash : newest ? null : false,
+    contentIntact: hashEvent(link.prevHash, { ...self.event, chainSeq: seq }) === link.hash,
+    linkedToPrevious: anchored ?? (seq === 1 ? link.prevHash === GENESIS_HASH : !!prev && prev.hash === link.prevHash),
+    linkedFromNext: next ? next.prevHash === link.hash : newest ? null : false,
     newest,
     nextMissing: !next && !newest,
   };

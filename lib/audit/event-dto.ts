@@ -14,9 +14,10 @@ export interface AuditEventDto {
   orgId: string | null;
   orgSlug: string | null;
   orgName: string | null;
-  chainSeq: number;
-  hash: string;
-  prevHash: string;
+  /** The event's place in its org's hash chain; null until the sequencer has linked it (within ~1 s). */
+  chainSeq: number | null;
+  hash: string | null;
+  prevHash: string | null;
   actor: { type: AuditEventActorType; id: string | null; name: string | null };
   onBehalfOf: { userId: string; name: string | null } | null;
   clientId: string | null;

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, lt, lte, or, type SQL, sql } from "drizzle-orm";
-import { auditEvents, orgs } from "@/drizzle/schema";
+import { auditChainLinks, auditEvents, orgs } from "@/drizzle/schema";
 import type { Executor } from "@/lib/db";
 import type { AuditCursor } from "./cursor";
 import { type AuditFilter, auditWhere } from "./filter";
@@ -8,6 +8,9 @@ import { type AuditFilter, auditWhere } from "./filter";
 export type ExportFormat = "csv" | "ndjson";
 
 const t = auditEvents;
+/** The chain fields come from the event's link (null while it waits for the sequencer). */
+const l = auditChainLinks;
+const linkJoin = sql`left join ${l} on ${l.eventId} = ${t.id}`;
 const ts = sql<string>`to_char(${t.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /**
@@ -50,7 +53,7 @@ export const CSV_COLUMNS = [
 const csvValues: SQL[] = [
   sql`(${t.occurredAt} at time zone 'UTC')`,
   neutral(sql`coalesce(${orgs.slug}, ${t.orgId}::text)`),
-  sql`${t.chainSeq}`,
+  sql`${l.seq}`,
   sql`${t.actorType}`,
   neutral(sql`${t.actorId}`),
   neutral(sql`${t.actorName}`),
@@ -68,7 +71,7 @@ const csvValues: SQL[] = [
   neutral(sql`${t.requestId}`),
   sql`${t.metadata}`,
   sql`${t.id}`,
-  sql`${t.hash}`,
+  sql`${l.hash}`,
 ];
 
 /**
@@ -87,7 +90,7 @@ const csvLine = sql.join(csvValues.map(csvQuote), sql` || ',' || `);
 /** The event as the same JSON as `AuditEventDto`, built by Postgres. */
 const jsonLine = sql`json_build_object(
   'id', ${t.id}, 'occurredAt', ${ts}, 'orgId', ${t.orgId}, 'orgSlug', ${orgs.slug}, 'orgName', ${orgs.name},
-  'chainSeq', ${t.chainSeq}, 'hash', ${t.hash}, 'prevHash', ${t.prevHash},
+  'chainSeq', ${l.seq}, 'hash', ${l.hash}, 'prevHash', ${l.prevHash},
   'actor', json_build_object('type', ${t.actorType}, 'id', ${t.actorId}, 'name', ${t.actorName}),
   'onBehalfOf', case when ${t.onBehalfOfUserId} is null then null else json_build_object('userId', ${t.onBehalfOfUserId}, 'name', ${t.onBehalfOfName}) end,
   'clientId', ${t.clientId}, 'grantId', ${t.grantId}, 'action', ${t.action},
@@ -120,6 +123,7 @@ export async function fetchExportBatch(
     select ${line} as line, ${ts} as ts, ${t.id} as id
     from (select * from ${t} where ${and(...where)} order by ${t.occurredAt} desc, ${t.id} desc limit ${limit}) as ${t}
     left join ${orgs} on ${orgs.id} = ${t.orgId}
+    ${linkJoin}
     order by ${t.occurredAt} desc, ${t.id} desc`);
   const rows = (res as unknown as { rows: { line: string; ts: string; id: string }[] }).rows;
   const last = rows.at(-1);
@@ -134,6 +138,7 @@ export function exportQuery(filter: AuditFilter, format: ExportFormat): SQL {
   const select = format === "csv" ? sql.join(csvValues, sql`, `) : sql`${jsonLine} as line`;
   return sql`select ${select}
     from ${t} left join ${orgs} on ${orgs.id} = ${t.orgId}
+    ${linkJoin}
     where ${and(...auditWhere(filter))}
     order by ${t.occurredAt} desc, ${t.id} desc`;
 }

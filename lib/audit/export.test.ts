@@ -8,6 +8,7 @@ import { exportAuditEvents } from "./export";
 import * as batches from "./export-batch";
 import { CopyLineReader, CsvRowCounter } from "./export-copy";
 import { recordAudit } from "./record";
+import { flushAuditChains } from "./sequencer";
 
 const getDb = useTestDatabase();
 
@@ -26,6 +27,7 @@ async function seedOrg(slug: string, n: number) {
       });
     }
   });
+  await flushAuditChains(db);
   return org!;
 }
 
@@ -145,8 +147,8 @@ describe("eventChainStatus", () => {
     expect(await eventChainStatus(org.id, 3, db)).toEqual({ seq: 3, contentIntact: true, linkedToPrevious: true, linkedFromNext: true, newest: false, nextMissing: false });
     expect(await eventChainStatus(org.id, 5, db)).toMatchObject({ linkedFromNext: null, newest: true });
     await db.execute(sql`alter table audit_events disable trigger audit_events_append_only`);
-    await db.execute(sql`update audit_events set actor_name = 'Mallory' where org_id = ${org.id} and chain_seq = 3`);
-    await db.execute(sql`delete from audit_events where org_id = ${org.id} and chain_seq = 1`);
+    await db.execute(sql`update audit_events set actor_name = 'Mallory' where id = (select event_id from audit_chain_links where chain_key = ${org.id} and seq = 3)`);
+    await db.execute(sql`delete from audit_events where id = (select event_id from audit_chain_links where chain_key = ${org.id} and seq = 1)`);
     await db.execute(sql`alter table audit_events enable trigger audit_events_append_only`);
     expect(await eventChainStatus(org.id, 3, db)).toMatchObject({ contentIntact: false, linkedToPrevious: true });
     expect(await eventChainStatus(org.id, 4, db)).toMatchObject({ contentIntact: true, linkedToPrevious: true });

@@ -1,10 +1,11 @@
 import "server-only";
-import { asc, eq, type SQL, sql } from "drizzle-orm";
-import { auditChainAnchors, auditEvents, orgs } from "@/drizzle/schema";
+import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
+import { auditChainAnchors, auditChainLinks, orgs } from "@/drizzle/schema";
 import type { Database, Db, Tx } from "@/lib/db";
 import { checkpointSettings } from "./checkpoint-job";
 import { appendCheckpoints, type CheckpointContext } from "./checkpoint-store";
-import { PLATFORM_CHAIN, recordAudit } from "./record";
+import { recordAudit } from "./record";
+import { flushAuditChains } from "./sequencer";
 
 export interface MaintenanceOptions {
   now?: Date;
@@ -81,25 +82,30 @@ async function decide(db: Db, part: { name: string; from: Date; to: Date }, now:
 async function dropPartition(db: Db, part: { name: string; from: Date; to: Date }, checkpoints: CheckpointContext): Promise<void> {
   await db.transaction(async (tx) => {
     const ident = sql.identifier(part.name);
-    const chains = await rows<{ org_id: string | null; n: number; seq: string | number; hash: string }>(
+    // Each chain's last link among the dropped events. Links stay (ids and hashes only, append-only);
+    // verification resumes after the retention checkpoint signed here.
+    const chains = await rows<{ chain_key: string; n: number; seq: string | number; hash: string }>(
       tx,
-      sql`select distinct on (org_id) org_id, count(*) over (partition by org_id)::int as n, chain_seq as seq, hash
-          from ${ident} order by org_id, chain_seq desc`,
+      sql`select distinct on (l.chain_key) l.chain_key, count(*) over (partition by l.chain_key)::int as n, l.seq, l.hash
+          from ${ident} p join audit_chain_links l on l.event_id = p.id
+          order by l.chain_key, l.seq desc`,
     );
     await appendCheckpoints(
       tx,
-      chains.map((c) => ({ chainKey: c.org_id ?? PLATFORM_CHAIN, kind: "retention" as const, seq: Number(c.seq), hash: c.hash })),
+      chains.map((c) => ({ chainKey: c.chain_key, kind: "retention" as const, seq: Number(c.seq), hash: c.hash })),
       checkpoints,
     );
+    // Queue rows of events that go with the partition (none once the chains were flushed).
+    await tx.execute(sql`delete from audit_unchained q using ${ident} p where q.event_id = p.id`);
     await tx.execute(sql`drop table ${ident}`);
     const anchors: { chainKey: string; firstSeq: number; removed: number }[] = [];
     for (const c of chains) {
-      const chainKey = c.org_id ?? PLATFORM_CHAIN;
+      const chainKey = c.chain_key;
       const [first] = await tx
-        .select({ seq: auditEvents.chainSeq, prevHash: auditEvents.prevHash })
-        .from(auditEvents)
-        .where(c.org_id ? eq(auditEvents.orgId, c.org_id) : sql`${auditEvents.orgId} is null`)
-        .orderBy(asc(auditEvents.chainSeq))
+        .select({ seq: auditChainLinks.seq, prevHash: auditChainLinks.prevHash })
+        .from(auditChainLinks)
+        .where(and(eq(auditChainLinks.chainKey, chainKey), gt(auditChainLinks.seq, Number(c.seq))))
+        .orderBy(asc(auditChainLinks.seq))
         .limit(1);
       if (!first) continue; // the whole chain is gone; its head still records how far it went
       await tx
@@ -139,8 +145,14 @@ export async function runAuditMaintenance(database: Database, opts: MaintenanceO
       const [shortest] = await rows<{ days: number | null }>(db, sql`select min(audit_retention_days) as days from ${orgs}`);
       const minDays = Math.min(opts.platformRetentionDays, Number(shortest?.days ?? opts.platformRetentionDays));
       const horizon = now.getTime() - minDays * DAY;
+      let flushed = false;
       for (const part of await listMonthlyPartitions(db)) {
         if (part.to.getTime() > horizon) break;
+        if (!flushed) {
+          // Link every committed event first, so each dropped event's link is signed below.
+          await flushAuditChains(database);
+          flushed = true;
+        }
         const keptBecause = await decide(db, part, now, opts.platformRetentionDays);
         if (!keptBecause) await dropPartition(db, part, opts.checkpoints ?? checkpointSettings().context);
         decisions.push({ partition: part.name, from: part.from.toISOString(), to: part.to.toISOString(), dropped: !keptBecause, ...(keptBecause ? { keptBecause } : {}) });

@@ -58,6 +58,13 @@ describe("the standalone verifier (no database, no network)", () => {
     expect(r.chains[0]).toMatchObject({ ok: true, checked: 8, checkpoints: 2, lastHolding: { n: 2, seq: 8 } });
   });
 
+  it("counts events exported before they were linked, and verifies the rest", () => {
+    const pending = { ...events[0]!, id: "00000000-0000-4000-8000-000000000001", chainSeq: null, hash: null, prevHash: null } as unknown as Line;
+    const r = verify([pending, ...events], checkpoints);
+    expect(r.code).toBe(0);
+    expect(r.chains[0]).toMatchObject({ ok: true, checked: 8, unlinked: 1 });
+  });
+
   it("fails an edited event", () => {
     const edited = events.map((e) => (e.chainSeq === 3 ? { ...e, actor: { type: "user", id: "u1", name: "Mallory" } } : e));
     const r = verify(edited, checkpoints);
@@ -78,7 +85,7 @@ describe("the standalone verifier (no database, no network)", () => {
       .sort((a, b) => a.chainSeq - b.chainSeq)
       .map((e) => {
         const line = { ...e, actor: { type: "user", id: "u1", name: "Mallory" }, prevHash: prev };
-        line.hash = hashEvent(prev, eventFromExport(line));
+        line.hash = hashEvent(prev, { ...eventFromExport(line), chainSeq: e.chainSeq });
         prev = line.hash;
         return line;
       });

@@ -1,7 +1,9 @@
 import "server-only";
-import { and, desc, eq, lt, lte, or, sql } from "drizzle-orm";
-import { type AuditActorType, type AuditOutcome, auditEvents, orgs } from "@/drizzle/schema";
-import { type Executor, getDb } from "@/lib/db";
+import { createHash } from "node:crypto";
+import { and, eq, lt, lte, or, sql } from "drizzle-orm";
+import { type AuditActorType, type AuditOutcome, auditChainLinks, auditEvents, orgs } from "@/drizzle/schema";
+import { PgTransaction } from "drizzle-orm/pg-core";
+import { type Executor, getDatabase, getDb, queryRows } from "@/lib/db";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { AuditEventDto } from "./event-dto";
 import { type AuditFilter, auditWhere } from "./filter";
@@ -27,9 +29,9 @@ export const auditSelection = {
   orgId: t.orgId,
   orgSlug: orgs.slug,
   orgName: orgs.name,
-  chainSeq: t.chainSeq,
-  hash: t.hash,
-  prevHash: t.prevHash,
+  chainSeq: auditChainLinks.seq,
+  hash: auditChainLinks.hash,
+  prevHash: auditChainLinks.prevHash,
   actorType: t.actorType,
   actorId: t.actorId,
   actorName: t.actorName,
@@ -57,9 +59,9 @@ export function toAuditEventDto(r: {
   orgId: string | null;
   orgSlug: string | null;
   orgName: string | null;
-  chainSeq: number;
-  hash: string;
-  prevHash: string;
+  chainSeq: number | null;
+  hash: string | null;
+  prevHash: string | null;
   actorType: AuditActorType;
   actorId: string | null;
   actorName: string | null;
@@ -83,7 +85,7 @@ export function toAuditEventDto(r: {
     orgId: r.orgId,
     orgSlug: r.orgSlug,
     orgName: r.orgName,
-    chainSeq: Number(r.chainSeq),
+    chainSeq: r.chainSeq === null ? null : Number(r.chainSeq),
     hash: r.hash,
     prevHash: r.prevHash,
     actor: { type: r.actorType, id: r.actorId, name: r.actorName },
@@ -101,16 +103,77 @@ export function toAuditEventDto(r: {
 }
 
 /**
+ * The explorer's order, newest first. NULLS LAST because that is how every audit_events index
+ * stores (occurred_at desc, id desc) (drizzle's `.desc()`): plain `desc` means NULLS FIRST, which
+ * no explorer index provides, so Postgres would read every match and Sort them (the columns are
+ * NOT NULL, but the planner does not use that to match an index's order).
+ */
+export const auditOrder = [sql`${t.occurredAt} desc nulls last`, sql`${t.id} desc nulls last`];
+
+/** Prepared statements by SQL text: one name per query shape (the filters used), values bound. */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `audit_page_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+    if (statementNames.size < 10_000) statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
  * Search audit events, newest first, one page at a time. Keyset pagination on (occurred_at desc,
  * id desc) — never OFFSET — so a deep page costs what the first one does and rows written while
  * paging neither shift nor repeat pages. The cursor is opaque; a malformed one is a 400.
+ *
+ * Every filter is an index scan already in that order (no Sort: query-plans.test.ts), and the
+ * statement is a named prepared statement per filter shape: on a server, planning a query over
+ * every monthly partition costs more than running it, and a kept plan skips that.
  */
 export async function searchAuditEvents(
   filter: AuditFilter,
   page: { limit: number; cursor?: string | null },
-  db: Executor = getDb(),
+  db?: Executor,
 ): Promise<AuditPage> {
   const limit = Math.min(Math.max(Math.trunc(page.limit) || 1, 1), MAX_PAGE);
+  const rows = await inIndexOrder(db, async (ex) => {
+    const query = auditPageQuery(filter, { limit, cursor: page.cursor }, ex);
+    return (await query.prepare(statementName(query.toSQL().sql)).execute()) as Row[];
+  });
+  const more = rows.length > limit;
+  const events = (more ? rows.slice(0, limit) : rows).map(toAuditEventDto);
+  const last = events.at(-1);
+  return { events, nextCursor: more && last ? encodeCursor({ ts: last.occurredAt, id: last.id }) : null };
+}
+
+/**
+ * Run `fn` where the planner may not Sort, so the page comes from an index already in order: the
+ * process database's ordered-reads pool on a server (one round trip, kept generic plans); else, on
+ * PGlite or a given handle, `enable_sort` off for this transaction only.
+ */
+export async function inIndexOrder<T>(db: Executor | undefined, fn: (ex: Executor) => Promise<T>): Promise<T> {
+  if (!db) {
+    const database = getDatabase();
+    if (database.orderedReads) return fn(database.orderedReads);
+    db = database.db;
+  }
+  if (db instanceof PgTransaction) {
+    const tx = db;
+    const [prev] = await queryRows<{ v: string }>(tx, sql`select current_setting('enable_sort') as v, set_config('enable_sort', 'off', true)`);
+    try {
+      return await fn(tx);
+    } finally {
+      await tx.execute(sql`select set_config('enable_sort', ${prev?.v ?? "on"}, true)`);
+    }
+  }
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local enable_sort = off`);
+    return fn(tx);
+  });
+}
+
+/** The statement behind one explorer page (`limit + 1` rows, to tell whether there is more). Exported for the plan tests. */
+export function auditPageQuery(filter: AuditFilter, page: { limit: number; cursor?: string | null }, db: Executor = getDb()) {
   const where = auditWhere(filter);
   if (page.cursor) {
     const c = decodeCursor(page.cursor);
@@ -118,15 +181,12 @@ export async function searchAuditEvents(
     // The first bound is an index condition; the second breaks ties within one microsecond.
     where.push(lte(t.occurredAt, ts as never), or(lt(t.occurredAt, ts as never), lt(t.id, c.id))!);
   }
-  const rows = (await db
+  return db
     .select(auditSelection)
     .from(t)
     .leftJoin(orgs, eq(orgs.id, t.orgId))
+    .leftJoin(auditChainLinks, eq(auditChainLinks.eventId, t.id))
     .where(and(...where))
-    .orderBy(desc(t.occurredAt), desc(t.id))
-    .limit(limit + 1)) as Row[];
-  const more = rows.length > limit;
-  const events = (more ? rows.slice(0, limit) : rows).map(toAuditEventDto);
-  const last = events.at(-1);
-  return { events, nextCursor: more && last ? encodeCursor({ ts: last.occurredAt, id: last.id }) : null };
+    .orderBy(...auditOrder)
+    .limit(page.limit + 1);
 }

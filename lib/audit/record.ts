@@ -2,9 +2,9 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { AuditActorType, AuditOutcome } from "@/drizzle/schema";
-import { preparedRows, type Tx } from "@/lib/db";
+import { afterCommit, preparedRows, type Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/request-context";
-import { GENESIS_HASH, type HashedFields, hashEvent } from "./hash";
+import { wakeSequencer } from "./sequencer-wake";
 
 export interface AuditActor {
   type: AuditActorType;
@@ -33,71 +33,51 @@ export interface AuditEventInput {
 const ACTION = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 export const PLATFORM_CHAIN = "platform";
 
+/** The chain an org's events go to (null: the platform chain). */
+export const chainKeyOf = (orgId: string | null) => orgId ?? PLATFORM_CHAIN;
+
+// The last event time given out per transaction (drizzle session), so events recorded one after
+// another in one transaction keep their order in time, and so in the chain: the sequencer links in
+// (occurred_at, id) order, and the hash encodes milliseconds.
+const lastTimes = new WeakMap<object, number>();
+function nextTime(tx: Tx): Date {
+  const session = tx._.session as object;
+  const ms = Math.max(Date.now(), (lastTimes.get(session) ?? 0) + 1);
+  lastTimes.set(session, ms);
+  return new Date(ms);
+}
+
 /**
- * Append one event to its org's hash chain, inside the caller's transaction, so the event commits
- * or rolls back with the change it describes. Locking the chain head row serializes writers of one
- * org, so concurrent transactions never fork the chain.
+ * Write one event inside the caller's transaction, so it commits or rolls back with the change it
+ * describes. One statement, and no lock shared with the org's other writers: the event and its
+ * queue row are plain inserts. The sequencer (lib/audit/sequencer.ts) links it into the org's hash
+ * chain after commit; it is woken when this transaction commits.
  */
-export async function recordAudit(tx: Tx, input: AuditEventInput): Promise<{ id: string; hash: string }> {
+export async function recordAudit(tx: Tx, input: AuditEventInput): Promise<{ id: string; occurredAt: Date }> {
   if (!ACTION.test(input.action)) throw new Error(`Invalid audit action "${input.action}"`);
-  const chainKey = input.orgId ?? PLATFORM_CHAIN;
-
-  // Creates the head at seq 1, or bumps it; either way the row stays locked until commit.
-  // RETURNING gives the new seq and the still-unchanged previous hash.
-  // A new head starts at the epoch; a bumped one still holds the previous event's time.
-  const [head] = await preparedRows<{ seq: string | number; prev_hash: string; prev_at: Date | string }>(
-    tx,
-    "gh_audit_chain_advance",
-    sql`insert into audit_chain_heads (chain_key, last_seq, last_hash, updated_at)
-        values (${chainKey}, 1, ${GENESIS_HASH}, 'epoch')
-        on conflict (chain_key) do update set last_seq = audit_chain_heads.last_seq + 1
-        returning last_seq as seq, last_hash as prev_hash, updated_at as prev_at`,
-  );
-  if (!head) throw new Error("audit chain head not returned");
-
-  // Strictly after the previous event of the chain (timestamps are stored to the millisecond),
-  // so time order and chain order agree within an org even for events in the same millisecond.
-  const occurredAt = input.occurredAt ?? new Date(Math.max(Date.now(), new Date(head.prev_at).getTime() + 1));
-  const row: HashedFields = {
-    id: randomUUID(),
-    occurredAt,
-    orgId: input.orgId,
-    chainSeq: Number(head.seq),
-    actorType: input.actor.type,
-    actorId: input.actor.id ?? null,
-    actorName: input.actor.name ?? null,
-    onBehalfOfUserId: input.onBehalfOf?.userId ?? null,
-    onBehalfOfName: input.onBehalfOf?.name ?? null,
-    clientId: input.clientId ?? null,
-    grantId: input.grantId ?? null,
-    action: input.action,
-    targetType: input.target?.type ?? null,
-    targetId: input.target?.id ?? null,
-    targetName: input.target?.name ?? null,
-    outcome: input.outcome ?? "success",
-    ip: input.context?.ip ?? null,
-    userAgent: input.context?.userAgent ?? null,
-    requestId: input.context?.requestId ?? null,
-    metadata: input.metadata ?? {},
-  };
-  const hash = hashEvent(head.prev_hash, row);
-  // The event and the head's new hash in one statement: a hot path (every mutation writes one),
-  // so hand-written SQL rather than the query builder, and one round trip fewer.
+  const chainKey = chainKeyOf(input.orgId);
+  const id = randomUUID();
+  const occurredAt = input.occurredAt ?? nextTime(tx);
   const at = occurredAt.toISOString();
+  // A hot path (every mutation writes one): hand-written SQL, one round trip, a prepared statement.
   await preparedRows(
     tx,
-    "gh_audit_append",
+    "gh_audit_record",
     sql`
     with event as (
-      insert into audit_events (id, occurred_at, org_id, chain_seq, prev_hash, hash, actor_type, actor_id,
-        actor_name, on_behalf_of_user_id, on_behalf_of_name, client_id, grant_id, action, target_type,
-        target_id, target_name, outcome, ip, user_agent, request_id, metadata)
-      values (${row.id}, ${at}::timestamptz, ${row.orgId}, ${row.chainSeq}, ${head.prev_hash}, ${hash},
-        ${row.actorType}, ${row.actorId}, ${row.actorName}, ${row.onBehalfOfUserId}, ${row.onBehalfOfName},
-        ${row.clientId}, ${row.grantId}, ${row.action}, ${row.targetType}, ${row.targetId}, ${row.targetName},
-        ${row.outcome}, ${row.ip}, ${row.userAgent}, ${row.requestId}, ${JSON.stringify(row.metadata)}::jsonb)
+      insert into audit_events (id, occurred_at, org_id, actor_type, actor_id, actor_name, on_behalf_of_user_id,
+        on_behalf_of_name, client_id, grant_id, action, target_type, target_id, target_name, outcome, ip,
+        user_agent, request_id, metadata)
+      values (${id}, ${at}::timestamptz, ${input.orgId}, ${input.actor.type}, ${input.actor.id ?? null},
+        ${input.actor.name ?? null}, ${input.onBehalfOf?.userId ?? null}, ${input.onBehalfOf?.name ?? null},
+        ${input.clientId ?? null}, ${input.grantId ?? null}, ${input.action}, ${input.target?.type ?? null},
+        ${input.target?.id ?? null}, ${input.target?.name ?? null}, ${input.outcome ?? "success"},
+        ${input.context?.ip ?? null}, ${input.context?.userAgent ?? null}, ${input.context?.requestId ?? null},
+        ${JSON.stringify(input.metadata ?? {})}::jsonb)
+      returning id
     )
-    update audit_chain_heads set last_hash = ${hash}, updated_at = ${at}::timestamptz where chain_key = ${chainKey}`,
+    insert into audit_unchained (event_id, chain_key, occurred_at) select id, ${chainKey}, ${at}::timestamptz from event`,
   );
-  return { id: row.id, hash };
+  afterCommit(tx, () => wakeSequencer(chainKey));
+  return { id, occurredAt };
 }

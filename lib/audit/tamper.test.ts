@@ -28,10 +28,14 @@ function sinkDir() {
 
 const lines = (dir: string) => readdirSync(dir).flatMap((f) => readFileSync(path.join(dir, f), "utf8").trim().split("\n"));
 
+/** The event id at a chain position, as SQL. */
+const at = (orgId: string, seq: number) => sql`(select event_id from audit_chain_links where chain_key = ${orgId} and seq = ${seq})`;
+
 /** Rewrite events from..to of an org with new content and recomputed hashes, and move the head: what a database owner can do. */
 async function rewriteChain(orgId: string, from: number, to: number) {
   const { db } = getDb();
-  const rows = await db.execute(sql`select * from audit_events where org_id = ${orgId} and chain_seq between ${from - 1} and ${to} order by chain_seq`);
+  const rows = await db.execute(sql`select e.*, l.seq as chain_seq, l.hash from audit_chain_links l join audit_events e on e.id = l.event_id
+    where l.chain_key = ${orgId} and l.seq between ${from - 1} and ${to} order by l.seq`);
   const all = (rows as unknown as { rows: Record<string, unknown>[] }).rows;
   let prev = from === 1 ? "0".repeat(64) : String(all[0]!.hash);
   const statements = [];
@@ -44,7 +48,8 @@ async function rewriteChain(orgId: string, from: number, to: number) {
     };
     const hash = hashEvent(prev, row);
     statements.push(sql`update audit_events set actor_id = 'mallory', actor_name = 'Mallory', target_type = null, target_id = null, target_name = null,
-      ip = null, user_agent = null, request_id = null, prev_hash = ${prev}, hash = ${hash} where org_id = ${orgId} and chain_seq = ${row.chainSeq}`);
+      ip = null, user_agent = null, request_id = null where id = ${row.id}`);
+    statements.push(sql`update audit_chain_links set prev_hash = ${prev}, hash = ${hash} where chain_key = ${orgId} and seq = ${row.chainSeq}`);
     prev = hash;
   }
   statements.push(sql`update audit_chain_heads set last_hash = ${prev} where chain_key = ${orgId}`);
@@ -88,10 +93,11 @@ describe("tamper evidence: what a database owner can do is reported", () => {
     await writeAuditEvents(getDb().db, org.id, 3);
     await sink.checkpoint();
     const { db } = getDb();
-    const hash3 = ((await db.execute(sql`select hash from audit_events where org_id = ${org.id} and chain_seq = 3`)) as unknown as { rows: { hash: string }[] }).rows[0]!.hash;
+    const hash3 = ((await db.execute(sql`select hash from audit_chain_links where chain_key = ${org.id} and seq = 3`)) as unknown as { rows: { hash: string }[] }).rows[0]!.hash;
     await asOwner(
       db,
-      sql`delete from audit_events where org_id = ${org.id} and chain_seq > 3`,
+      sql`delete from audit_events where id in (select event_id from audit_chain_links where chain_key = ${org.id} and seq > 3)`,
+      sql`delete from audit_chain_links where chain_key = ${org.id} and seq > 3`,
       sql`update audit_chain_heads set last_seq = 3, last_hash = ${hash3} where chain_key = ${org.id}`,
     );
     const report = await sink.verify(org.id);
@@ -112,7 +118,7 @@ describe("tamper evidence: what a database owner can do is reported", () => {
     await sink.checkpoint();
     // DROP bypasses row triggers; the owner may also write an anchor to hide the start.
     await db.execute(sql`drop table ${sql.identifier(part)}`);
-    await db.execute(sql`insert into audit_chain_anchors (chain_key, first_seq, prev_hash) select ${org.id}, 5, prev_hash from audit_events where org_id = ${org.id} and chain_seq = 5`);
+    await db.execute(sql`insert into audit_chain_anchors (chain_key, first_seq, prev_hash) select ${org.id}, 5, prev_hash from audit_chain_links where chain_key = ${org.id} and seq = 5`);
     const report = await sink.verify(org.id);
     expect(report.breaks).toEqual([expect.objectContaining({ reason: "rows_missing", seq: 1, lastSeq: 4 })]);
     expect(report.lastHolding).toMatchObject({ n: 1, seq: 7 });
@@ -158,9 +164,9 @@ describe("tamper evidence: what a database owner can do is reported", () => {
     await sink.checkpoint();
     await asOwner(
       getDb().db,
-      sql`update audit_events set actor_name = 'Mallory' where org_id = ${org.id} and chain_seq = 2`,
-      sql`delete from audit_events where org_id = ${org.id} and chain_seq in (5, 6)`,
-      sql`update audit_events set action = 'member.removed' where org_id = ${org.id} and chain_seq = 9`,
+      sql`update audit_events set actor_name = 'Mallory' where id = ${at(org.id, 2)}`,
+      sql`delete from audit_events where id in (${at(org.id, 5)}, ${at(org.id, 6)})`,
+      sql`update audit_events set action = 'member.removed' where id = ${at(org.id, 9)}`,
     );
     const report = await sink.verify(org.id);
     expect(report.breaks.map((b) => [b.reason, b.seq, b.lastSeq])).toEqual([
@@ -179,7 +185,7 @@ describe("tamper evidence: what a database owner can do is reported", () => {
     await checkpointHeads(getDb(), { signer: getAuditSigner(), sinks: [] });
     const { db } = getDb();
     const part = `audit_events_${new Date().toISOString().slice(0, 7).replace("-", "_")}`;
-    for (const table of ["audit_events", part, "audit_events_default", "audit_chain_heads", "audit_chain_anchors", "audit_checkpoints"]) {
+    for (const table of ["audit_events", part, "audit_events_default", "audit_chain_heads", "audit_chain_anchors", "audit_checkpoints", "audit_chain_links", "audit_unchained"]) {
       await expect(db.execute(sql`truncate ${sql.identifier(table)} cascade`), table).rejects.toThrow();
     }
     const count = (await db.execute(sql`select count(*)::int as n from audit_events where org_id = ${org.id}`)) as unknown as { rows: { n: number }[] };

@@ -35,7 +35,13 @@ export interface ChainedEvent extends HashedFields {
 
 export declare function hashEvent(prevHash: string, row: HashedFields): string;
 export declare function canonicalEvent(row: HashedFields): string;
-export declare function eventFromExport(line: Record<string, unknown>): ChainedEvent;
+/** An exported event: the chain fields are null when it was not linked yet. */
+export interface ExportedEvent extends Omit<HashedFields, "chainSeq"> {
+  chainSeq: number | null;
+  prevHash: string | null;
+  hash: string | null;
+}
+export declare function eventFromExport(line: Record<string, unknown>): ExportedEvent;
 
 export type CheckpointKind = "head" | "retention";
 export interface CheckpointPayload {
@@ -76,7 +82,9 @@ export type BreakReason =
   | "tail_truncated"
   | "checkpoint_mismatch"
   | "checkpoint_invalid"
-  | "checkpoint_chain_broken";
+  | "checkpoint_chain_broken"
+  | "event_unlinked"
+  | "unchained_overdue";
 
 export interface ChainBreak {
   reason: BreakReason;
@@ -143,7 +151,7 @@ export declare function startChain(chainKey: string, checkpoints: SignedCheckpoi
 export declare function finishChain(chainKey: string, chain: ChainInProgress, head: { seq: number; hash: string } | null): ChainVerdict;
 export declare function verifyEvents(
   chainKey: string,
-  events: ChainedEvent[],
+  events: (ChainedEvent | ExportedEvent)[],
   checkpoints: SignedCheckpoint[],
   keys: Map<string, KeyObject>,
-): ChainVerdict;
+): ChainVerdict & { unlinked: number };

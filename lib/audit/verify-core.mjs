@@ -57,9 +57,10 @@ export function eventFromExport(e) {
     id: e.id,
     occurredAt: e.occurredAt,
     orgId: e.orgId,
-    chainSeq: Number(e.chainSeq),
-    prevHash: e.prevHash,
-    hash: e.hash,
+    // null: not linked yet when exported (the sequencer links events shortly after they commit).
+    chainSeq: e.chainSeq === null || e.chainSeq === undefined ? null : Number(e.chainSeq),
+    prevHash: e.prevHash ?? null,
+    hash: e.hash ?? null,
     actorType: e.actor?.type,
     actorId: e.actor?.id ?? null,
     actorName: e.actor?.name ?? null,
@@ -293,10 +294,12 @@ export function finishChain(chainKey, { cps, walker }, head) {
 
 /**
  * Verify one chain held in memory (the offline verifier): its events (any order) against its
- * checkpoints. Without a signed retention checkpoint the chain must start at event 1.
+ * checkpoints. Without a signed retention checkpoint the chain must start at event 1. Events not
+ * linked yet when exported (chainSeq null) are counted in `unlinked`, not verified.
  */
 export function verifyEvents(chainKey, events, checkpoints, keys) {
   const chain = startChain(chainKey, checkpoints, keys);
-  for (const e of [...events].sort((a, b) => a.chainSeq - b.chainSeq)) if (e.chainSeq > chain.start.seq) chain.walker.push(e);
-  return finishChain(chainKey, chain, null);
+  const linked = events.filter((e) => e.chainSeq !== null && e.chainSeq !== undefined);
+  for (const e of linked.sort((a, b) => a.chainSeq - b.chainSeq)) if (e.chainSeq > chain.start.seq) chain.walker.push(e);
+  return { ...finishChain(chainKey, chain, null), unlinked: events.length - linked.length };
 }

@@ -1,17 +1,20 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { auditChainHeads, orgs } from "@/drizzle/schema";
-import type { Executor } from "@/lib/db";
+import { type Executor, queryRows } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import { loadCheckpoints } from "./checkpoint-load";
 import { PLATFORM_CHAIN } from "./record";
 import { getAuditSigner } from "./signing-key";
-import { checkedBatch, VERIFY_BATCH } from "./verify-batch";
-import { type ChainVerdict, finishChain, publicKeys, type SignedCheckpoint, startChain } from "./verify-core.mjs";
+import { checkedBatch } from "./verify-batch";
+import { type ChainBreak, type ChainVerdict, finishChain, publicKeys, type SignedCheckpoint, sortBreaks, startChain } from "./verify-core.mjs";
 
 export type { ChainBreak } from "./verify-core.mjs";
 
 export interface ChainReport extends ChainVerdict {
   head: { seq: number; hash: string } | null;
+  /** Events written but not linked yet (within the lag bound they are not a break). */
+  unchained: number;
 }
 
 export interface VerifyOptions {
@@ -21,6 +24,8 @@ export interface VerifyOptions {
   publicKeys?: string[];
   /** Checkpoints already loaded (verifyAllChains loads them once). */
   checkpoints?: SignedCheckpoint[];
+  /** An event unlinked for longer than this is a break (default AUDIT_CHAIN_MAX_LAG_MS). */
+  maxLagMs?: number;
 }
 
 function keys(opts: VerifyOptions) {
@@ -37,16 +42,63 @@ export async function verifyChain(db: Executor, orgId: string | null, opts: Veri
   const checkpoints = opts.checkpoints ?? (await loadCheckpoints(db, opts.checkpointDir ?? null, chainKey)).byChain.get(chainKey) ?? [];
   const chain = startChain(chainKey, checkpoints, keys(opts));
   // Read the next batch while this one is hashed: the database and the hashing overlap.
-  let next = checkedBatch(db, orgId, chain.start.seq);
+  let next = checkedBatch(db, chainKey, chain.start.seq);
   for (;;) {
-    const rows = await next;
-    if (rows.length === VERIFY_BATCH) next = checkedBatch(db, orgId, rows.at(-1)!.chainSeq);
-    for (const row of rows) chain.walker.push(row, row.intact);
-    if (rows.length < VERIFY_BATCH) break;
+    const batch = await next;
+    if (batch.full) next = checkedBatch(db, chainKey, batch.lastSeq!);
+    for (const row of batch.rows) chain.walker.push(row, row.intact);
+    if (!batch.full) break;
   }
   const [headRow] = await db.select().from(auditChainHeads).where(eq(auditChainHeads.chainKey, chainKey));
   const head = headRow ? { seq: Number(headRow.lastSeq), hash: headRow.lastHash } : null;
-  return { ...finishChain(chainKey, chain, head), head };
+  const verdict = finishChain(chainKey, chain, head);
+  const { breaks, unchained } = await queueBreaks(db, orgId, chainKey, head?.seq ?? 0, opts.maxLagMs ?? getEnv().AUDIT_CHAIN_MAX_LAG_MS);
+  if (!breaks.length) return { ...verdict, head, unchained };
+  const all = sortBreaks([...verdict.breaks, ...breaks]);
+  return { ...verdict, ok: false, breaks: all, firstBreak: all[0] ?? null, head, unchained };
+}
+
+const brk = (reason: ChainBreak["reason"], seq: number, message: string, eventId: string | null = null): ChainBreak => ({ reason, seq, lastSeq: seq, eventId, message });
+
+/**
+ * What the link walk cannot see: events of the chain with neither a link nor a queue row (a queue
+ * row deleted behind the sequencer's back), and queued events older than the lag bound.
+ */
+async function queueBreaks(db: Executor, orgId: string | null, chainKey: string, headSeq: number, maxLagMs: number) {
+  const breaks: ChainBreak[] = [];
+  const [unlinked, overdue] = await Promise.all([
+    queryRows<{ id: string; at: string }>(
+      db,
+      sql`select e.id, e.occurred_at::text as at from audit_events e
+          where ${orgId ? sql`e.org_id = ${orgId}` : sql`e.org_id is null`}
+            and not exists (select 1 from audit_chain_links l where l.event_id = e.id)
+            and not exists (select 1 from audit_unchained q where q.event_id = e.id)
+          order by e.occurred_at, e.id limit 100`,
+    ),
+    queryRows<{ n: number; overdue: number; oldest_id: string | null; oldest_at: string | null }>(
+      db,
+      sql`select count(*)::int as n,
+            count(*) filter (where queued_at < now() - make_interval(secs => ${maxLagMs / 1000}))::int as overdue,
+            (array_agg(event_id::text order by queued_at, event_id))[1] as oldest_id,
+            min(queued_at)::text as oldest_at
+          from audit_unchained where chain_key = ${chainKey}`,
+    ),
+  ]);
+  for (const u of unlinked) {
+    breaks.push(brk("event_unlinked", headSeq + 1, `Event ${u.id} (${u.at}) is in no chain and not queued: its queue row was deleted before it was linked.`, u.id));
+  }
+  const q = overdue[0];
+  if (q && q.overdue > 0) {
+    breaks.push(
+      brk(
+        "unchained_overdue",
+        headSeq + 1,
+        `${q.overdue} event${q.overdue === 1 ? " has" : "s have"} waited more than ${Math.round(maxLagMs / 1000)} s to be linked (oldest ${q.oldest_id}, queued ${q.oldest_at}): no sequencer is running, or it fails.`,
+        q.oldest_id,
+      ),
+    );
+  }
+  return { breaks, unchained: Number(q?.n ?? 0) };
 }
 
 export interface AuditVerification {
@@ -61,7 +113,10 @@ export async function verifyAllChains(db: Executor, opts: VerifyOptions = {}): P
   const loaded = await loadCheckpoints(db, opts.checkpointDir ?? null);
   const heads = await db.select({ chainKey: auditChainHeads.chainKey }).from(auditChainHeads);
   const orgIds = await db.select({ id: orgs.id }).from(orgs);
-  const chainKeys = [...new Set([...heads.map((h) => h.chainKey), ...loaded.byChain.keys(), ...orgIds.map((o) => o.id)])].sort();
+  const queued = await queryRows<{ chain_key: string }>(db, sql`select distinct chain_key from audit_unchained`);
+  const chainKeys = [
+    ...new Set([...heads.map((h) => h.chainKey), ...loaded.byChain.keys(), ...orgIds.map((o) => o.id), ...queued.map((q) => q.chain_key)]),
+  ].sort();
   // Two chains at a time: one is read by the database while the other is hashed here.
   const chains: ChainReport[] = new Array(chainKeys.length);
   let next = 0;

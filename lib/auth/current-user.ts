@@ -1,6 +1,6 @@
 import "server-only";
 import { cache } from "react";
-import { getUserById, type UserDto } from "@/lib/users/queries";
+import type { UserDto } from "@/lib/users/queries";
 import { auth } from "./index";
 import { validateSession } from "./sessions";
 
@@ -11,17 +11,15 @@ export interface CurrentUser extends UserDto {
 
 /**
  * The signed-in user of this request, or null. Memoized per request; the session row is checked
- * (revoked, expired, idle, user disabled) on every request. A database that cannot be reached
+ * (revoked, expired, idle, user disabled) on every request, in the same statement that reads the user. A database that cannot be reached
  * throws (a 503), so an outage never looks like being signed out.
  */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await auth();
   const id = session?.user?.id;
   if (!id || !session.sid) return null;
+  // The session row and its user in one statement.
   const live = await validateSession(session.sid);
   if (!live || live.userId !== id) return null;
-  const user = await getUserById(id);
-  if (!user) return null;
-  const { sha256 } = await import("@/lib/crypto");
-  return { ...user, sessionIdHash: sha256(session.sid) };
+  return { ...live.user, sessionIdHash: live.idHash };
 });

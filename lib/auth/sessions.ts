@@ -6,6 +6,7 @@ import { randomToken, sha256 } from "@/lib/crypto";
 import { type Executor, getDb, type Tx } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { RequestContext } from "@/lib/http/request-context";
+import { toUserDto, type UserDto, userDtoColumns } from "@/lib/users/queries";
 
 /** Only write last_seen_at when it is older than this, to keep reads cheap. */
 const TOUCH_AFTER_MS = 60_000;
@@ -31,6 +32,8 @@ export async function createSession(tx: Tx, userId: string, context: RequestCont
 export interface ActiveSession {
   userId: string;
   idHash: string;
+  /** The session's user, read in the same statement (one round trip per request for both). */
+  user: UserDto;
 }
 
 /**
@@ -42,7 +45,7 @@ export async function validateSession(sid: string, db: Executor = getDb()): Prom
   const now = Date.now();
   const idHash = sha256(sid);
   const [row] = await db
-    .select({ userId: sessions.userId, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt })
+    .select({ userId: sessions.userId, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt, user: userDtoColumns })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.idHash, idHash), isNull(sessions.revokedAt), isNull(users.disabledAt)));
@@ -52,7 +55,7 @@ export async function validateSession(sid: string, db: Executor = getDb()): Prom
   if (now - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
     await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.idHash, idHash));
   }
-  return { userId: row.userId, idHash };
+  return { userId: row.userId, idHash, user: toUserDto(row.user) };
 }
 
 /** Revoke one session (sign-out). Returns whether a live session was revoked. */

@@ -39,6 +39,14 @@ export interface Database {
    * bytes. `close(true)` aborts: the connection is destroyed, so the server stops the query at once.
    */
   copyOut?(copySql: string): Promise<CopyOut>;
+  /**
+   * PostgreSQL server only: a small second pool for reads that must come in an index's order
+   * (the audit explorer's pages). Its sessions plan with Sort disabled, so a statement whose order
+   * an index provides is always served by that index, and keep generic plans of prepared
+   * statements (planning a query over every monthly partition costs more than running it). Only
+   * statements written for it belong here. Connects on first use.
+   */
+  orderedReads?: Db;
   close(): Promise<void>;
 }
 
@@ -52,6 +60,54 @@ export interface OpenOptions {
   statementTimeoutMs?: number;
   /** Log errors of idle pooled connections (default true; tests that drop their database turn it off). */
   logIdleErrors?: boolean;
+}
+
+// Callbacks to run once the outermost transaction of a session commits (lost on rollback). Keyed by
+// drizzle's session object, which a transaction and its nested savepoints share. On globalThis:
+// Next.js may load this module in several bundles, and a transaction begun through one bundle's
+// wrapper may register its callbacks through another's afterCommit.
+const HOOKS = Symbol.for("gatehouse.db.commit-hooks");
+const commitHooks: WeakMap<object, (() => void)[]> = ((globalThis as { [HOOKS]?: WeakMap<object, (() => void)[]> })[HOOKS] ??= new WeakMap());
+
+/**
+ * Run `fn` after the transaction `tx` belongs to commits (not at all if it rolls back): e.g. to
+ * wake a background job for what the transaction wrote. `fn` must not throw; it runs synchronously
+ * right after COMMIT returned, so it should only schedule work.
+ */
+export function afterCommit(tx: Tx, fn: () => void): void {
+  const session = tx._.session as object;
+  const list = commitHooks.get(session);
+  if (list) list.push(fn);
+  else commitHooks.set(session, [fn]);
+}
+
+/** Make `db.transaction` run the afterCommit callbacks of a committed transaction. */
+function withCommitHooks(db: Db): Db {
+  const begin = db.transaction.bind(db);
+  db.transaction = (async (fn: (tx: Tx) => Promise<unknown>, config?: Parameters<Db["transaction"]>[1]) => {
+    let session: object | undefined;
+    let result: unknown;
+    try {
+      result = await begin((tx) => {
+        session = tx._.session as object;
+        return fn(tx);
+      }, config);
+    } catch (err) {
+      if (session) commitHooks.delete(session);
+      throw err;
+    }
+    const hooks = session ? commitHooks.get(session) : undefined;
+    if (session) commitHooks.delete(session);
+    for (const hook of hooks ?? []) {
+      try {
+        hook();
+      } catch (err) {
+        console.error("[db] after-commit hook failed", (err as Error).message);
+      }
+    }
+    return result;
+  }) as Db["transaction"];
+  return db;
 }
 
 /**
@@ -80,14 +136,37 @@ export function openDatabase(opts: OpenOptions): Database {
         if (opts.logIdleErrors !== false) console.error("[db] connection error", err.message);
       });
     });
-    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    const db = withCommitHooks(drizzlePg(pool, { schema }) as unknown as Db);
+    let orderedPool: pg.Pool | null = null;
+    const ordered = () =>
+      (orderedPool ??= new pg.Pool({
+        connectionString: opts.url,
+        max: Math.max(1, Math.min(4, opts.poolMax ?? 10)),
+        connectionTimeoutMillis: opts.acquireTimeoutMs ?? 5000,
+        idleTimeoutMillis: 30_000,
+        statement_timeout: opts.statementTimeoutMs ?? 30_000,
+        application_name: "gatehouse-ordered-reads",
+        options: "-c enable_sort=off -c plan_cache_mode=force_generic_plan",
+      })
+        .on("error", (err) => {
+          if (opts.logIdleErrors !== false) console.error("[db] idle client error (ordered reads)", err.message);
+        })
+        .on("connect", (client) => {
+          client.on("error", (err) => {
+            if (opts.logIdleErrors !== false) console.error("[db] connection error (ordered reads)", err.message);
+          });
+        }));
+    let orderedDb: Db | null = null;
     return {
       db,
       kind: "postgres",
+      get orderedReads() {
+        return (orderedDb ??= drizzlePg(ordered(), { schema }) as unknown as Db);
+      },
       async withConnection(fn) {
         const client = await pool.connect();
         try {
-          return await fn(drizzlePg(client, { schema }) as unknown as Db);
+          return await fn(withCommitHooks(drizzlePg(client, { schema }) as unknown as Db));
         } finally {
           client.release();
         }
@@ -125,7 +204,9 @@ export function openDatabase(opts: OpenOptions): Database {
           throw err;
         }
       },
-      close: () => pool.end(),
+      close: async () => {
+        await Promise.all([pool.end(), orderedPool?.end()]);
+      },
     };
   }
 
@@ -140,7 +221,7 @@ export function openDatabase(opts: OpenOptions): Database {
     release = acquireDataDirLock(dir);
     client = new PGlite(dir);
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = withCommitHooks(drizzlePglite(client, { schema }) as unknown as Db);
   return {
     db,
     kind: "pglite",

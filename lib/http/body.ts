@@ -31,7 +31,7 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
   throw invalidInput(`Invalid input — ${summary}`, fields);
 }
 
-function requireType(req: Request, type: RegExp, hint: string) {
+function requireType(req: { headers: Headers }, type: RegExp, hint: string) {
   if (!type.test(req.headers.get("content-type") ?? "")) {
     throw new AppError(415, "unsupported_media_type", `Send the body as ${hint}.`);
   }
@@ -86,7 +86,10 @@ export async function readBytes(req: Request, maxBytes: number): Promise<Uint8Ar
 
 /** The body as UTF-8 text (400 if it is not valid UTF-8), at most `maxBytes`. */
 export async function readText(req: Request, maxBytes: number): Promise<string> {
-  const bytes = await readBytes(req, maxBytes);
+  return utf8(await readBytes(req, maxBytes));
+}
+
+function utf8(bytes: Uint8Array): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
@@ -130,8 +133,23 @@ export async function readFormBody(req: Request, maxBytes = MAX_JSON_BYTES): Pro
 }
 
 async function readFormText(req: Request, maxBytes: number) {
-  requireType(req, FORM_TYPE, "a form (Content-Type: application/x-www-form-urlencoded)");
-  const text = await readText(req, maxBytes);
+  requireType(req, FORM_TYPE, FORM_HINT);
+  return parseFormText(await readText(req, maxBytes));
+}
+
+const FORM_HINT = "a form (Content-Type: application/x-www-form-urlencoded)";
+
+/**
+ * A form body already read by the caller (the production server's token lane reads it off the
+ * socket): the same refusals as readFormBody — 415, 413 when `bytes` is over `maxBytes`, 400.
+ */
+export function parseFormBytes(headers: Headers, bytes: Uint8Array, maxBytes: number): URLSearchParams {
+  requireType({ headers }, FORM_TYPE, FORM_HINT);
+  if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+  return parseFormText(utf8(bytes)).form;
+}
+
+function parseFormText(text: string) {
   const form = new URLSearchParams();
   for (const pair of text.split("&")) {
     if (!pair) continue;

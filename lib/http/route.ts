@@ -4,9 +4,9 @@ import type { PlatformRole } from "@/drizzle/schema";
 import { type CurrentUser, getCurrentUser } from "@/lib/auth/current-user";
 import { isPlatformStaff } from "@/lib/auth/guards";
 import { AppError, forbidden, notFound, toErrorBody, unauthenticated } from "@/lib/errors";
-import { findMembershipBySlug, type MembershipDto } from "@/lib/orgs/queries";
+import { findMembershipBySlug, findMembershipWithPermission, type MembershipDto } from "@/lib/orgs/queries";
 import { recordRefusal, routePattern } from "@/lib/orgs/refusals";
-import { hasPermission, isAtLeastRole } from "@/lib/rbac";
+import { isAtLeastRole } from "@/lib/rbac";
 import { refuseDeclaredOver } from "./body";
 import { type RequestContext, requestContextFrom } from "./request-context";
 
@@ -114,10 +114,14 @@ export function withOrg<P extends Params & { slug: string }>(
   opts: { permission?: string; minRole?: string } = {},
 ): NextHandler {
   return withUser<P>(async (args) => {
-    const membership = await findMembershipBySlug(args.user.id, args.params.slug);
-    if (!membership) throw notFound("No such organization.");
+    // With a permission, membership and permission come back from one statement.
+    const found = opts.permission
+      ? await findMembershipWithPermission(args.user.id, args.params.slug, opts.permission)
+      : await findMembershipBySlug(args.user.id, args.params.slug);
+    if (!found) throw notFound("No such organization.");
+    const membership: MembershipDto = { org: found.org, role: found.role };
     try {
-      if (opts.permission && !(await hasPermission(args.user, membership.org, opts.permission))) {
+      if (opts.permission && !("allowed" in found && found.allowed)) {
         throw forbidden(`This needs the ${opts.permission} permission.`);
       }
       if (opts.minRole && !(await isAtLeastRole(args.user, membership.org, opts.minRole))) {

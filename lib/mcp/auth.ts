@@ -1,6 +1,8 @@
 import "server-only";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import { getGrantStatus, type GrantStatus } from "@/lib/oauth/grant-status";
+import { getGrantStatus, getGrantStatusAndHit, type GrantStatus } from "@/lib/oauth/grant-status";
+import { mcpGrantBucket } from "@/lib/oauth/limits";
+import type { LimitResult } from "@/lib/rate-limit";
 import { mcpResource, protectedResourceMetadataUrl } from "@/lib/oauth/issuer";
 import { type AccessTokenClaims, InvalidTokenError, verifyAccessToken } from "@/lib/oauth/tokens";
 
@@ -12,6 +14,8 @@ export interface McpCaller {
   /** The permissions the user holds in the token's org now (empty when the grant check was skipped). */
   permissions: string[];
   authInfo: AuthInfo;
+  /** The per-grant limit's verdict, when it was counted with the grant check (`countLimit`). */
+  limit?: LimitResult;
 }
 
 function quote(v: string) {
@@ -49,7 +53,8 @@ export function unauthorizedResponse(error?: string, description?: string): Resp
  */
 export async function authenticateMcpRequest(
   req: Request,
-  opts: { checkGrant?: boolean } = {},
+  /** countLimit: count the call against the grant's rate limit in the grant check's statement. */
+  opts: { checkGrant?: boolean; countLimit?: boolean } = {},
 ): Promise<McpCaller | Response> {
   const header = req.headers.get("authorization") ?? "";
   const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
@@ -64,8 +69,15 @@ export async function authenticateMcpRequest(
     throw err;
   }
   let grant: GrantStatus | null = null;
+  let limit: LimitResult | undefined;
   if (opts.checkGrant !== false) {
-    grant = await getGrantStatus(claims.grant_id);
+    if (opts.countLimit) {
+      const found = await getGrantStatusAndHit(claims.grant_id, mcpGrantBucket(claims.grant_id));
+      grant = found?.status ?? null;
+      limit = found?.limit;
+    } else {
+      grant = await getGrantStatus(claims.grant_id);
+    }
     if (!grant?.active || grant.userId !== claims.sub || grant.orgId !== claims.org_id) {
       return unauthorizedResponse("invalid_token", "The access was revoked.");
     }
@@ -76,6 +88,7 @@ export async function authenticateMcpRequest(
     grant,
     scopes,
     permissions: grant?.permissions ?? [],
+    limit,
     authInfo: {
       token,
       clientId: claims.client_id,

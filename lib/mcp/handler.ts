@@ -29,13 +29,23 @@ export async function handleMcpRequest(
   /** `preAuthenticated` skips token verification: only for the benchmark's baseline, never for a route. */
   opts: { preAuthenticated?: McpCaller } = {},
 ): Promise<Response> {
-  const auth = opts.preAuthenticated ?? (await authenticateMcpRequest(req));
+  if (req.method !== "POST" && !opts.preAuthenticated) {
+    const auth = await authenticateMcpRequest(req);
+    if (auth instanceof Response) return auth;
+    return rpcError(405, -32000, "Method not allowed: this server is stateless (POST only).", { Allow: "POST" });
+  }
+  // The grant check and the per-grant limit in one statement.
+  const auth = opts.preAuthenticated ?? (await authenticateMcpRequest(req, { countLimit: true }));
   if (auth instanceof Response) return auth;
   if (req.method !== "POST") {
     return rpcError(405, -32000, "Method not allowed: this server is stateless (POST only).", { Allow: "POST" });
   }
   try {
-    await oauthLimits.mcpGrant(auth.claims.grant_id);
+    if (auth.limit) {
+      if (!auth.limit.allowed) throw new RateLimitedError(auth.limit.retryAfterSeconds);
+    } else {
+      await oauthLimits.mcpGrant(auth.claims.grant_id);
+    }
   } catch (err) {
     if (!(err instanceof RateLimitedError)) throw err;
     await recordRefusal({ ...refusalFrom(auth, context), action: "rate_limit.hit", route: ROUTE, status: 429, reason: "mcp_grant_rate_limit" });

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { type Executor, getDb, preparedRows } from "@/lib/db";
+import { bucketHitSql, type Limit, type LimitResult, limitResult } from "@/lib/rate-limit";
 
 export interface GrantStatus {
   active: boolean;
@@ -77,4 +78,28 @@ export async function getGrantStatus(grantId: string, db: Executor = getDb()): P
     sql`select ${GRANT_STATUS_COLUMNS} from ${GRANT_STATUS_FROM} where g.id = ${grantId}`,
   );
   return r ? toGrantStatus(r) : null;
+}
+
+/**
+ * The grant's status and one hit on a rate-limit bucket (counted only when the grant is active), in
+ * one statement: the MCP endpoint's check of every call.
+ */
+export async function getGrantStatusAndHit(
+  grantId: string,
+  bucket: { key: string; limit: Limit },
+  db: Executor = getDb(),
+): Promise<{ status: GrantStatus; limit: LimitResult } | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(grantId)) return null;
+  const [r] = await preparedRows<GrantStatusRow & { limit_hits: number | null; limit_retry: number | null }>(
+    db,
+    "gh_grant_status_hit",
+    sql`with s as (select ${GRANT_STATUS_COLUMNS} from ${GRANT_STATUS_FROM} where g.id = ${grantId}),
+      hit as (${bucketHitSql(bucket.key, bucket.limit.windowSeconds, sql`coalesce((select active from s), false)`)})
+      select s.*, hit.hits as limit_hits, hit.retry_after as limit_retry from s left join hit on true`,
+  );
+  if (!r) return null;
+  return {
+    status: toGrantStatus(r),
+    limit: limitResult(bucket.limit.max, bucket.limit.windowSeconds, r.limit_hits === null ? undefined : { hits: r.limit_hits, retry_after: r.limit_retry ?? 0 }),
+  };
 }

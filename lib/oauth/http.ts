@@ -7,8 +7,8 @@ import { OAuthError, oauthErrorResponse } from "./errors";
 const MAX_FORM_BYTES = 16 * 1024;
 
 /** Read an `application/x-www-form-urlencoded` body (RFC 6749 §3.2), at most 16 KiB (415, 413, 400 as readFormBody). */
-export function readForm(req: Request): Promise<URLSearchParams> {
-  return readFormBody(req, MAX_FORM_BYTES);
+export function readForm(req: Request, maxBytes = MAX_FORM_BYTES): Promise<URLSearchParams> {
+  return readFormBody(req, maxBytes);
 }
 
 /** JSON with the headers every OAuth endpoint answer carries. */

@@ -1,10 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { desc, isNotNull, isNull, sql } from "drizzle-orm";
-import { exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { oauthSigningKeys } from "@/drizzle/schema";
 import { decryptSecret, encryptSecret } from "@/lib/crypto";
 import { type Executor, getDb } from "@/lib/db";
+import { type Es256Signer, es256Signer } from "./jws";
 
 export const SIGNING_ALG = "ES256";
 /** Retired keys stay published this long, so tokens signed just before a rotation still verify. */
@@ -14,7 +15,8 @@ const CACHE_MS = 60_000;
 export interface SigningKey {
   kid: string;
   alg: string;
-  privateKey: CryptoKey;
+  /** The key as a node:crypto signer, imported once (the token endpoint's hot path). */
+  signer: Es256Signer;
 }
 
 interface KeyCache {
@@ -107,8 +109,7 @@ export async function getActiveSigningKey(db: Executor = getDb()): Promise<Signi
   }
   if (!row) throw new Error("no signing key");
   const jwk = JSON.parse(decryptSecret(row.privateJwkEncrypted)) as JWK;
-  const privateKey = (await importJWK(jwk, row.alg)) as CryptoKey;
-  const key = { kid: row.kid, alg: row.alg, privateKey };
+  const key = { kid: row.kid, alg: row.alg, signer: es256Signer(row.kid, jwk) };
   c.active = { key, at: Date.now() };
   return key;
 }

@@ -17,5 +17,10 @@ export const oauthLimits = {
   /** After the client authenticated, so nobody spends another client's budget with bad credentials. */
   tokenClient: (clientId: string) =>
     enforce(`oauth:token:client:${clientId}`, perMinute(getEnv().OAUTH_TOKEN_PER_CLIENT_PER_MINUTE)),
-  mcpGrant: (grantId: string) => enforce(`mcp:grant:${grantId}`, perMinute(getEnv().MCP_PER_GRANT_PER_MINUTE)),
+  mcpGrant: (grantId: string) => enforce(mcpGrantBucket(grantId).key, mcpGrantBucket(grantId).limit),
 };
+
+/** The MCP endpoint's per-grant bucket (also counted in the grant check's statement: grant-status.ts). */
+export function mcpGrantBucket(grantId: string) {
+  return { key: `mcp:grant:${grantId}`, limit: perMinute(getEnv().MCP_PER_GRANT_PER_MINUTE) };
+}

@@ -13,6 +13,11 @@ export function s256(verifier: string): string {
   return createHash("sha256").update(verifier, "ascii").digest("base64url");
 }
 
+/** Whether a code_verifier has RFC 7636's form (43–128 unreserved characters). */
+export function isWellFormedVerifier(verifier: string | null | undefined): verifier is string {
+  return !!verifier && VERIFIER.test(verifier);
+}
+
 /** RFC 7636 S256 check; a malformed verifier never matches. */
 export function verifyPkce(verifier: string | null | undefined, challenge: string): boolean {
   if (!verifier || !VERIFIER.test(verifier)) return false;

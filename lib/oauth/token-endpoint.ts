@@ -2,9 +2,10 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record";
 import { getDb, type Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/request-context";
-import { authenticateClient, type OAuthClientRow, readClientCredentials } from "./clients";
+import { findClient, type OAuthClientRow, readClientCredentials } from "./clients";
 import { consumeCode } from "./codes";
 import {
+  invalidClient,
   invalidGrant,
   invalidRequest,
   invalidScope,
@@ -20,6 +21,7 @@ import { verifyPkce } from "./pkce";
 import { consumeRefreshToken, createRefreshTokenAndMarkUsed } from "./refresh-tokens";
 import { oauthLimits } from "./limits";
 import { parseScope } from "./scopes";
+import { type AdmittedClient, admitTokenRequest, fastCode, fastRefresh } from "./token-fast-path";
 import { issueAccessToken } from "./tokens";
 
 export interface TokenResponse {
@@ -38,6 +40,15 @@ export async function handleTokenRequest(
   form: URLSearchParams,
   context: RequestContext,
 ): Promise<TokenResponse> {
+  let creds;
+  try {
+    creds = readClientCredentials(headers, form);
+  } catch (err) {
+    await oauthLimits.tokenIp(context); // malformed credentials still count against the IP
+    throw err;
+  }
+  // The IP's limit, the client's authentication and its limit: one statement (see token-fast-path.ts).
+  const admission = await admitTokenRequest(creds, context);
   for (const [k] of form) {
     if (form.getAll(k).length > 1) throw invalidRequest(`Parameter ${k} is repeated.`);
   }
@@ -46,14 +57,44 @@ export async function handleTokenRequest(
   if (grantType !== "authorization_code" && grantType !== "refresh_token") {
     throw unsupportedGrantType("Only authorization_code and refresh_token are supported.");
   }
-  const client = await authenticateClient(readClientCredentials(headers, form));
-  await oauthLimits.tokenClient(client.id);
+  const admitted = admission.client();
+  const fast = await tryFastPath(admitted, grantType, form, context);
+  if (fast) return fast;
+  // The general path: every check in turn, with its own error, and reuse handling.
+  const client = await findClient(admitted.id);
+  if (!client) throw invalidClient("Unknown or disabled client.", creds.method === "client_secret_basic");
   const outcome =
     grantType === "authorization_code"
       ? await redeemCode(client, form, context)
       : await refresh(client, form, context);
   if (!outcome.ok) throw outcome.error;
   return outcome.body;
+}
+
+/** The one-statement grant (token-fast-path.ts) when the request is well formed; null otherwise. */
+async function tryFastPath(
+  client: AdmittedClient,
+  grantType: "authorization_code" | "refresh_token",
+  form: URLSearchParams,
+  context: RequestContext,
+): Promise<TokenResponse | null> {
+  if (grantType === "refresh_token") {
+    const token = form.get("refresh_token");
+    const scopeParam = form.get("scope");
+    if (!token) return null;
+    let scopes: string[] | null = null;
+    if (scopeParam !== null) {
+      const parsed = parseScope(scopeParam);
+      if (!parsed.ok) return null;
+      if (parsed.scopes.length) scopes = parsed.scopes;
+    }
+    return fastRefresh(client, token, scopes, form.get("resource") || null, context);
+  }
+  const code = form.get("code");
+  const redirectUri = form.get("redirect_uri");
+  const verifier = form.get("code_verifier");
+  if (!code || !redirectUri || !verifier) return null;
+  return fastCode(client, code, redirectUri, verifier, form.get("resource") || null, context);
 }
 
 async function redeemCode(

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { createLocalJWKSet, errors, jwtVerify, SignJWT } from "jose";
+import { createLocalJWKSet, errors, jwtVerify } from "jose";
 import { type Executor, getDb } from "@/lib/db";
 import { issuer } from "./issuer";
 import { getActiveSigningKey, getPublicJwks, SIGNING_ALG } from "./keys";
@@ -50,18 +50,42 @@ export async function issueAccessToken(
     iat,
     exp: iat + input.ttlSeconds,
   };
-  const token = await new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
-    .sign(key.privateKey);
-  return { token, claims };
+  return { token: key.signer.sign({ ...claims }, ACCESS_TOKEN_TYP), claims };
 }
 
 // jose imports each JWK once per local key set: keep the set while the published keys are the same.
 let verifier: { keys: unknown; fn: ReturnType<typeof createLocalJWKSet> } | undefined;
 async function verifierFor(db: Executor, fresh: boolean) {
   const jwks = await getPublicJwks(db, { fresh });
-  if (!verifier || verifier.keys !== jwks.keys) verifier = { keys: jwks.keys, fn: createLocalJWKSet(jwks) };
+  if (!verifier || verifier.keys !== jwks.keys) {
+    verifier = { keys: jwks.keys, fn: createLocalJWKSet(jwks) };
+    verified.clear(); // a key may have left the set: verify every token again
+  }
   return verifier.fn;
+}
+
+/**
+ * Tokens whose signature and claims were verified, by token and audience: an agent presents the
+ * same token on every call for its lifetime, and the ECDSA check is the costliest step of a call.
+ * Expiry is checked again on every use; the cache is emptied whenever the published keys change.
+ * Bounded; the oldest entries go first. Grant status is never cached (see checkGrantActive).
+ */
+const VERIFIED_MAX = 10_000;
+const verified = new Map<string, AccessTokenClaims>();
+
+function cachedClaims(token: string, audience: string): AccessTokenClaims | null {
+  const claims = verified.get(`${audience} ${token}`);
+  if (!claims) return null;
+  if (claims.exp <= Math.floor(Date.now() / 1000)) {
+    verified.delete(`${audience} ${token}`);
+    throw new InvalidTokenError("token expired");
+  }
+  return claims;
+}
+
+function remember(token: string, audience: string, claims: AccessTokenClaims) {
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+  verified.set(`${audience} ${token}`, claims);
 }
 
 export class InvalidTokenError extends Error {
@@ -91,6 +115,10 @@ export async function verifyAccessToken(
     });
   };
   try {
+    // Keys still current (refreshed at most once a minute) before trusting a cached verdict.
+    await verifierFor(db, false);
+    const cached = cachedClaims(token, audience);
+    if (cached) return cached;
     let result;
     try {
       result = await attempt(false);
@@ -108,6 +136,7 @@ export async function verifyAccessToken(
     ) {
       throw new InvalidTokenError("token is missing claims");
     }
+    remember(token, audience, p as AccessTokenClaims);
     return p as AccessTokenClaims;
   } catch (err) {
     if (err instanceof InvalidTokenError) throw err;

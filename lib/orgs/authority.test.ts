@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, invitations, memberships, roles, users } from "@/drizzle/schema";
+import { auditChainLinks, auditEvents, invitations, memberships, roles, users } from "@/drizzle/schema";
+import { flushAuditChains } from "@/lib/audit/sequencer";
 import { getDb as appDb } from "@/lib/db";
 import { systemContext } from "@/lib/http/request-context";
 import { acceptInvitation } from "@/lib/invitations/accept";
@@ -101,11 +102,13 @@ describe("authority changes are serialized per org", () => {
         appDb().transaction((tx) => acceptInvitation(tx, invitee!, { id: invitation.id }, ctx)),
       ]);
       expect(demoted.status).toBe("fulfilled");
+      await flushAuditChains(db);
       const events = await db
-        .select({ action: auditEvents.action, seq: auditEvents.chainSeq })
+        .select({ action: auditEvents.action, seq: auditChainLinks.seq })
         .from(auditEvents)
+        .innerJoin(auditChainLinks, eq(auditChainLinks.eventId, auditEvents.id))
         .where(and(eq(auditEvents.orgId, xcorpId), inArray(auditEvents.targetId, [inviter!.id, invitee!.id])))
-        .orderBy(asc(auditEvents.chainSeq));
+        .orderBy(asc(auditChainLinks.seq));
       if (accepted.status === "fulfilled") {
         // Joined as Admin only if the acceptance came first, while the inviter was still an Admin.
         expect(await roleOf(invitee!)).toBe("admin");

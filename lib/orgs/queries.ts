@@ -1,6 +1,6 @@
 import "server-only";
-import { and, asc, count, eq } from "drizzle-orm";
-import { memberships, orgs, roles } from "@/drizzle/schema";
+import { and, asc, count, eq, sql } from "drizzle-orm";
+import { memberships, orgs, roleMappingPermissions, roles } from "@/drizzle/schema";
 import { type Executor, getDb } from "@/lib/db";
 import type { RoleDto } from "@/lib/rbac";
 
@@ -31,6 +31,31 @@ export async function findMembershipBySlug(userId: string, slug: string, db: Exe
     .innerJoin(roles, eq(roles.id, memberships.roleId))
     .where(eq(orgs.slug, slug));
   return row ?? null;
+}
+
+/**
+ * `findMembershipBySlug` and whether the member's role holds `permission` there (what
+ * `hasPermission` answers), in one statement: the permission check of every org route costs no
+ * round trip of its own.
+ */
+export async function findMembershipWithPermission(
+  userId: string,
+  slug: string,
+  permission: string,
+  db: Executor = getDb(),
+): Promise<(MembershipDto & { allowed: boolean }) | null> {
+  const [row] = await db
+    .select({
+      org: orgColumns,
+      role: roleColumns,
+      allowed: sql<boolean>`exists (select 1 from ${roleMappingPermissions} where ${roleMappingPermissions.mappingId} = ${orgs.roleMappingId}
+        and ${roleMappingPermissions.roleId} = ${memberships.roleId} and ${roleMappingPermissions.permissionId} = ${permission})`,
+    })
+    .from(orgs)
+    .innerJoin(memberships, and(eq(memberships.orgId, orgs.id), eq(memberships.userId, userId)))
+    .innerJoin(roles, eq(roles.id, memberships.roleId))
+    .where(eq(orgs.slug, slug));
+  return row ? { org: row.org, role: row.role, allowed: row.allowed === true } : null;
 }
 
 /** The orgs a user belongs to, with their role, by name. */

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "@/drizzle/schema";
 import { type Executor, getDb, preparedRows } from "@/lib/db";
 import { RateLimitedError } from "@/lib/errors";
@@ -19,33 +19,38 @@ export interface LimitResult {
 }
 
 /**
+ * The upsert that counts one hit on `key` (fixed window of `windowSeconds`) when `when` holds,
+ * returning `hits` and `retry_after`: the primitive of `hit`, for statements that fold a limit into
+ * a larger one (a CTE). Row lock order is the caller's: fold keys in a fixed order.
+ */
+export function bucketHitSql(key: string, windowSeconds: number, when: SQL = sql`true`): SQL {
+  return sql`insert into rate_limit_buckets (key, hits, reset_at)
+    select ${key}, 1, now() + make_interval(secs => ${windowSeconds}) where ${when}
+    on conflict (key) do update set
+      hits = case when rate_limit_buckets.reset_at <= now() then 1 else rate_limit_buckets.hits + 1 end,
+      reset_at = case when rate_limit_buckets.reset_at <= now() then excluded.reset_at else rate_limit_buckets.reset_at end
+    returning hits, greatest(1, ceil(extract(epoch from (reset_at - now()))))::int as retry_after`;
+}
+
+/** A bucket's answer as the callers see it. */
+export function limitResult(max: number, windowSeconds: number, row: { hits: number | string; retry_after: number | string } | undefined): LimitResult {
+  const hits = Number(row?.hits ?? 1);
+  return {
+    allowed: hits <= max,
+    hits,
+    remaining: Math.max(0, max - hits),
+    retryAfterSeconds: Number(row?.retry_after ?? windowSeconds),
+  };
+}
+
+/**
  * Reserve one hit against `key` in a fixed window kept in Postgres, so the limit holds across every
  * app node. One atomic upsert that returns the new count: concurrent hits are counted exactly, and
  * the caller does the expensive work only when `allowed` (reserve before spending).
  */
 export async function hit(key: string, limit: Limit, db: Executor = getDb()): Promise<LimitResult> {
-  const window = sql`make_interval(secs => ${limit.windowSeconds})`;
-  const [row] = await db
-    .insert(rateLimitBuckets)
-    .values({ key, hits: 1, resetAt: sql`now() + ${window}` })
-    .onConflictDoUpdate({
-      target: rateLimitBuckets.key,
-      set: {
-        hits: sql`case when ${rateLimitBuckets.resetAt} <= now() then 1 else ${rateLimitBuckets.hits} + 1 end`,
-        resetAt: sql`case when ${rateLimitBuckets.resetAt} <= now() then now() + ${window} else ${rateLimitBuckets.resetAt} end`,
-      },
-    })
-    .returning({
-      hits: rateLimitBuckets.hits,
-      retryAfter: sql<number>`greatest(1, ceil(extract(epoch from (${rateLimitBuckets.resetAt} - now()))))::int`,
-    });
-  const hits = row?.hits ?? 1;
-  return {
-    allowed: hits <= limit.max,
-    hits,
-    remaining: Math.max(0, limit.max - hits),
-    retryAfterSeconds: Number(row?.retryAfter ?? limit.windowSeconds),
-  };
+  const [row] = await preparedRows<{ hits: number; retry_after: number }>(db, "gh_rate_limit_hit", bucketHitSql(key, limit.windowSeconds));
+  return limitResult(limit.max, limit.windowSeconds, row);
 }
 
 export interface Reservation {

@@ -1,17 +1,11 @@
 import { route } from "@/lib/http/route";
 import { preflight } from "@/lib/oauth/cors";
-import { corsOAuth, oauthJson, readForm } from "@/lib/oauth/http";
-import { oauthLimits } from "@/lib/oauth/limits";
-import { handleTokenRequest } from "@/lib/oauth/token-endpoint";
+import { answerTokenRequest } from "@/lib/oauth/token-http";
 
-// POST /oauth/token — exchange a code or refresh token (limited per IP here, per client once authenticated)
-export const POST = route(async ({ req, context }) =>
-  corsOAuth(async () => {
-    await oauthLimits.tokenIp(context);
-    const form = await readForm(req);
-    return oauthJson(await handleTokenRequest(req.headers, form, context));
-  }),
-);
+// POST /oauth/token — exchange a code or refresh token (limited per IP, and per client once
+// authenticated). The production server answers this path itself, beside Next (lib/http/token-lane.ts);
+// this route serves `next dev` and the tests, with the same code.
+export const POST = route(({ req, context }) => answerTokenRequest(req, context));
 
 // OPTIONS /oauth/token — CORS preflight for browser-based clients
 export const OPTIONS = route(async () => preflight("POST"));

@@ -1,0 +1,221 @@
+import { randomUUID } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { auditChainLinks, auditEvents, auditUnchained } from "@/drizzle/schema";
+import { type Db, queryRows } from "@/lib/db";
+import { openDatabase } from "@/lib/db/client";
+import { asOwner, makeAuditOrg, writeAuditEvents } from "@/test/audit";
+import { useTestDatabase } from "@/test/db";
+import { recordAudit } from "./record";
+import { flushAuditChains, linkChain, startAuditSequencer } from "./sequencer";
+import { verifyAllChains, verifyChain } from "./verify";
+import { formatVerification } from "./verify-text";
+
+const getDb = useTestDatabase();
+const onServer = !!process.env.DATABASE_URL;
+
+/** One acknowledged write: a change and its event in one transaction; returns the marker it carries. */
+async function write(db: Db, orgId: string, i: number): Promise<string> {
+  const marker = randomUUID();
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select 1`); // the change itself stands for any mutation
+    await recordAudit(tx, { orgId, actor: { type: "agent", id: `agent-${i % 7}` }, action: "oauth.token_refreshed", metadata: { marker } });
+  });
+  return marker;
+}
+
+/** Exactly one event and exactly one link for each marker, and nothing left queued. */
+async function expectOneEventOneLinkEach(db: Db, orgId: string, markers: string[]) {
+  const rows = await queryRows<{ marker: string; events: number; links: number }>(
+    db,
+    sql`select e.metadata->>'marker' as marker, count(*)::int as events, count(l.event_id)::int as links
+        from audit_events e left join audit_chain_links l on l.event_id = e.id
+        where e.org_id = ${orgId} group by 1`,
+  );
+  expect(rows.map((r) => r.marker).sort()).toEqual([...markers].sort());
+  expect(rows.every((r) => r.events === 1 && r.links === 1)).toBe(true);
+  const seqs = (await db.select({ seq: auditChainLinks.seq }).from(auditChainLinks).where(eq(auditChainLinks.chainKey, orgId)).orderBy(auditChainLinks.seq)).map((r) => r.seq);
+  expect(seqs).toEqual(markers.map((_, i) => i + 1));
+  expect(await db.select().from(auditUnchained).where(eq(auditUnchained.chainKey, orgId))).toEqual([]);
+}
+
+const until = async (what: () => Promise<boolean>, ms: number) => {
+  const end = Date.now() + ms;
+  while (!(await what())) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return true;
+};
+
+describe("audit write path: no lock shared by an org's writers", () => {
+  it("records the event and its queue row in the writer's transaction, and nothing on rollback", async () => {
+    const { db } = getDb();
+    const org = await makeAuditOrg(db, "seq-atomic");
+    const { id } = await db.transaction((tx) => recordAudit(tx, { orgId: org.id, actor: { type: "system" }, action: "org.renamed" }));
+    expect(await db.select({ id: auditUnchained.eventId }).from(auditUnchained).where(eq(auditUnchained.chainKey, org.id))).toEqual([{ id }]);
+    await expect(
+      db.transaction(async (tx) => {
+        await recordAudit(tx, { orgId: org.id, actor: { type: "system" }, action: "org.renamed" });
+        throw new Error("change failed");
+      }),
+    ).rejects.toThrow("change failed");
+    expect(await db.select().from(auditEvents).where(eq(auditEvents.orgId, org.id))).toHaveLength(1);
+    expect(await db.select().from(auditUnchained).where(eq(auditUnchained.chainKey, org.id))).toHaveLength(1);
+    expect(await flushAuditChains(db)).toBeGreaterThanOrEqual(1);
+    expect((await verifyChain(db, org.id)).ok).toBe(true);
+  });
+
+  it.skipIf(!onServer)("50 parallel writers in one org all commit while a sequencer run holds the chain, none waits on a lock", async () => {
+    const database = getDb();
+    const { db } = database;
+    const org = await makeAuditOrg(db, "seq-fifty");
+    // A sequencer run in progress on another connection: it holds the chain's lock until it commits.
+    const runner = new pg.Client({ connectionString: database.url });
+    await runner.connect();
+    await runner.query("begin");
+    await runner.query("select pg_advisory_xact_lock(7243994, hashtext($1))", [org.id]);
+    // A watcher: any lock wait among this database's sessions while the writers run.
+    const watcher = new pg.Client({ connectionString: database.url });
+    await watcher.connect();
+    let waits = 0;
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        const r = await watcher.query("select count(*)::int as n from pg_locks l join pg_database d on d.oid = l.database where d.datname = current_database() and not l.granted");
+        waits += r.rows[0].n;
+        await new Promise((res) => setTimeout(res, 2));
+      }
+    })();
+    try {
+      const markers = await Promise.all(Array.from({ length: 50 }, (_, i) => write(db, org.id, i)));
+      watching = false;
+      await watch;
+      expect(markers).toHaveLength(50);
+      expect(waits).toBe(0);
+      // The writers are done; the held run cannot link (another runner has the chain).
+      expect(await linkChain(db, org.id)).toEqual({ linked: 0, busy: true });
+    } finally {
+      watching = false;
+      await runner.query("rollback");
+      await runner.end();
+      await watcher.end();
+    }
+    await flushAuditChains(db);
+    const markers = (await queryRows<{ m: string }>(db, sql`select metadata->>'marker' as m from audit_events where org_id = ${org.id}`)).map((r) => r.m);
+    expect(markers).toHaveLength(50);
+    await expectOneEventOneLinkEach(db, org.id, markers);
+    expect(await verifyChain(db, org.id)).toMatchObject({ ok: true, checked: 50 });
+  });
+
+  it("two sequencers (two nodes) racing over writers never double-link or skip", async () => {
+    const database = getDb();
+    const org = await makeAuditOrg(database.db, "seq-race");
+    // A second node: its own pool on the same database (PGlite: the one connection).
+    const other = database.url ? openDatabase({ url: database.url, poolMax: 10, logIdleErrors: false }) : database;
+    const errors: unknown[] = [];
+    const a = startAuditSequencer(database, { sweepMs: 20, onError: (e) => errors.push(e) });
+    const b = startAuditSequencer(other, { sweepMs: 20, onError: (e) => errors.push(e) });
+    try {
+      const markers: string[] = [];
+      const racing = (async () => {
+        while (markers.length < 200) {
+          await Promise.all([flushAuditChains(database.db), flushAuditChains(other.db)]);
+          await new Promise((r) => setTimeout(r, 1));
+        }
+      })();
+      for (let round = 0; round < 8; round++) {
+        const dbs = [database.db, other.db];
+        markers.push(...(await Promise.all(Array.from({ length: 25 }, (_, i) => write(dbs[i % 2]!, org.id, i)))));
+      }
+      await racing;
+      expect(await until(async () => (await database.db.select().from(auditUnchained).where(eq(auditUnchained.chainKey, org.id))).length === 0, 5000)).toBe(true);
+      await expectOneEventOneLinkEach(database.db, org.id, markers);
+      expect(await verifyChain(database.db, org.id)).toMatchObject({ ok: true, checked: 200 });
+      expect(errors).toEqual([]);
+    } finally {
+      await a.stop();
+      await b.stop();
+      if (other !== database) await other.close();
+    }
+  });
+
+  it("links right after commit, woken by the commit (no sweep)", async () => {
+    const database = getDb();
+    const org = await makeAuditOrg(database.db, "seq-wake");
+    const seq = startAuditSequencer(database, { sweepMs: 3_600_000 });
+    try {
+      await flushAuditChains(database.db);
+      const t0 = Date.now();
+      await write(database.db, org.id, 0);
+      expect(await until(async () => (await database.db.select().from(auditChainLinks).where(eq(auditChainLinks.chainKey, org.id))).length === 1, 1000)).toBe(true);
+      expect(Date.now() - t0).toBeLessThan(1000);
+    } finally {
+      await seq.stop();
+    }
+  });
+
+  it("a crash between commit and link is healed by the sweep", async () => {
+    const database = getDb();
+    const org = await makeAuditOrg(database.db, "seq-crash");
+    // Committed, queued, never woken: as if the node died right after COMMIT.
+    for (let i = 0; i < 5; i++) await write(database.db, org.id, i);
+    // A sequencer run that died half way: its links never committed.
+    await expect(
+      database.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into audit_chain_links (chain_key, seq, event_id, event_occurred_at, prev_hash, hash)
+          select chain_key, 1, event_id, occurred_at, repeat('0', 64), repeat('1', 64) from audit_unchained where chain_key = ${org.id} limit 1`);
+        throw new Error("node crashed");
+      }),
+    ).rejects.toThrow("node crashed");
+    expect(await database.db.select().from(auditUnchained).where(eq(auditUnchained.chainKey, org.id))).toHaveLength(5);
+    const seq = startAuditSequencer(database, { sweepMs: 50 });
+    try {
+      expect(await until(async () => (await database.db.select().from(auditUnchained).where(eq(auditUnchained.chainKey, org.id))).length === 0, 3000)).toBe(true);
+    } finally {
+      await seq.stop();
+    }
+    expect(await verifyChain(database.db, org.id)).toMatchObject({ ok: true, checked: 5 });
+  });
+});
+
+describe("verification of the queue", () => {
+  it("reports an event unlinked longer than the bound as unchained_overdue, and not before", async () => {
+    const { db } = getDb();
+    const org = await makeAuditOrg(db, "seq-overdue");
+    await writeAuditEvents(db, org.id, 2);
+    await db.transaction((tx) => recordAudit(tx, { orgId: org.id, actor: { type: "system" }, action: "org.renamed" }));
+    expect(await verifyChain(db, org.id)).toMatchObject({ ok: true, checked: 2, unchained: 1 });
+    await new Promise((r) => setTimeout(r, 30));
+    const late = await verifyChain(db, org.id, { maxLagMs: 10 });
+    expect(late.ok).toBe(false);
+    expect(late.breaks.map((b) => b.reason)).toEqual(["unchained_overdue"]);
+    const all = await verifyAllChains(db, { maxLagMs: 10 });
+    expect(formatVerification(all)).toMatch(/unchained_overdue .*waited more than/);
+    await flushAuditChains(db);
+    expect(await verifyChain(db, org.id, { maxLagMs: 10 })).toMatchObject({ ok: true, checked: 3, unchained: 0 });
+  });
+
+  it("reports an event whose queue row was deleted before it was linked", async () => {
+    const { db } = getDb();
+    const org = await makeAuditOrg(db, "seq-dequeued");
+    await writeAuditEvents(db, org.id, 2);
+    const { id } = await db.transaction((tx) => recordAudit(tx, { orgId: org.id, actor: { type: "system" }, action: "org.renamed" }));
+    await asOwner(db, sql`delete from audit_unchained where event_id = ${id}`);
+    await flushAuditChains(db);
+    const report = await verifyChain(db, org.id);
+    expect(report.breaks).toEqual([expect.objectContaining({ reason: "event_unlinked", eventId: id })]);
+  });
+
+  it("catches a link whose hash was edited, and an event edited after it was linked", async () => {
+    const { db } = getDb();
+    const org = await makeAuditOrg(db, "seq-tamper");
+    await writeAuditEvents(db, org.id, 4);
+    await asOwner(db, sql`update audit_chain_links set hash = repeat('a', 64) where chain_key = ${org.id} and seq = 2`);
+    expect((await verifyChain(db, org.id)).breaks.map((b) => [b.reason, b.seq])).toEqual([
+      ["content_altered", 2],
+      ["link_broken", 3],
+    ]);
+  });
+});

@@ -1,0 +1,78 @@
+// The token endpoint's direct lane: the production server (scripts/server.ts) answers
+// `POST /oauth/token` itself instead of handing it to Next.js. The endpoint is the hottest path of an
+// MCP deployment (every agent refreshes), and Next's per-request machinery (routing, the request
+// and response adapters) costs more CPU than the endpoint's own work; the answer is the same code
+// as the Next route's (lib/oauth/token-http.ts). Loaded after Next has started, so the database,
+// the signing key cache and the audit sequencer are the ones Next's bundles opened (on globalThis).
+import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { AppError, toErrorBody } from "@/lib/errors";
+import { answerTokenForm, MAX_FORM_BYTES } from "@/lib/oauth/token-http";
+import { MAX_ANY_BODY_BYTES, parseFormBytes } from "./body";
+import { requestContextFrom } from "./request-context";
+
+/** Whether the lane answers this request (POST /oauth/token, any query string). */
+export function isTokenLaneRequest(req: IncomingMessage): boolean {
+  if (req.method !== "POST" || !req.url) return false;
+  const q = req.url.indexOf("?");
+  return (q < 0 ? req.url : req.url.slice(0, q)) === "/oauth/token";
+}
+
+export async function serveTokenRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  const context = requestContextFrom(headers);
+  let response: Response;
+  try {
+    // 413 on a declared length before reading anything, as every route does.
+    if (Number(headers.get("content-length")) > MAX_ANY_BODY_BYTES) throw new AppError(413, "payload_too_large", `The body is larger than ${MAX_ANY_BODY_BYTES} bytes.`);
+    // The body read here, at most one byte past the form limit, refused as the route refuses it.
+    response = await answerTokenForm(
+      headers,
+      async () => parseFormBytes(headers, await readAtMost(req, MAX_FORM_BYTES + 1), MAX_FORM_BYTES),
+      context,
+    );
+  } catch (err) {
+    const { status, body, headers: extra } = toErrorBody(err);
+    response = Response.json(body, { status, headers: { ...extra, "Cache-Control": "no-store" } });
+  }
+  response.headers.set("X-Request-Id", context.requestId);
+  const body = Buffer.from(await response.arrayBuffer());
+  response.headers.set("Content-Length", String(body.length));
+  // A body not read to its end (refused as too large) is neither drained nor cut off: as on Next's
+  // routes, the connection stays paused until the client, seeing the 413, gives up. Marking the
+  // request as being consumed is what stops Node from reading the rest after the answer.
+  if (!req.readableEnded) {
+    req.read(0);
+    req.pause();
+  }
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(body);
+}
+
+/** Read a request body, stopping after `max` bytes (the rest is left unread, the stream paused). */
+function readAtMost(req: IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      req.off("data", onData);
+      req.off("end", done);
+      req.off("error", reject);
+      resolve(Buffer.concat(chunks, Math.min(size, max)));
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= max) {
+        req.pause();
+        done();
+      }
+    };
+    req.on("data", onData);
+    req.on("end", done);
+    req.on("error", reject);
+  });
+}
