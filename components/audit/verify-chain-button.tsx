@@ -18,7 +18,8 @@ export function VerifyChainButton({ api }: { api: AuditApi }) {
       {r && (
         <div data-testid="verify-result" className={r.ok ? "text-sm text-success" : "text-sm text-destructive"}>
           {r.ok ? (
-            `Chain intact (${r.checked.toLocaleString()} events, ${r.checkpoints} signed checkpoints).`
+            `Chain intact (${r.checked.toLocaleString()} events, ${r.checkpoints} signed checkpoints)` +
+            (r.unchained ? `; ${r.unchained.toLocaleString()} newer event${r.unchained === 1 ? "" : "s"} not linked yet.` : ".")
           ) : (
             <>
               {`${r.breaks.length} break${r.breaks.length === 1 ? "" : "s"} in ${r.checked.toLocaleString()} events; last checkpoint that holds: ${holds}.`}

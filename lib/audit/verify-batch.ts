@@ -51,7 +51,11 @@ export async function checkedBatch(db: Executor, chainKey: string, afterSeq: num
           case when e.id is null then null else ${BEFORE} end as a, e.metadata::text as m,
           case when e.id is null then null else ${AFTER} end as b
         from (select * from audit_chain_links where chain_key = ${chainKey} and seq > ${afterSeq} order by seq limit ${VERIFY_BATCH}) l
-        left join audit_events e on e.occurred_at = l.event_occurred_at and e.id = l.event_id
+        -- One primary-key lookup per link (LIMIT keeps the planner from turning it into a hash join
+        -- over the whole events table).
+        left join lateral (
+          select * from audit_events e where e.occurred_at = l.event_occurred_at and e.id = l.event_id limit 1
+        ) e on true
         order by l.seq`,
   );
   const out: CheckedRow[] = [];

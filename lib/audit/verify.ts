@@ -26,6 +26,48 @@ export interface VerifyOptions {
   checkpoints?: SignedCheckpoint[];
   /** An event unlinked for longer than this is a break (default AUDIT_CHAIN_MAX_LAG_MS). */
   maxLagMs?: number;
+  /** The queue's state for every chain, already read (verifyAllChains reads it once). */
+  queue?: QueueState;
+}
+
+interface QueueStat {
+  n: number;
+  overdue: number;
+  oldest_id: string | null;
+  oldest_at: string | null;
+}
+
+/** Events in no chain and not queued, and the queue's size and overdue count, per chain. */
+export interface QueueState {
+  unlinked: Map<string, { id: string; at: string }[]>;
+  queued: Map<string, QueueStat>;
+}
+
+const queueStats = (maxLagMs: number) => sql`count(*)::int as n,
+  count(*) filter (where queued_at < now() - make_interval(secs => ${maxLagMs / 1000}))::int as overdue,
+  (array_agg(event_id::text order by queued_at, event_id))[1] as oldest_id,
+  min(queued_at)::text as oldest_at`;
+
+/** Read the queue's state for one chain (orgId given) or for all of them. */
+async function readQueueState(db: Executor, maxLagMs: number, one?: { orgId: string | null; chainKey: string }): Promise<QueueState> {
+  const orgCond = one ? (one.orgId ? sql`e.org_id = ${one.orgId}` : sql`e.org_id is null`) : sql`true`;
+  const [unlinked, queued] = await Promise.all([
+    queryRows<{ chain_key: string; id: string; at: string }>(
+      db,
+      sql`select coalesce(e.org_id::text, ${PLATFORM_CHAIN}) as chain_key, e.id, e.occurred_at::text as at from audit_events e
+          where ${orgCond}
+            and not exists (select 1 from audit_chain_links l where l.event_id = e.id)
+            and not exists (select 1 from audit_unchained q where q.event_id = e.id)
+          order by e.occurred_at, e.id limit 1000`,
+    ),
+    queryRows<QueueStat & { chain_key: string }>(
+      db,
+      sql`select chain_key, ${queueStats(maxLagMs)} from audit_unchained ${one ? sql`where chain_key = ${one.chainKey}` : sql``} group by chain_key`,
+    ),
+  ]);
+  const state: QueueState = { unlinked: new Map(), queued: new Map(queued.map((q) => [q.chain_key, q])) };
+  for (const u of unlinked) state.unlinked.set(u.chain_key, [...(state.unlinked.get(u.chain_key) ?? []), { id: u.id, at: u.at }]);
+  return state;
 }
 
 function keys(opts: VerifyOptions) {
@@ -52,7 +94,9 @@ export async function verifyChain(db: Executor, orgId: string | null, opts: Veri
   const [headRow] = await db.select().from(auditChainHeads).where(eq(auditChainHeads.chainKey, chainKey));
   const head = headRow ? { seq: Number(headRow.lastSeq), hash: headRow.lastHash } : null;
   const verdict = finishChain(chainKey, chain, head);
-  const { breaks, unchained } = await queueBreaks(db, orgId, chainKey, head?.seq ?? 0, opts.maxLagMs ?? getEnv().AUDIT_CHAIN_MAX_LAG_MS);
+  const maxLagMs = opts.maxLagMs ?? getEnv().AUDIT_CHAIN_MAX_LAG_MS;
+  const queue = opts.queue ?? (await readQueueState(db, maxLagMs, { orgId, chainKey }));
+  const { breaks, unchained } = queueBreaks(queue, chainKey, head?.seq ?? 0, maxLagMs);
   if (!breaks.length) return { ...verdict, head, unchained };
   const all = sortBreaks([...verdict.breaks, ...breaks]);
   return { ...verdict, ok: false, breaks: all, firstBreak: all[0] ?? null, head, unchained };
@@ -64,30 +108,12 @@ const brk = (reason: ChainBreak["reason"], seq: number, message: string, eventId
  * What the link walk cannot see: events of the chain with neither a link nor a queue row (a queue
  * row deleted behind the sequencer's back), and queued events older than the lag bound.
  */
-async function queueBreaks(db: Executor, orgId: string | null, chainKey: string, headSeq: number, maxLagMs: number) {
+function queueBreaks(queue: QueueState, chainKey: string, headSeq: number, maxLagMs: number) {
   const breaks: ChainBreak[] = [];
-  const [unlinked, overdue] = await Promise.all([
-    queryRows<{ id: string; at: string }>(
-      db,
-      sql`select e.id, e.occurred_at::text as at from audit_events e
-          where ${orgId ? sql`e.org_id = ${orgId}` : sql`e.org_id is null`}
-            and not exists (select 1 from audit_chain_links l where l.event_id = e.id)
-            and not exists (select 1 from audit_unchained q where q.event_id = e.id)
-          order by e.occurred_at, e.id limit 100`,
-    ),
-    queryRows<{ n: number; overdue: number; oldest_id: string | null; oldest_at: string | null }>(
-      db,
-      sql`select count(*)::int as n,
-            count(*) filter (where queued_at < now() - make_interval(secs => ${maxLagMs / 1000}))::int as overdue,
-            (array_agg(event_id::text order by queued_at, event_id))[1] as oldest_id,
-            min(queued_at)::text as oldest_at
-          from audit_unchained where chain_key = ${chainKey}`,
-    ),
-  ]);
-  for (const u of unlinked) {
+  for (const u of queue.unlinked.get(chainKey) ?? []) {
     breaks.push(brk("event_unlinked", headSeq + 1, `Event ${u.id} (${u.at}) is in no chain and not queued: its queue row was deleted before it was linked.`, u.id));
   }
-  const q = overdue[0];
+  const q = queue.queued.get(chainKey);
   if (q && q.overdue > 0) {
     breaks.push(
       brk(
@@ -111,11 +137,12 @@ export interface AuditVerification {
 /** Verify every org's chain and the platform chain, and any chain known only from a head or a checkpoint. */
 export async function verifyAllChains(db: Executor, opts: VerifyOptions = {}): Promise<AuditVerification> {
   const loaded = await loadCheckpoints(db, opts.checkpointDir ?? null);
+  // The queue and the unlinked events of every chain in two queries, not two per chain.
+  const queue = opts.queue ?? (await readQueueState(db, opts.maxLagMs ?? getEnv().AUDIT_CHAIN_MAX_LAG_MS));
   const heads = await db.select({ chainKey: auditChainHeads.chainKey }).from(auditChainHeads);
   const orgIds = await db.select({ id: orgs.id }).from(orgs);
-  const queued = await queryRows<{ chain_key: string }>(db, sql`select distinct chain_key from audit_unchained`);
   const chainKeys = [
-    ...new Set([...heads.map((h) => h.chainKey), ...loaded.byChain.keys(), ...orgIds.map((o) => o.id), ...queued.map((q) => q.chain_key)]),
+    ...new Set([...heads.map((h) => h.chainKey), ...loaded.byChain.keys(), ...orgIds.map((o) => o.id), ...queue.queued.keys(), ...queue.unlinked.keys()]),
   ].sort();
   // Two chains at a time: one is read by the database while the other is hashed here.
   const chains: ChainReport[] = new Array(chainKeys.length);
@@ -124,7 +151,7 @@ export async function verifyAllChains(db: Executor, opts: VerifyOptions = {}): P
     for (let i = next++; i < chainKeys.length; i = next++) {
       const chainKey = chainKeys[i]!;
       const checkpoints = loaded.byChain.get(chainKey) ?? [];
-      chains[i] = await verifyChain(db, chainKey === PLATFORM_CHAIN ? null : chainKey, { ...opts, checkpoints });
+      chains[i] = await verifyChain(db, chainKey === PLATFORM_CHAIN ? null : chainKey, { ...opts, checkpoints, queue });
     }
   };
   await Promise.all([worker(), worker()]);

@@ -21,6 +21,8 @@ export interface ChainReportDto {
   firstBreak: ChainBreakDto | null;
   checkpoints: number;
   lastHolding: { n: number; seq: number; at: string } | null;
+  /** Events written but not linked into the chain yet (the sequencer links them within a second). */
+  unchained: number;
 }
 
 /** Verify the org's whole chain; the verification is recorded, so the log refreshes. */
