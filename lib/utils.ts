@@ -11,6 +11,7 @@ const isShadowSize = (v: string) => /^(2xs|xs|sm|md|lg|xl|2xl|none|inner)$/.test
 const isRingWidth = (v: string) => /^(\d+|\[\d+px\])$/.test(v);
 const isFontWeight = (v: string) => /^(thin|extralight|light|normal|medium|semibold|bold|extrabold|black)$/.test(v);
 const SIDE = /^(t|r|b|l|s|e|tl|tr|br|bl|ss|se|ee|es)(-|$)/;
+const BORDER_STYLE = /^(solid|dashed|dotted|double|hidden|none)$/;
 const BORDER_SIDE = /^(x|y|t|r|b|l|s|e)(-\d+)?$/;
 const isFontFamily = (v: string) => /^(sans|serif|mono)$/.test(v);
 
@@ -112,7 +113,8 @@ const merge = createTailwindMerge(() => ({
     ...Object.fromEntries(["t", "r", "b", "l", "s", "e", "tl", "tr", "br", "bl", "ss", "se", "ee", "es"].map((s) => [`rounded-${s}`, [{ [`rounded-${s}`]: ["", any] }]])),
     "border-w": [{ border: ["", isBorderWidth] }],
     ...Object.fromEntries(["x", "y", "t", "r", "b", "l", "s", "e"].map((s) => [`border-w-${s}`, [{ [`border-${s}`]: ["", isBorderWidth] }]])),
-    "border-color": [{ border: [(v: string) => !isBorderWidth(v) && !BORDER_SIDE.test(v)] }],
+    "border-style": [{ border: ["solid", "dashed", "dotted", "double", "hidden", "none"] }],
+    "border-color": [{ border: [(v: string) => !isBorderWidth(v) && !BORDER_SIDE.test(v) && !BORDER_STYLE.test(v)] }],
     shadow: [{ shadow: ["", isShadowSize] }],
     "ring-w": [{ ring: ["", isRingWidth] }],
     "ring-color": [{ ring: [(v: string) => !isRingWidth(v) && !v.startsWith("offset")] }],

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { importsOf, ITEMS, Registry, THEME_ITEM } from "./build";
@@ -77,7 +78,9 @@ describe("shadcn registry", () => {
     expect(registry.item("login-kit").registryDependencies).toContain(`${origin}/r/${THEME_ITEM}.json`);
     const manager = registry.item("login-state-manager");
     expect(manager.type).toBe("registry:block");
-    expect(manager.dependencies).toEqual([]);
+    // Its one npm package: the WebAuthn browser library the passkey button loads on demand.
+    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    expect(manager.dependencies).toEqual([`@simplewebauthn/browser@${pkg.dependencies["@simplewebauthn/browser"]}`]);
   });
 
   it("refuses an item that would pull server code", () => {
