@@ -135,7 +135,8 @@ test.describe("org and role-mapping console", () => {
       expect((await (await backend.get("/api/v1/orgs/techcorp/members")).json()).members).toHaveLength(3);
       const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
       expect((await anonymous.get("/api/v1/orgs/techcorp/members")).status()).toBe(401);
-      await page.getByTestId("api-keys").getByRole("row", { name: /Billing service/ }).getByRole("button", { name: "Revoke" }).click();
+      await page.getByTestId("api-keys").getByRole("row", { name: /Billing service/ }).getByRole("button", { name: "Revoke key Billing service" }).click();
+      await page.getByRole("alertdialog").getByRole("button", { name: "Revoke key" }).click();
       await expect(page.getByText('Key "Billing service" revoked')).toBeVisible();
       expect((await backend.get("/api/v1/orgs/techcorp/members")).status()).toBe(401);
       await backend.dispose();

@@ -42,6 +42,7 @@ test.describe("foundation", () => {
     await page.goto("/account");
     await expect(page.getByTestId("sessions").getByRole("row")).toHaveCount(3); // header + 2 sessions
     await page.getByRole("button", { name: "Sign out other sessions" }).click();
+    await page.getByRole("alertdialog", { name: "Sign out every other session?" }).getByRole("button", { name: "Sign out other sessions" }).click();
     await expect(page.getByText(/Signed out 1 other session/)).toBeVisible();
 
     const refused = await second.request.get("/api/account/sessions");

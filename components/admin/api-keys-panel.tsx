@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useAdminMutation } from "@/lib/queries/admin/use-admin-mutation";
+import { ConfirmAction } from "@/components/console/confirm-action";
 
 interface Key {
   id: string;
@@ -71,9 +72,14 @@ export function ApiKeysPanel({ keys }: { keys: Key[] }) {
               <TableCell>{k.revokedAt ? <Badge variant="outline">revoked</Badge> : <Badge variant="success">active</Badge>}</TableCell>
               <TableCell className="text-right">
                 {!k.revokedAt && (
-                  <Button size="sm" variant="ghost" onClick={() => revoke.mutate({ id: k.id, name: k.name })}>
-                    Revoke
-                  </Button>
+                  <ConfirmAction
+                    label="Revoke"
+                    triggerLabel={`Revoke key ${k.name}`}
+                    title={`Revoke the key “${k.name}”?`}
+                    description={`Every request with the key ${k.prefix}… is refused from now on. This cannot be undone; create a new key to replace it.`}
+                    confirmLabel="Revoke key"
+                    onConfirm={() => revoke.mutate({ id: k.id, name: k.name })}
+                  />
                 )}
               </TableCell>
             </TableRow>

@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useAdminMutation } from "@/lib/queries/admin/use-admin-mutation";
+import { ConfirmAction } from "@/components/console/confirm-action";
 
 interface Role {
   id: string;
@@ -58,9 +59,14 @@ export function RolesEditor({ roles, permissions }: { roles: Role[]; permissions
                 </TableCell>
                 <TableCell className="font-mono text-xs">{r.key}</TableCell>
                 <TableCell className="text-right">
-                  <Button size="sm" variant="ghost" onClick={() => remove.mutate({ id: r.id, name: r.name })}>
-                    Delete
-                  </Button>
+                  <ConfirmAction
+                    label="Delete"
+                    triggerLabel={`Delete role ${r.name}`}
+                    title={`Delete the role ${r.name}?`}
+                    description={`The role ${r.name} (${r.key}) is deleted, with its permissions in every plan. It cannot be deleted while members hold it or invitations offer it.`}
+                    confirmLabel="Delete role"
+                    onConfirm={() => remove.mutate({ id: r.id, name: r.name })}
+                  />
                 </TableCell>
               </TableRow>
             ))}

@@ -8,6 +8,7 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { inviteRequest, resendRequest, revokeRequest, useInvitationAction, useInvitations } from "@/lib/queries/members/use-invitations";
 import type { RoleOption } from "./members-table";
+import { ConfirmAction } from "@/components/console/confirm-action";
 
 /** Invite by email with a role, and the invitations with their status (resend, revoke). */
 export function InvitationsPanel({ slug, roles }: { slug: string; roles: RoleOption[] }) {
@@ -79,9 +80,14 @@ export function InvitationsPanel({ slug, roles }: { slug: string; roles: RoleOpt
                     <Button variant="ghost" size="sm" onClick={() => resend.mutate({ id: i.id, email: i.email })}>
                       Resend
                     </Button>
-                    <Button variant="ghost" size="sm" onClick={() => revoke.mutate({ id: i.id, email: i.email })}>
-                      Revoke
-                    </Button>
+                    <ConfirmAction
+                      label="Revoke"
+                      triggerLabel={`Revoke the invitation of ${i.email}`}
+                      title={`Revoke the invitation of ${i.email}?`}
+                      description="The link in their mail stops working. You can invite them again later."
+                      confirmLabel="Revoke invitation"
+                      onConfirm={() => revoke.mutate({ id: i.id, email: i.email })}
+                    />
                   </span>
                 )}
               </TableCell>
