@@ -7,6 +7,7 @@ import { Input } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useAdminMutation } from "@/lib/queries/admin/use-admin-mutation";
 import { ConfirmAction } from "@/components/console/confirm-action";
+import { InlineField } from "@/components/console/inline-field";
 
 interface Key {
   id: string;
@@ -31,7 +32,7 @@ export function ApiKeysPanel({ keys }: { keys: Key[] }) {
   return (
     <div className="grid gap-4">
       <form
-        className="flex flex-wrap gap-2"
+        className="flex flex-wrap items-end gap-2"
         onSubmit={(e) => {
           e.preventDefault();
           create.mutate(String(new FormData(e.currentTarget).get("name") ?? ""), {
@@ -39,7 +40,9 @@ export function ApiKeysPanel({ keys }: { keys: Key[] }) {
           });
         }}
       >
-        <Input name="name" placeholder="Billing service" aria-label="Key name" className="max-w-64" required />
+        <InlineField label="Key name" htmlFor="new-key-name">
+          <Input id="new-key-name" name="name" placeholder="Billing service" className="sm:w-64" required />
+        </InlineField>
         <Button type="submit" disabled={create.isPending}>
           Create key
         </Button>

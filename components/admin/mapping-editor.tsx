@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
 import { useAdminMutation } from "@/lib/queries/admin/use-admin-mutation";
+import { InlineField } from "@/components/console/inline-field";
 
 interface Props {
   mapping: { id: string; name: string };
@@ -37,13 +38,15 @@ export function MappingEditor({ mapping, roles, permissions, granted }: Props) {
   return (
     <div className="grid gap-4">
       <form
-        className="flex gap-2"
+        className="flex flex-wrap items-end gap-2"
         onSubmit={(e) => {
           e.preventDefault();
           rename.mutate(String(new FormData(e.currentTarget).get("name") ?? ""));
         }}
       >
-        <Input name="name" defaultValue={mapping.name} aria-label="Mapping name" className="max-w-64" />
+        <InlineField label="Plan name" htmlFor="plan-name">
+          <Input id="plan-name" name="name" defaultValue={mapping.name} className="sm:w-64" />
+        </InlineField>
         <Button variant="outline" type="submit">
           Rename
         </Button>

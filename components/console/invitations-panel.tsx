@@ -40,7 +40,7 @@ export function InvitationsPanel({ slug, roles }: { slug: string; roles: RoleOpt
           </span>
           <Select name="roleKey" defaultValue={defaultRole}>
             <SelectTrigger aria-labelledby="invite-role-label">
-              <SelectValue />
+              <SelectValue placeholder={roles.find((r) => r.key === defaultRole)?.name} />
             </SelectTrigger>
             <SelectContent>
               {roles.map((r) => (

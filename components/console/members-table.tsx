@@ -90,7 +90,7 @@ export function MembersTable({ slug, roles, myRank, canManage, me }: { slug: str
                       }}
                     >
                       <SelectTrigger size="sm" aria-label={`Role of ${m.email}`}>
-                        <SelectValue />
+                        <SelectValue>{m.role.name}</SelectValue>
                       </SelectTrigger>
                       <SelectContent>
                         {grantable.map((r) => (
