@@ -102,6 +102,8 @@ test("keyboard only: sign in with MFA, invite a member, change a role — focus 
   await tabTo(page, page.getByRole("button", { name: "Send invitation" }));
   await page.keyboard.press("Enter");
   await expect(page.getByText(`Invitation sent to ${newcomer}`)).toBeVisible();
+  // Toasts are announced: they sit in a polite live region.
+  await expect(page.locator('[aria-live="polite"]').filter({ hasText: `Invitation sent to ${newcomer}` })).toHaveCount(1);
   await expect(page.getByTestId("invitations").getByRole("row", { name: new RegExp(newcomer) })).toContainText("pending");
 
   // Change the colleague's role (the members table is above the invitations): back up with

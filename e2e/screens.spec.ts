@@ -45,6 +45,9 @@ async function signIn(page: Page, email: string) {
   await login.goto();
   await login.signIn(email);
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+  // The sign-in ends with a client-side redirect: let it land before navigating on.
+  await expect(page.locator("main#main")).toBeVisible();
+  await page.waitForLoadState("networkidle");
 }
 
 async function visitAll(page: Page, paths: string[], shots: (name: string) => string) {

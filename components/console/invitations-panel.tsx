@@ -2,7 +2,7 @@
 
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { FormField } from "@/components/ui/form-field";
+import { FormField, fieldA11y } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -17,6 +17,8 @@ export function InvitationsPanel({ slug, roles }: { slug: string; roles: RoleOpt
   const resend = useInvitationAction(slug, resendRequest(slug), (i) => `Invitation sent again to ${i.email}`);
   const revoke = useInvitationAction(slug, revokeRequest(slug), (i) => `Invitation to ${i.email} withdrawn`);
   const defaultRole = roles.find((r) => r.key === "member")?.key ?? roles[0]?.key ?? "";
+  // A refused invitation names what was wrong under the field (and in the toast).
+  const emailError = invite.error ? (invite.error.fields?.email ?? invite.error.message) : undefined;
   return (
     <div className="grid gap-4">
       <form
@@ -31,8 +33,8 @@ export function InvitationsPanel({ slug, roles }: { slug: string; roles: RoleOpt
           );
         }}
       >
-        <FormField label="Email" id="invite-email" className="min-w-64 flex-1">
-          <Input id="invite-email" name="email" type="email" required />
+        <FormField label="Email" id="invite-email" className="w-full flex-1 sm:min-w-64" error={emailError}>
+          <Input name="email" type="email" required {...fieldA11y("invite-email", emailError)} onChange={() => invite.error && invite.reset()} />
         </FormField>
         <div className="grid gap-2">
           <span className="text-sm font-medium" id="invite-role-label">

@@ -89,7 +89,7 @@ export function MembersTable({ slug, roles, myRank, canManage, me }: { slug: str
                         if (role) changeRole.mutate({ userId: m.userId, role });
                       }}
                     >
-                      <SelectTrigger size="sm" aria-label={`Role of ${m.email}`}>
+                      <SelectTrigger size="sm" aria-label={`Role of ${m.email}: ${m.role.name}`}>
                         <SelectValue>{m.role.name}</SelectValue>
                       </SelectTrigger>
                       <SelectContent>

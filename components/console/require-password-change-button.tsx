@@ -9,7 +9,7 @@ export function RequirePasswordChangeButton({ endpoint, email }: { endpoint: str
   return (
     <ConfirmAction
       label="Require new password"
-      triggerLabel={`Require a new password from ${email}`}
+      triggerLabel={`Require new password from ${email}`}
       disabled={mutation.isPending}
       title={`Require a new password from ${email}?`}
       description={`${email} keeps their sessions, but at their next sign-in they must choose a new password before going on.`}

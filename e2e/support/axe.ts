@@ -53,58 +53,68 @@ export function formatFindings(findings: AxeFinding[]): string {
  * already checked in this worker in the same state (URL shape and theme) is not checked again.
  */
 export class AxeWatch {
-  readonly findings: AxeFinding[] = [];
-  private readonly pending = new Set<Promise<void>>();
+  private readonly found = new Map<string, AxeFinding>();
+  /** Checks run one at a time (axe refuses to run twice at once in a page). */
+  private queue: Promise<void> = Promise.resolve();
   private static readonly seen = new Set<string>();
 
   constructor(private readonly page: Page) {
     // Full loads and client-side (App Router) navigations alike.
     page.on("framenavigated", (frame) => {
       if (frame !== page.mainFrame()) return;
-      const run: Promise<void> = this.check(false)
-        .catch((err: unknown) => {
-          this.findings.push({ page: pageKey(page.url()), rule: "axe-error", impact: "critical", help: String(err), targets: [] });
-        })
-        .finally(() => this.pending.delete(run));
-      this.pending.add(run);
+      this.enqueue(false);
     });
   }
 
+  /** Every distinct finding so far. */
+  get findings(): AxeFinding[] {
+    return [...this.found.values()];
+  }
+
+  private enqueue(force: boolean): Promise<void> {
+    this.queue = this.queue.then(() =>
+      this.check(force).catch((err: unknown) => {
+        this.add({ page: pageKey(this.page.url()), rule: "axe-error", impact: "critical", help: String(err).split("\n")[0] ?? "", targets: [] });
+      }),
+    );
+    return this.queue;
+  }
+
+  private add(finding: AxeFinding) {
+    this.found.set(`${finding.page}|${finding.rule}|${finding.targets.join(",")}`, finding);
+  }
+
   /** Check what the page shows now; `force` checks it even when a page of that shape was checked before. */
-  async check(force: boolean): Promise<void> {
+  private async check(force: boolean): Promise<void> {
     const { page } = this;
     if (page.isClosed()) return;
-    let key: string;
-    try {
-      const url = page.url();
-      if (!url.startsWith("http")) return;
-      // Pages answered as JSON or plain text are not documents a person reads.
-      const isHtml = await page.evaluate(() => document.contentType === "text/html" && !!document.body).catch(() => false);
-      if (!isHtml) return;
-      const dark = await page.evaluate(() => document.documentElement.classList.contains("dark")).catch(() => false);
-      key = `${pageKey(url)}|${dark ? "dark" : "light"}`;
-    } catch {
-      return;
-    }
+    // Let the page load, client components render and skeletons resolve before judging.
+    await page.waitForLoadState("load", { timeout: 10_000 }).catch(() => {});
+    await page.waitForLoadState("networkidle", { timeout: 5_000 }).catch(() => {});
+    await page.locator('[aria-busy="true"]').first().waitFor({ state: "detached", timeout: 5_000 }).catch(() => {});
+    if (page.isClosed()) return;
+    const url = page.url();
+    if (!url.startsWith("http")) return;
+    // Pages answered as JSON or plain text are not documents a person reads.
+    const state = await page
+      .evaluate(() => ({ html: document.contentType === "text/html" && !!document.body, dark: document.documentElement.classList.contains("dark") }))
+      .catch(() => null);
+    if (!state?.html) return;
+    const key = `${pageKey(url)}|${state.dark ? "dark" : "light"}`;
     if (!force && AxeWatch.seen.has(key)) return;
     try {
-      // Let client components render and skeletons resolve before judging.
-      await page.waitForLoadState("load", { timeout: 10_000 }).catch(() => {});
-      await page.waitForLoadState("networkidle", { timeout: 5_000 }).catch(() => {});
-      await page.locator('[aria-busy="true"]').first().waitFor({ state: "detached", timeout: 5_000 }).catch(() => {});
       const findings = await axeFindings(page);
       AxeWatch.seen.add(key);
-      this.findings.push(...findings);
+      for (const f of findings) this.add(f);
     } catch (err) {
-      // The page navigated or closed while axe ran: the next load is checked instead.
-      if (!/navigat|closed|destroyed|detached/i.test(String(err))) throw err;
+      // The page navigated or closed while axe ran: the next navigation is checked instead.
+      if (!/navigat|closed|destroyed|detached|Target page/i.test(String(err))) throw err;
     }
   }
 
   /** Wait for running checks, check the final state, and return every finding. */
   async finish(): Promise<AxeFinding[]> {
-    await Promise.allSettled([...this.pending]);
-    await this.check(true);
+    await this.enqueue(true);
     return this.findings;
   }
 }
