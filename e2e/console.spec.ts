@@ -115,8 +115,9 @@ test.describe("org and role-mapping console", () => {
       const preview = switcher.getByTestId("plan-preview");
       await expect(preview).toContainText("Paid → Free");
       // Grouped by role first; every member behind a disclosure.
-      await expect(preview.getByTestId("role-impact-Manager")).toContainText("1 member");
-      await expect(preview.getByTestId("role-impact-Manager")).toContainText("reports::export");
+      // (XCorp's own admin and the invitee promoted in the test before: both Managers, one line.)
+      await expect(preview.getByTestId("role-impact-Manager")).toContainText("2 members");
+      await expect(preview.getByTestId("role-impact-Manager")).toContainText("Lose reports::export");
       await preview.getByText("Every member").click();
       await expect(preview.getByRole("row", { name: /admin@xcorp\.example/ })).toContainText("reports::export");
       await expect(preview.getByRole("row", { name: /admin@xcorp\.example/ })).toContainText("Manager");

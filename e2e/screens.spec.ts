@@ -62,8 +62,8 @@ async function visitAll(page: Page, paths: string[], shots: (name: string) => st
           target = (await page.locator('a[href^="/admin/mappings/"]').first().getAttribute("href"))!;
         }
         await page.goto(target);
-        await expect(page.locator("main#main")).toBeVisible();
         await expect(page.getByTestId("content-skeleton")).toHaveCount(0);
+        await expect(page.locator("main#main")).toBeVisible();
         await page.waitForLoadState("networkidle");
         await expect(page.locator("html")).toHaveClass(new RegExp(scheme === "dark" ? "\\bdark\\b" : "^(?!.*\\bdark\\b)"));
         expect(await overflowing(page), `${target} at ${viewport.name}px, ${scheme}`).toEqual([]);

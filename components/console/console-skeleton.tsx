@@ -111,9 +111,10 @@ export function ConsoleSkeleton({ shape = "table" }: { shape?: SkeletonShape }) 
           <Skeleton className="size-9 rounded-full" />
           <Skeleton className="size-9 rounded-full" />
         </header>
-        <main id="main" className="flex-1 p-4 md:p-8">
+        {/* Not a <main>: the page's own frame brings it (both are in the document for a moment while it streams in). */}
+        <div className="flex-1 p-4 md:p-8">
           <ContentSkeleton shape={shape} />
-        </main>
+        </div>
       </div>
     </div>
   );
