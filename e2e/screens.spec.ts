@@ -63,7 +63,7 @@ async function visitAll(page: Page, paths: string[], shots: (name: string) => st
         }
         await page.goto(target);
         await expect(page.getByTestId("content-skeleton")).toHaveCount(0);
-        await expect(page.locator("main#main")).toBeVisible();
+        await expect(page.locator("main")).toBeVisible();
         await page.waitForLoadState("networkidle");
         await expect(page.locator("html")).toHaveClass(new RegExp(scheme === "dark" ? "\\bdark\\b" : "^(?!.*\\bdark\\b)"));
         expect(await overflowing(page), `${target} at ${viewport.name}px, ${scheme}`).toEqual([]);
