@@ -46,7 +46,7 @@ async function signIn(page: Page, email: string) {
   await login.signIn(email);
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
   // The sign-in ends with a client-side redirect: let it land before navigating on.
-  await expect(page.locator("main#main")).toBeVisible();
+  await expect(page.locator("main#main").first()).toBeVisible();
   await page.waitForLoadState("networkidle");
 }
 
