@@ -95,9 +95,17 @@ test.describe("org and role-mapping console", () => {
       const cellBox = page.getByRole("checkbox", { name: "Member: billing::manage" });
       await cellBox.check();
       await page.getByRole("button", { name: "Save matrix" }).click();
+      // TechCorp is on Free: the impact comes first, by org and role, and nothing is saved yet.
+      const impact = page.getByTestId("matrix-impact");
+      await expect(impact.getByRole("heading", { level: 2 })).toHaveText("Saving changes permissions in 1 organization (1 member)");
+      await expect(impact.getByTestId("matrix-impact-techcorp").getByTestId("role-impact-Member")).toContainText("Gain billing::manage");
+      await expect(impact.getByRole("heading", { level: 2 })).toBeFocused();
+      await impact.getByRole("button", { name: "Save and apply to 1 organization" }).click();
       await expect(page.getByText("Saved: 1 added, 0 removed")).toBeVisible();
       await page.getByRole("checkbox", { name: "Member: billing::manage" }).uncheck();
       await page.getByRole("button", { name: "Save matrix" }).click();
+      await expect(impact.getByTestId("role-impact-Member")).toContainText("Lose billing::manage");
+      await impact.getByRole("button", { name: "Save and apply to 1 organization" }).click();
       await expect(page.getByText("Saved: 0 added, 1 removed")).toBeVisible();
 
       await page.goto("/admin/orgs");
@@ -106,6 +114,11 @@ test.describe("org and role-mapping console", () => {
       await switcher.getByRole("button", { name: "Preview change" }).click();
       const preview = switcher.getByTestId("plan-preview");
       await expect(preview).toContainText("Paid → Free");
+      // Grouped by role first; every member behind a disclosure.
+      // (XCorp's own admin and the invitee promoted in the test before: both Managers, one line.)
+      await expect(preview.getByTestId("role-impact-Manager")).toContainText("2 members");
+      await expect(preview.getByTestId("role-impact-Manager")).toContainText("Lose reports::export");
+      await preview.getByText("Every member").click();
       await expect(preview.getByRole("row", { name: /admin@xcorp\.example/ })).toContainText("reports::export");
       await expect(preview.getByRole("row", { name: /admin@xcorp\.example/ })).toContainText("Manager");
       await switcher.getByRole("button", { name: "Move xcorp to Free" }).click();
@@ -135,7 +148,8 @@ test.describe("org and role-mapping console", () => {
       expect((await (await backend.get("/api/v1/orgs/techcorp/members")).json()).members).toHaveLength(3);
       const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
       expect((await anonymous.get("/api/v1/orgs/techcorp/members")).status()).toBe(401);
-      await page.getByTestId("api-keys").getByRole("row", { name: /Billing service/ }).getByRole("button", { name: "Revoke" }).click();
+      await page.getByTestId("api-keys").getByRole("row", { name: /Billing service/ }).getByRole("button", { name: "Revoke key Billing service" }).click();
+      await page.getByRole("alertdialog").getByRole("button", { name: "Revoke key" }).click();
       await expect(page.getByText('Key "Billing service" revoked')).toBeVisible();
       expect((await backend.get("/api/v1/orgs/techcorp/members")).status()).toBe(401);
       await backend.dispose();

@@ -1,5 +1,6 @@
 import { test as base, type Browser, type BrowserContext } from "@playwright/test";
 import { ConsolePage } from "./pages/console-page";
+import { AxeWatch, formatFindings } from "./support/axe";
 import { DEMO_PASSWORD, LoginPage } from "./pages/login-page";
 
 export { expect } from "@playwright/test";
@@ -24,11 +25,19 @@ export async function signedInContext(browser: Browser, email: string, password 
 
 export const test = base.extend<{ loginPage: LoginPage; consolePage: ConsolePage }>({
   // Every page a test visits runs under the nonce CSP (proxy.ts): a violation fails the test.
-  page: async ({ page }, use) => {
+  // Every page it visits is also checked with axe: serious or critical WCAG A/AA violations fail the
+  // test. (Not with JavaScript off: axe runs as script in the page. Those pages are checked with it on.)
+  page: async ({ page, javaScriptEnabled }, use, testInfo) => {
     const violations: string[] = [];
     page.on("console", (m) => void (/content security policy/i.test(m.text()) && violations.push(m.text())));
+    const axe = javaScriptEnabled === false ? null : new AxeWatch(page);
+    // axe runs in the page after every navigation and shares its main thread: allow for that time.
+    if (axe) testInfo.setTimeout(testInfo.timeout + 30_000);
     await use(page);
     base.expect(violations, "Content-Security-Policy violations").toEqual([]);
+    if (!axe) return;
+    const findings = testInfo.status === testInfo.expectedStatus ? await axe.finish() : axe.findings;
+    base.expect(findings, `accessibility (axe) violations:\n${formatFindings(findings)}`).toEqual([]);
   },
   loginPage: async ({ page }, use) => use(new LoginPage(page)),
   consolePage: async ({ page }, use) => use(new ConsolePage(page)),

@@ -6,8 +6,8 @@ test("an org owner requires a new password; the admin reaches UPDATE_PASSWORD_RE
   const owner = await signedInContext(browser, "owner@techcorp.example");
   const console = await owner.newPage();
   await console.goto("/orgs/techcorp/members");
-  console.on("dialog", (dialog) => void dialog.accept());
-  await console.getByRole("button", { name: "Require a new password from admin@techcorp.example" }).click();
+  await console.getByRole("button", { name: "Require new password from admin@techcorp.example" }).click();
+  await console.getByRole("alertdialog", { name: "Require a new password from admin@techcorp.example?" }).getByRole("button", { name: "Require new password" }).click();
   await expect(console.getByText("admin@techcorp.example will set a new password at their next sign-in")).toBeVisible();
   await owner.close();
 

@@ -6,6 +6,8 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useAdminMutation } from "@/lib/queries/admin/use-admin-mutation";
+import { ConfirmAction } from "@/components/console/confirm-action";
+import { InlineField } from "@/components/console/inline-field";
 
 interface Key {
   id: string;
@@ -30,7 +32,7 @@ export function ApiKeysPanel({ keys }: { keys: Key[] }) {
   return (
     <div className="grid gap-4">
       <form
-        className="flex flex-wrap gap-2"
+        className="flex flex-wrap items-end gap-2"
         onSubmit={(e) => {
           e.preventDefault();
           create.mutate(String(new FormData(e.currentTarget).get("name") ?? ""), {
@@ -38,7 +40,9 @@ export function ApiKeysPanel({ keys }: { keys: Key[] }) {
           });
         }}
       >
-        <Input name="name" placeholder="Billing service" aria-label="Key name" className="max-w-64" required />
+        <InlineField label="Key name" htmlFor="new-key-name">
+          <Input id="new-key-name" name="name" placeholder="Billing service" className="sm:w-64" required />
+        </InlineField>
         <Button type="submit" disabled={create.isPending}>
           Create key
         </Button>
@@ -71,9 +75,14 @@ export function ApiKeysPanel({ keys }: { keys: Key[] }) {
               <TableCell>{k.revokedAt ? <Badge variant="outline">revoked</Badge> : <Badge variant="success">active</Badge>}</TableCell>
               <TableCell className="text-right">
                 {!k.revokedAt && (
-                  <Button size="sm" variant="ghost" onClick={() => revoke.mutate({ id: k.id, name: k.name })}>
-                    Revoke
-                  </Button>
+                  <ConfirmAction
+                    label="Revoke"
+                    triggerLabel={`Revoke key ${k.name}`}
+                    title={`Revoke the key “${k.name}”?`}
+                    description={`Every request with the key ${k.prefix}… is refused from now on. This cannot be undone; create a new key to replace it.`}
+                    confirmLabel="Revoke key"
+                    onConfirm={() => revoke.mutate({ id: k.id, name: k.name })}
+                  />
                 )}
               </TableCell>
             </TableRow>

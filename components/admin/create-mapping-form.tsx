@@ -3,6 +3,7 @@
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { useAdminMutation } from "@/lib/queries/admin/use-admin-mutation";
+import { InlineField, nativeSelectClass } from "@/components/console/inline-field";
 
 /** Create a plan, empty or as a copy of an existing one. */
 export function CreateMappingForm({ mappings }: { mappings: { id: string; name: string }[] }) {
@@ -17,10 +18,11 @@ export function CreateMappingForm({ mappings }: { mappings: { id: string; name: 
         create.mutate({ name: String(f.get("name") ?? ""), ...(copyFrom ? { copyFrom } : {}) });
       }}
     >
-      <Input name="name" placeholder="New plan name" aria-label="New plan name" className="max-w-56" required />
-      <label className="text-sm">
-        copy of{" "}
-        <select name="copyFrom" className="h-9 rounded-md border bg-background px-2" aria-label="Copy of">
+      <InlineField label="New plan name" htmlFor="new-plan-name">
+        <Input id="new-plan-name" name="name" placeholder="Enterprise" className="sm:w-56" required />
+      </InlineField>
+      <InlineField label="Copy of" htmlFor="new-plan-copy">
+        <select id="new-plan-copy" name="copyFrom" className={nativeSelectClass}>
           <option value="">nothing (empty)</option>
           {mappings.map((m) => (
             <option key={m.id} value={m.id}>
@@ -28,7 +30,7 @@ export function CreateMappingForm({ mappings }: { mappings: { id: string; name: 
             </option>
           ))}
         </select>
-      </label>
+      </InlineField>
       <Button type="submit" disabled={create.isPending}>
         Create plan
       </Button>

@@ -2,6 +2,7 @@
 
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
 import { useAdminMutation } from "@/lib/queries/admin/use-admin-mutation";
 
 /** Create an org on a plan; its first owner gets an invitation by mail. */
@@ -23,16 +24,33 @@ export function CreateOrgForm({ mappings }: { mappings: { id: string; name: stri
         );
       }}
     >
-      <Input name="name" placeholder="Organization name" aria-label="Organization name" className="max-w-48" required />
-      <Input name="slug" placeholder="slug" aria-label="Slug" className="max-w-36" required />
-      <select name="mappingId" aria-label="Plan" defaultValue={mappings.find((m) => m.isDefault)?.id} className="h-9 rounded-md border bg-background px-2 text-sm">
-        {mappings.map((m) => (
-          <option key={m.id} value={m.id}>
-            {m.isDefault ? `${m.name} (default)` : m.name}
-          </option>
-        ))}
-      </select>
-      <Input name="ownerEmail" type="email" placeholder="owner@example.com" aria-label="Owner email" className="max-w-56" required />
+      <div className="grid w-full gap-2 sm:w-48">
+        <Label htmlFor="new-org-name">Organization name</Label>
+        <Input id="new-org-name" name="name" placeholder="Acme Inc." required />
+      </div>
+      <div className="grid w-full gap-2 sm:w-36">
+        <Label htmlFor="new-org-slug">Slug</Label>
+        <Input id="new-org-slug" name="slug" placeholder="acme" required />
+      </div>
+      <div className="grid w-full gap-2 sm:w-auto">
+        <Label htmlFor="new-org-plan">Plan</Label>
+        <select
+          id="new-org-plan"
+          name="mappingId"
+          defaultValue={mappings.find((m) => m.isDefault)?.id}
+          className="h-9 rounded-md border border-input bg-background px-2 text-sm outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50"
+        >
+          {mappings.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.isDefault ? `${m.name} (default)` : m.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="grid w-full gap-2 sm:w-56">
+        <Label htmlFor="new-org-owner">Owner email</Label>
+        <Input id="new-org-owner" name="ownerEmail" type="email" placeholder="owner@example.com" required />
+      </div>
       <Button type="submit" disabled={create.isPending}>
         Create organization
       </Button>

@@ -9,7 +9,7 @@ export function DefaultPlanButton({ mapping }: { mapping: { id: string; name: st
   const makeDefault = useAdminMutation(() => ({ url: `/api/admin/mappings/${mapping.id}`, method: "PATCH", json: { isDefault: true } }), `New orgs now get ${mapping.name}`);
   if (mapping.isDefault) return <Badge variant="secondary">Default for new orgs</Badge>;
   return (
-    <Button size="sm" variant="outline" disabled={makeDefault.isPending} onClick={() => makeDefault.mutate(undefined)} aria-label={`Make ${mapping.name} the default plan`}>
+    <Button size="sm" variant="outline" disabled={makeDefault.isPending} onClick={() => makeDefault.mutate(undefined)} aria-label={`Make default: ${mapping.name} becomes the plan of new organizations`}>
       Make default
     </Button>
   );

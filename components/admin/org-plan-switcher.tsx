@@ -7,11 +7,13 @@ import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useAdminMutation } from "@/lib/queries/admin/use-admin-mutation";
 import { type ApiError, fetchJson } from "@/lib/queries/fetch-json";
+import { RoleImpactList, type RoleImpactView } from "./role-impact-list";
 
 interface Preview {
   from: string;
   to: string;
   changes: { userId: string; email: string; role: string; gained: string[]; lost: string[] }[];
+  roles: RoleImpactView[];
 }
 
 /** Move an org to another plan: preview who gains and loses what, then confirm. */
@@ -51,29 +53,33 @@ export function OrgPlanSwitcher({ slug, current, mappings }: { slug: string; cur
       {preview.data && (
         <div className="grid gap-2" data-testid="plan-preview">
           <p className="text-sm">
-            {preview.data.from} → {preview.data.to}: {preview.data.changes.length === 0 ? "no member's permissions change." : `${preview.data.changes.length} members affected.`}
+            {preview.data.from} → {preview.data.to}: {preview.data.changes.length === 0 ? "no member's permissions change." : `${preview.data.changes.length === 1 ? "1 member" : `${preview.data.changes.length} members`} affected, by role:`}
           </p>
+          {preview.data.roles.length > 0 && <RoleImpactList roles={preview.data.roles} />}
           {preview.data.changes.length > 0 && (
-            <Table>
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Member</TableHead>
-                  <TableHead>Gains</TableHead>
-                  <TableHead>Loses</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {preview.data.changes.map((c) => (
-                  <TableRow key={c.userId}>
-                    <TableCell>
-                      {c.email} <Badge variant="secondary">{c.role}</Badge>
-                    </TableCell>
-                    <TableCell className="whitespace-normal font-mono text-xs text-success">{c.gained.join(", ") || "—"}</TableCell>
-                    <TableCell className="whitespace-normal font-mono text-xs text-destructive">{c.lost.join(", ") || "—"}</TableCell>
+            <details className="text-sm">
+              <summary className="cursor-pointer">Every member</summary>
+              <Table>
+                <TableHeader>
+                  <TableRow>
+                    <TableHead>Member</TableHead>
+                    <TableHead>Gains</TableHead>
+                    <TableHead>Loses</TableHead>
                   </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+                </TableHeader>
+                <TableBody>
+                  {preview.data.changes.map((c) => (
+                    <TableRow key={c.userId}>
+                      <TableCell>
+                        {c.email} <Badge variant="secondary">{c.role}</Badge>
+                      </TableCell>
+                      <TableCell className="whitespace-normal font-mono text-xs text-success">{c.gained.join(", ") || "—"}</TableCell>
+                      <TableCell className="whitespace-normal font-mono text-xs text-destructive">{c.lost.join(", ") || "—"}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </details>
           )}
           <Button className="justify-self-start" disabled={subscribe.isPending} onClick={() => subscribe.mutate(target, { onSuccess: () => preview.reset() })}>
             Move {slug} to {preview.data.to}

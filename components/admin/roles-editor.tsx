@@ -5,6 +5,8 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useAdminMutation } from "@/lib/queries/admin/use-admin-mutation";
+import { ConfirmAction } from "@/components/console/confirm-action";
+import { InlineField, nativeSelectClass } from "@/components/console/inline-field";
 
 interface Role {
   id: string;
@@ -58,9 +60,14 @@ export function RolesEditor({ roles, permissions }: { roles: Role[]; permissions
                 </TableCell>
                 <TableCell className="font-mono text-xs">{r.key}</TableCell>
                 <TableCell className="text-right">
-                  <Button size="sm" variant="ghost" onClick={() => remove.mutate({ id: r.id, name: r.name })}>
-                    Delete
-                  </Button>
+                  <ConfirmAction
+                    label="Delete"
+                    triggerLabel={`Delete role ${r.name}`}
+                    title={`Delete the role ${r.name}?`}
+                    description={`The role ${r.name} (${r.key}) is deleted, with its permissions in every plan. It cannot be deleted while members hold it or invitations offer it.`}
+                    confirmLabel="Delete role"
+                    onConfirm={() => remove.mutate({ id: r.id, name: r.name })}
+                  />
                 </TableCell>
               </TableRow>
             ))}
@@ -74,18 +81,21 @@ export function RolesEditor({ roles, permissions }: { roles: Role[]; permissions
             create.mutate({ name: String(f.get("name")), key: String(f.get("key")), belowRoleId: String(f.get("below")) });
           }}
         >
-          <Input name="name" placeholder="New role name" aria-label="New role name" className="max-w-48" required />
-          <Input name="key" placeholder="key (e.g. agent)" aria-label="New role key" className="max-w-40" required />
-          <label className="text-sm">
-            below{" "}
-            <select name="below" className="h-9 rounded-md border bg-background px-2" aria-label="Place below">
+          <InlineField label="New role name" htmlFor="new-role-name">
+            <Input id="new-role-name" name="name" placeholder="Agent" className="sm:w-48" required />
+          </InlineField>
+          <InlineField label="New role key" htmlFor="new-role-key">
+            <Input id="new-role-key" name="key" placeholder="agent" className="sm:w-40" required />
+          </InlineField>
+          <InlineField label="Place below" htmlFor="new-role-below">
+            <select id="new-role-below" name="below" className={nativeSelectClass}>
               {roles.map((r) => (
                 <option key={r.id} value={r.id}>
                   {r.name}
                 </option>
               ))}
             </select>
-          </label>
+          </InlineField>
           <Button type="submit">Add role</Button>
         </form>
       </section>
@@ -109,15 +119,19 @@ export function RolesEditor({ roles, permissions }: { roles: Role[]; permissions
           ))}
         </ul>
         <form
-          className="flex flex-wrap gap-2"
+          className="flex flex-wrap items-end gap-2"
           onSubmit={(e) => {
             e.preventDefault();
             const f = new FormData(e.currentTarget);
             addPermission.mutate({ id: String(f.get("id")), description: String(f.get("description") ?? "") });
           }}
         >
-          <Input name="id" placeholder="feature::action" aria-label="Permission id" className="max-w-56 font-mono" required />
-          <Input name="description" placeholder="What it allows" aria-label="Permission description" className="max-w-72" />
+          <InlineField label="Permission id" htmlFor="new-permission-id">
+            <Input id="new-permission-id" name="id" placeholder="feature::action" className="font-mono sm:w-56" required />
+          </InlineField>
+          <InlineField label="Permission description" htmlFor="new-permission-description">
+            <Input id="new-permission-description" name="description" placeholder="What it allows" className="sm:w-72" />
+          </InlineField>
           <Button type="submit">Create permission</Button>
         </form>
       </section>

@@ -7,6 +7,8 @@ import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { RANGE_LABELS } from "@/lib/audit/filter-params";
 
+const ACTOR_TYPE_LABELS: Record<string, string> = { user: "User", agent: "Agent", api_key: "API key", system: "System", support: "Support" };
+
 export type FilterValues = Partial<Record<"actor" | "client" | "obo" | "action" | "outcome" | "actorType" | "target" | "q" | "range" | "from" | "to", string>>;
 
 export const ACTION_SUGGESTIONS = [
@@ -90,7 +92,7 @@ export function AuditFilters({ value, onApply }: { value: FilterValues; onApply:
         <Field id="f-outcome" label="Outcome">
           <Select value={draft.outcome || ANY} onValueChange={(v) => setDraft((d) => ({ ...d, outcome: v === ANY ? undefined : v }))}>
             <SelectTrigger id="f-outcome" className="w-full">
-              <SelectValue />
+              <SelectValue>{draft.outcome ? draft.outcome[0]!.toUpperCase() + draft.outcome.slice(1) : "Any outcome"}</SelectValue>
             </SelectTrigger>
             <SelectContent>
               <SelectItem value={ANY}>Any outcome</SelectItem>
@@ -103,7 +105,7 @@ export function AuditFilters({ value, onApply }: { value: FilterValues; onApply:
         <Field id="f-actor-type" label="Actor type">
           <Select value={draft.actorType || ANY} onValueChange={(v) => setDraft((d) => ({ ...d, actorType: v === ANY ? undefined : v }))}>
             <SelectTrigger id="f-actor-type" className="w-full">
-              <SelectValue />
+              <SelectValue>{ACTOR_TYPE_LABELS[draft.actorType ?? ""] ?? "Any actor"}</SelectValue>
             </SelectTrigger>
             <SelectContent>
               <SelectItem value={ANY}>Any actor</SelectItem>
@@ -124,7 +126,7 @@ export function AuditFilters({ value, onApply }: { value: FilterValues; onApply:
         <Field id="f-range" label="Time range">
           <Select value={range} onValueChange={(v) => setDraft((d) => ({ ...d, range: v }))}>
             <SelectTrigger id="f-range" className="w-full">
-              <SelectValue />
+              <SelectValue>{RANGE_LABELS[range as keyof typeof RANGE_LABELS]}</SelectValue>
             </SelectTrigger>
             <SelectContent>
               {(["1h", "24h", "7d", "30d", "all", "custom"] as const).map((r) => (

@@ -20,7 +20,9 @@ export function SupportAccessForm({
   initialOrg: string | null;
   onGranted: (grant: SupportAccessDto) => void;
 }) {
-  const [org, setOrg] = useState(initialOrg ?? ALL);
+  // An org the list does not hold (a stale link) falls back to "All organizations", never a blank select.
+  const [org, setOrg] = useState(initialOrg && orgs.some((o) => o.slug === initialOrg) ? initialOrg : ALL);
+  const orgLabel = orgs.find((o) => o.slug === org)?.name ?? "All organizations";
   const [reason, setReason] = useState("");
   const access = useSupportAccess();
   const error = access.error?.message;
@@ -46,7 +48,7 @@ export function SupportAccessForm({
             </label>
             <Select value={org} onValueChange={setOrg}>
               <SelectTrigger id="access-org" className="w-full">
-                <SelectValue />
+                <SelectValue>{orgLabel}</SelectValue>
               </SelectTrigger>
               <SelectContent>
                 <SelectItem value={ALL}>All organizations</SelectItem>

@@ -2,12 +2,13 @@
 
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { FormField } from "@/components/ui/form-field";
+import { FormField, fieldA11y } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { inviteRequest, resendRequest, revokeRequest, useInvitationAction, useInvitations } from "@/lib/queries/members/use-invitations";
 import type { RoleOption } from "./members-table";
+import { ConfirmAction } from "@/components/console/confirm-action";
 
 /** Invite by email with a role, and the invitations with their status (resend, revoke). */
 export function InvitationsPanel({ slug, roles }: { slug: string; roles: RoleOption[] }) {
@@ -16,6 +17,8 @@ export function InvitationsPanel({ slug, roles }: { slug: string; roles: RoleOpt
   const resend = useInvitationAction(slug, resendRequest(slug), (i) => `Invitation sent again to ${i.email}`);
   const revoke = useInvitationAction(slug, revokeRequest(slug), (i) => `Invitation to ${i.email} withdrawn`);
   const defaultRole = roles.find((r) => r.key === "member")?.key ?? roles[0]?.key ?? "";
+  // A refused invitation names what was wrong under the field (and in the toast).
+  const emailError = invite.error ? (invite.error.fields?.email ?? invite.error.message) : undefined;
   return (
     <div className="grid gap-4">
       <form
@@ -30,8 +33,8 @@ export function InvitationsPanel({ slug, roles }: { slug: string; roles: RoleOpt
           );
         }}
       >
-        <FormField label="Email" id="invite-email" className="min-w-64 flex-1">
-          <Input id="invite-email" name="email" type="email" required />
+        <FormField label="Email" id="invite-email" className="w-full flex-1 sm:min-w-64" error={emailError}>
+          <Input name="email" type="email" required {...fieldA11y("invite-email", emailError)} onChange={() => invite.error && invite.reset()} />
         </FormField>
         <div className="grid gap-2">
           <span className="text-sm font-medium" id="invite-role-label">
@@ -39,7 +42,7 @@ export function InvitationsPanel({ slug, roles }: { slug: string; roles: RoleOpt
           </span>
           <Select name="roleKey" defaultValue={defaultRole}>
             <SelectTrigger aria-labelledby="invite-role-label">
-              <SelectValue />
+              <SelectValue placeholder={roles.find((r) => r.key === defaultRole)?.name} />
             </SelectTrigger>
             <SelectContent>
               {roles.map((r) => (
@@ -79,9 +82,14 @@ export function InvitationsPanel({ slug, roles }: { slug: string; roles: RoleOpt
                     <Button variant="ghost" size="sm" onClick={() => resend.mutate({ id: i.id, email: i.email })}>
                       Resend
                     </Button>
-                    <Button variant="ghost" size="sm" onClick={() => revoke.mutate({ id: i.id, email: i.email })}>
-                      Revoke
-                    </Button>
+                    <ConfirmAction
+                      label="Revoke"
+                      triggerLabel={`Revoke the invitation of ${i.email}`}
+                      title={`Revoke the invitation of ${i.email}?`}
+                      description="The link in their mail stops working. You can invite them again later."
+                      confirmLabel="Revoke invitation"
+                      onConfirm={() => revoke.mutate({ id: i.id, email: i.email })}
+                    />
                   </span>
                 )}
               </TableCell>

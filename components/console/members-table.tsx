@@ -11,6 +11,7 @@ import { useChangeRole } from "@/lib/queries/members/use-change-role";
 import { useMembers } from "@/lib/queries/members/use-members";
 import { useRemoveMember } from "@/lib/queries/members/use-remove-member";
 import { RequirePasswordChangeButton } from "./require-password-change-button";
+import { ConfirmAction } from "@/components/console/confirm-action";
 
 export interface RoleOption {
   key: string;
@@ -29,16 +30,22 @@ export function MembersTable({ slug, roles, myRank, canManage, me }: { slug: str
   const remove = useRemoveMember(slug);
   const rows = members.data?.pages.flatMap((p) => p.members) ?? [];
   const grantable = roles.filter((r) => r.rank <= myRank);
+  const total = members.data?.pages[0]?.total;
   return (
     <div className="grid gap-3">
-      <Input
-        type="search"
-        placeholder="Search by name or email"
-        aria-label="Search members"
-        value={search}
-        onChange={(e) => setSearch(e.target.value)}
-        className="max-w-sm"
-      />
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <Input
+          type="search"
+          placeholder="Search by name or email"
+          aria-label="Search members"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          className="max-w-sm"
+        />
+        <p className="text-sm text-muted-foreground" aria-live="polite" data-testid="member-count">
+          {total === undefined ? "" : deferred ? `${total} ${total === 1 ? "member matches" : "members match"}` : `${total} ${total === 1 ? "member" : "members"}`}
+        </p>
+      </div>
       <Table data-testid="members">
         <TableHeader>
           <TableRow>
@@ -63,7 +70,14 @@ export function MembersTable({ slug, roles, myRank, canManage, me }: { slug: str
             return (
               <TableRow key={m.userId} data-testid={`member-${m.email}`}>
                 <TableCell>
-                  <div className="font-medium">{m.name ?? "—"}</div>
+                  <div className="font-medium">
+                    {m.name ?? "—"}
+                    {m.email === me && (
+                      <Badge variant="outline" className="ml-2 align-middle">
+                        you
+                      </Badge>
+                    )}
+                  </div>
                   <div className="text-muted-foreground">{m.email}</div>
                 </TableCell>
                 <TableCell>
@@ -75,8 +89,8 @@ export function MembersTable({ slug, roles, myRank, canManage, me }: { slug: str
                         if (role) changeRole.mutate({ userId: m.userId, role });
                       }}
                     >
-                      <SelectTrigger size="sm" aria-label={`Role of ${m.email}`}>
-                        <SelectValue />
+                      <SelectTrigger size="sm" aria-label={`Role of ${m.email}: ${m.role.name}`}>
+                        <SelectValue>{m.role.name}</SelectValue>
                       </SelectTrigger>
                       <SelectContent>
                         {grantable.map((r) => (
@@ -95,16 +109,15 @@ export function MembersTable({ slug, roles, myRank, canManage, me }: { slug: str
                 <TableCell className="text-right">
                   {editable && <RequirePasswordChangeButton endpoint={`/api/orgs/${slug}/members/${m.userId}/require-password-change`} email={m.email} />}
                   {editable && (
-                    <Button
-                      variant="ghost"
-                      size="sm"
+                    <ConfirmAction
+                      label="Remove"
+                      triggerLabel={`Remove ${m.email}`}
                       disabled={remove.isPending}
-                      onClick={() => {
-                        if (window.confirm(`Remove ${m.email} from this organization?`)) remove.mutate({ userId: m.userId, email: m.email });
-                      }}
-                    >
-                      Remove
-                    </Button>
+                      title={`Remove ${m.email}?`}
+                      description={`${m.name ?? m.email} loses access to this organization at once, and every app they connected here is disconnected. You can invite them again later.`}
+                      confirmLabel="Remove member"
+                      onConfirm={() => remove.mutate({ userId: m.userId, email: m.email })}
+                    />
                   )}
                 </TableCell>
               </TableRow>

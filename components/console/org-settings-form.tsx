@@ -32,6 +32,12 @@ export function OrgSettingsForm({
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [errors, setErrors] = useState<Record<string, string>>({});
+  // The server names each bad domain ("“not a domain”: Enter a domain…"); show them all under the field.
+  const domainsError =
+    Object.entries(errors)
+      .filter(([k]) => k === "autoJoinDomains" || k.startsWith("autoJoinDomains."))
+      .map(([, v]) => v)
+      .join(" ") || undefined;
   return (
     <form
       className="grid max-w-lg gap-5"
@@ -63,13 +69,10 @@ export function OrgSettingsForm({
       <FormField label="Organization name" id="org-name" error={errors.name}>
         <Input name="name" defaultValue={settings.name} required maxLength={80} {...fieldA11y("org-name", errors.name)} />
       </FormField>
-      <FormField
-        label="Email domains for auto-join"
-        id="org-domains"
-        error={Object.entries(errors).find(([k]) => k.startsWith("autoJoinDomains"))?.[1]}
+      <FormField label="Email domains for auto-join" id="org-domains" error={domainsError}
         description="People with a confirmed address on these domains can join from the sign-in page. One per line."
       >
-        <Textarea name="domains" defaultValue={settings.autoJoinDomains.join("\n")} rows={3} {...fieldA11y("org-domains")} />
+        <Textarea name="domains" defaultValue={settings.autoJoinDomains.join("\n")} rows={3} {...fieldA11y("org-domains", domainsError)} />
       </FormField>
       <div className="flex items-center gap-2">
         <Checkbox id="restrictToDomains" name="restrictToDomains" defaultChecked={settings.restrictToDomains} />

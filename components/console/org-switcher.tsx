@@ -25,9 +25,10 @@ export function OrgSwitcher({ orgs, currentOrgSlug }: { orgs: OrgOption[]; curre
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="outline" className="w-full justify-between" data-testid="org-switcher" aria-label="Switch organization">
+        <Button variant="outline" className="w-full justify-between" data-testid="org-switcher">
           <span className="flex min-w-0 items-center gap-2">
-            <Building2 className="size-4" />
+            <Building2 className="size-4" aria-hidden />
+            <span className="sr-only">Switch organization: </span>
             <span className="truncate">{current?.name ?? (orgs.length ? "Choose organization" : "No organization")}</span>
           </span>
           <ChevronsUpDown className="size-4 opacity-50" />

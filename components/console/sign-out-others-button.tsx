@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
 import { toast } from "sonner";
-import { Button } from "@/components/ui/button";
+import { ConfirmAction } from "@/components/console/confirm-action";
 
 type Result = { ok: true; data: { revoked: number } } | { ok: false; error: { message: string } };
 
@@ -12,10 +12,15 @@ export function SignOutOthersButton({ action, disabled }: { action: (input: obje
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   return (
-    <Button
+    <ConfirmAction
+      label={pending ? "Signing out…" : "Sign out other sessions"}
       variant="outline"
+      size="default"
       disabled={disabled || pending}
-      onClick={() =>
+      title="Sign out every other session?"
+      description="Every other browser and device signed in as you is signed out on its next request. This one stays signed in."
+      confirmLabel="Sign out other sessions"
+      onConfirm={() =>
         startTransition(async () => {
           const result = await action({});
           if (result.ok) {
@@ -24,8 +29,6 @@ export function SignOutOthersButton({ action, disabled }: { action: (input: obje
           } else toast.error(result.error.message);
         })
       }
-    >
-      {pending ? "Signing out…" : "Sign out other sessions"}
-    </Button>
+    />
   );
 }

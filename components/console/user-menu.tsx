@@ -31,8 +31,11 @@ export function UserMenu({
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="ghost" size="icon" className="rounded-full" data-testid="user-menu" aria-label="User menu">
-          <span className="flex size-8 items-center justify-center rounded-full bg-secondary text-xs font-semibold">{initials}</span>
+        <Button variant="ghost" size="icon" className="rounded-full" data-testid="user-menu">
+          <span aria-hidden className="flex size-8 items-center justify-center rounded-full bg-secondary text-xs font-semibold">
+            {initials}
+          </span>
+          <span className="sr-only">User menu</span>
         </Button>
       </DropdownMenuTrigger>
       <DropdownMenuContent align="end" className="w-60">

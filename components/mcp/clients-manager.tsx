@@ -10,6 +10,7 @@ import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } f
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { ClientFormInput } from "@/lib/oauth/client-schema";
 import { ClientForm, type FormResult } from "./client-form";
+import { ConfirmAction } from "@/components/console/confirm-action";
 
 export interface ClientRow {
   id: string;
@@ -171,17 +172,16 @@ export function ClientsManager({
                   >
                     {c.disabled ? "Enable" : "Disable"}
                   </Button>
-                  <Button
-                    size="sm"
+                  <ConfirmAction
+                    label="Delete"
+                    triggerLabel={`Delete ${c.name}`}
                     variant="destructive"
                     disabled={pending}
-                    onClick={() => {
-                      if (confirm(`Delete ${c.name}? Every grant and token of it ends.`))
-                        act(() => remove({ id: c.id }), "Client deleted");
-                    }}
-                  >
-                    Delete
-                  </Button>
+                    title={`Delete ${c.name}?`}
+                    description="Every grant of this client and every token issued to it end at once; people would have to approve it again after it is registered anew."
+                    confirmLabel="Delete client"
+                    onConfirm={() => act(() => remove({ id: c.id }), "Client deleted")}
+                  />
                 </div>
               </TableCell>
             </TableRow>

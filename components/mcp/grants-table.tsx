@@ -6,6 +6,7 @@ import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { ConfirmAction } from "@/components/console/confirm-action";
 
 export interface GrantRow {
   id: string;
@@ -91,55 +92,47 @@ export function GrantsTable({
             <TableCell className="text-xs">{when(g.lastUsedAt)}</TableCell>
             <TableCell>
               <div className="flex flex-wrap justify-end gap-1">
-                <Button
-                  size="sm"
+                <ConfirmAction
+                  label="Revoke"
                   variant="destructive"
                   disabled={pending}
-                  onClick={() => act(() => revokeGrant({ grantId: g.id }), "Access revoked")}
-                >
-                  Revoke
-                </Button>
+                  title={`Revoke ${g.clientName}'s access?`}
+                  description={`${g.clientName} loses the access ${g.userEmail} granted it in ${g.orgName}; its tokens stop working at once.`}
+                  confirmLabel="Revoke access"
+                  onConfirm={() => act(() => revokeGrant({ grantId: g.id }), "Access revoked")}
+                />
                 {mode === "admin" && revokeUser && (
-                  <Button
-                    size="sm"
+                  <ConfirmAction
+                    label="Revoke all of member"
                     variant="outline"
                     disabled={pending}
-                    onClick={() =>
-                      act(() => revokeUser({ userId: g.userId }), `Revoked every app of ${g.userEmail}`)
-                    }
-                  >
-                    Revoke all of member
-                  </Button>
+                    title={`Revoke every app of ${g.userEmail}?`}
+                    description={`Every app ${g.userEmail} connected in this organization loses its access and tokens at once.`}
+                    confirmLabel="Revoke all their apps"
+                    onConfirm={() => act(() => revokeUser({ userId: g.userId }), `Revoked every app of ${g.userEmail}`)}
+                  />
                 )}
                 {mode === "admin" && revokeClient && (
-                  <Button
-                    size="sm"
+                  <ConfirmAction
+                    label="Revoke all of app"
                     variant="outline"
                     disabled={pending}
-                    onClick={() =>
-                      act(
-                        () => revokeClient({ clientId: g.clientId }),
-                        `Revoked every grant of ${g.clientName}`,
-                      )
-                    }
-                  >
-                    Revoke all of app
-                  </Button>
+                    title={`Revoke every grant of ${g.clientName}?`}
+                    description={`Every member who connected ${g.clientName} in this organization loses it; its tokens stop working at once.`}
+                    confirmLabel="Revoke all its grants"
+                    onConfirm={() => act(() => revokeClient({ clientId: g.clientId }), `Revoked every grant of ${g.clientName}`)}
+                  />
                 )}
                 {mode === "admin" && blockClient && (
-                  <Button
-                    size="sm"
+                  <ConfirmAction
+                    label="Block app"
                     variant="outline"
                     disabled={pending}
-                    onClick={() =>
-                      act(
-                        () => blockClient({ clientId: g.clientId, blocked: true }),
-                        `${g.clientName} blocked`,
-                      )
-                    }
-                  >
-                    Block app
-                  </Button>
+                    title={`Block ${g.clientName}?`}
+                    description={`${g.clientName} can no longer be connected in this organization, and every grant and token it holds here ends.`}
+                    confirmLabel="Block app"
+                    onConfirm={() => act(() => blockClient({ clientId: g.clientId, blocked: true }), `${g.clientName} blocked`)}
+                  />
                 )}
               </div>
             </TableCell>

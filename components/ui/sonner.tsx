@@ -2,6 +2,7 @@
 
 import { useTheme } from "next-themes";
 import { Toaster as Sonner, type ToasterProps } from "sonner";
+import "./sonner.css";
 
 export function Toaster(props: ToasterProps) {
   const { theme = "system" } = useTheme();

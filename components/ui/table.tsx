@@ -1,9 +1,11 @@
 import type * as React from "react";
 import { cn } from "@/lib/utils";
+import "./table.css";
 
 export function Table({ className, ...props }: React.ComponentProps<"table">) {
   return (
-    <div data-slot="table-container" className="relative w-full overflow-x-auto">
+    // A marked scroll container (data-scroll-container): the only place content may be wider than the screen.
+    <div data-slot="table-container" data-scroll-container="" tabIndex={0} role="region" aria-label={props["aria-label"] ?? "Table (scrolls sideways)"} className="relative w-full overflow-x-auto rounded-md focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:outline-none">
       <table data-slot="table" className={cn("w-full caption-bottom text-sm", className)} {...props} />
     </div>
   );

@@ -48,6 +48,7 @@ export class OrgConnectedAppsPage {
   async revoke(clientName: string, userEmail: string) {
     const row = this.page.getByTestId(`grant-row-${clientName}`).filter({ hasText: userEmail });
     await row.getByRole("button", { name: "Revoke", exact: true }).click();
+    await this.page.getByRole("alertdialog").getByRole("button", { name: "Revoke access" }).click();
     await expect(row).toHaveCount(0);
   }
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { NextRequest } from "next/server";
 import type { z } from "zod";
 import { AppError, badRequest, invalidInput } from "@/lib/errors";
+import { fieldName, plainIssues } from "@/lib/validation/issues";
 import { assertCleanStrings } from "./clean-strings";
 
 /** Default limit of a JSON or form body. */
@@ -10,25 +11,15 @@ export const MAX_JSON_BYTES = 64 * 1024;
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
 const FORM_TYPE = /^application\/x-www-form-urlencoded\b/i;
 
-/** Field path → first message, for forms. */
-export function zodFields(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.join(".") : "_";
-    fields[key] ??= issue.message;
-  }
-  return fields;
-}
-
-/** Validate `value` or throw a 400 naming the fields that are wrong. */
+/**
+ * Validate `value` or throw a 400 whose message names, in plain words, each field that is wrong and
+ * the value it had (see plainIssues); `fields` maps each field path to its own message, for forms.
+ */
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const fields = zodFields(parsed.error);
-  const summary = Object.entries(fields)
-    .map(([k, v]) => (k === "_" ? v : `${k}: ${v}`))
-    .join("; ");
-  throw invalidInput(`Invalid input — ${summary}`, fields);
+  const { message, fields } = plainIssues(parsed.error, value);
+  throw invalidInput(message, fields);
 }
 
 function requireType(req: { headers: Headers }, type: RegExp, hint: string) {
@@ -169,7 +160,7 @@ function decodeFormPart(raw: string, field: string): string {
   try {
     return decodeURIComponent(raw.replace(/\+/g, " ").replace(/%(?![0-9a-f]{2})/gi, "%25"));
   } catch {
-    throw invalidInput(`Invalid input — ${field}: is not UTF-8`, { [field]: "is not UTF-8" });
+    throw invalidInput(`${fieldName(field === "_" ? [] : [field])} is not UTF-8 text.`, { [field]: "is not UTF-8 text" });
   }
 }
 

@@ -1,4 +1,5 @@
 import { invalidInput } from "@/lib/errors";
+import { fieldName } from "@/lib/validation/issues";
 
 // A NUL, or a UTF-16 surrogate without its pair: neither can be stored in a Postgres text column
 // nor round-trips through UTF-8, so they are refused at the edge instead of failing deep inside.
@@ -38,5 +39,6 @@ export function assertCleanStrings(value: unknown): void {
 }
 
 function fail(field: string, why: string): never {
-  throw invalidInput(`Invalid input — ${field}: ${why}`, { [field]: why });
+  const path = field === "_" ? [] : field.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+  throw invalidInput(`${fieldName(path)} ${why}.`, { [field]: why });
 }

@@ -32,8 +32,11 @@ describe("members", () => {
     const second = await listMembers(m.org.id, { limit: 2, after: first.nextCursor! });
     expect([...first.members, ...second.members].map((x) => x.email)).toEqual(all.members.map((x) => x.email));
     expect(second.nextCursor).toBeNull();
+    expect([all.total, first.total, second.total]).toEqual([4, 4, undefined]);
+    expect((await listMembers(m.org.id, { search: "xcorp.example", limit: 1 })).total).toBe(4);
     expect((await listMembers(m.org.id, { search: "JOHN", limit: 25 })).members.map((x) => x.name)).toEqual(["John Smith"]);
     expect((await listMembers(m.org.id, { search: "techcorp", limit: 25 })).members).toHaveLength(0);
+    expect((await listMembers(m.org.id, { search: "JOHN", limit: 25 })).total).toBe(1);
   });
 
   it("changes a role with before → after, but never above the actor's own role", async () => {

@@ -30,6 +30,16 @@ export const listMembersSchema = z.object({
 /** Members of one org (scoped by the org from the caller's membership), by email, keyset-paginated. */
 export async function listMembers(orgId: string, input: z.infer<typeof listMembersSchema>, db: Executor = getDb()) {
   const search = input.search ? `%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const matches = search ? or(ilike(users.email, search), ilike(users.name, search)) : undefined;
+  // The count ("12 members", "2 match") comes with the first page only; later pages keep it.
+  const total = input.after
+    ? Promise.resolve(undefined)
+    : db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(and(eq(memberships.orgId, orgId), matches))
+        .then(([row]) => Number(row?.n ?? 0));
   const rows = await db
     .select({
       userId: users.id,
@@ -47,14 +57,14 @@ export async function listMembers(orgId: string, input: z.infer<typeof listMembe
     .where(
       and(
         eq(memberships.orgId, orgId),
-        search ? or(ilike(users.email, search), ilike(users.name, search)) : undefined,
+        matches,
         input.after ? gt(users.email, input.after) : undefined,
       ),
     )
     .orderBy(asc(users.email))
     .limit(input.limit + 1);
   const page = rows.slice(0, input.limit) as MemberDto[];
-  return { members: page, nextCursor: rows.length > input.limit ? page.at(-1)!.email : null };
+  return { members: page, nextCursor: rows.length > input.limit ? page.at(-1)!.email : null, total: await total };
 }
 
 type Actor = { id: string; email: string; name: string | null };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cell, cellChanges, planDiff } from "./diff";
+import { byRole, cell, cellChanges, planDiff } from "./diff";
 
 const members = [
   { userId: "1", email: "owner@x", roleId: "owner", roleName: "Owner" },
@@ -33,5 +33,22 @@ describe("planDiff", () => {
 
   it("lists the cells an edit adds and removes", () => {
     expect(cellChanges(set(["a", "x::y"], ["b", "x::y"]), set(["b", "x::y"], ["c", "x::z"]))).toEqual({ added: ["c|x::z"], removed: ["a|x::y"] });
+  });
+});
+
+describe("byRole", () => {
+  it("groups member changes by role with counts, roles sorted", () => {
+    const change = (email: string, role: string, gained: string[], lost: string[]) => ({ userId: email, email, role, gained, lost });
+    expect(
+      byRole([
+        change("a@x", "Member", ["docs::read"], []),
+        change("b@x", "Admin", [], ["audit::read"]),
+        change("c@x", "Member", ["docs::read"], []),
+      ]),
+    ).toEqual([
+      { role: "Admin", members: 1, emails: ["b@x"], gained: [], lost: ["audit::read"] },
+      { role: "Member", members: 2, emails: ["a@x", "c@x"], gained: ["docs::read"], lost: [] },
+    ]);
+    expect(byRole([])).toEqual([]);
   });
 });

@@ -48,3 +48,25 @@ export function cellChanges(before: Cells, after: Cells): { added: string[]; rem
     removed: [...before].filter((c) => !after.has(c)).sort(),
   };
 }
+
+/** The members of one role who gain and lose the same permissions (a role's members always do). */
+export interface RoleImpact {
+  role: string;
+  members: number;
+  emails: string[];
+  gained: string[];
+  lost: string[];
+}
+
+/** Member changes grouped by role (members of a role change alike), roles in first-seen order of the sorted input. */
+export function byRole(changes: readonly MemberChange[]): RoleImpact[] {
+  const groups = new Map<string, RoleImpact>();
+  for (const c of changes) {
+    const key = `${c.role}\u0000${c.gained.join(",")}\u0000${c.lost.join(",")}`;
+    const group = groups.get(key) ?? { role: c.role, members: 0, emails: [], gained: c.gained, lost: c.lost };
+    group.members += 1;
+    group.emails.push(c.email);
+    groups.set(key, group);
+  }
+  return [...groups.values()].sort((a, b) => a.role.localeCompare(b.role));
+}

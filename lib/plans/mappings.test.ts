@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, memberships, orgs, roleMappings, roles, users } from "@/drizzle/schema";
+import { auditEvents, memberships, orgs, roleMappingPermissions, roleMappings, roles, users } from "@/drizzle/schema";
 import { AppError } from "@/lib/errors";
 import { systemContext } from "@/lib/http/request-context";
 import { hasPermission } from "@/lib/rbac";
@@ -9,7 +9,7 @@ import { explainPermission } from "@/lib/rbac/explain";
 import { mappingMatrix } from "@/lib/rbac/matrix";
 import { seedDemo } from "@/lib/seed/demo";
 import { useTestDatabase } from "@/test/db";
-import { createMapping, previewSubscription, setMappingCells, subscribeOrg } from "./mappings";
+import { createMapping, previewMappingCells, previewSubscription, setMappingCells, subscribeOrg } from "./mappings";
 
 const getDb = useTestDatabase();
 const ctx = systemContext();
@@ -24,6 +24,30 @@ beforeAll(async () => {
 });
 
 describe("plans", () => {
+  it("shows what saving a plan's matrix would change in every org on it, by role, and saves nothing", async () => {
+    const { db } = getDb();
+    const current = await db.select({ roleId: roleMappingPermissions.roleId, permissionId: roleMappingPermissions.permissionId }).from(roleMappingPermissions).where(eq(roleMappingPermissions.mappingId, plan.Free!));
+    expect(current.length).toBeGreaterThan(0);
+
+    const same = await previewMappingCells(plan.Free!, { cells: current });
+    expect(same).toEqual({ orgs: [], unaffectedOrgs: 1, added: [], removed: [] });
+
+    const [member] = await db.select().from(roles).where(eq(roles.key, "member"));
+    const withBilling = [...current.filter((c) => !(c.roleId === member!.id && c.permissionId === "billing::manage")), { roleId: member!.id, permissionId: "billing::manage" }];
+    const gain = await previewMappingCells(plan.Free!, { cells: withBilling });
+    expect(gain.orgs).toEqual([{ slug: "techcorp", name: "TechCorp", members: 1, roles: [{ role: member!.name, members: 1, emails: ["member@techcorp.example"], gained: ["billing::manage"], lost: [] }] }]);
+    expect(gain.added).toEqual([`${member!.id}|billing::manage`]);
+
+    const empty = await previewMappingCells(plan.Free!, { cells: [] });
+    expect(empty.orgs.map((o) => [o.slug, o.members])).toEqual([["techcorp", 3]]);
+    expect(empty.orgs[0]!.roles.map((r) => [r.role, r.members, r.gained])).toEqual([["Admin", 1, []], ["Member", 1, []], ["Owner", 1, []]]);
+    expect(empty.orgs[0]!.roles.every((r) => r.lost.length > 0)).toBe(true);
+
+    // Nothing was saved.
+    expect(await previewMappingCells(plan.Free!, { cells: current })).toEqual(same);
+    await expect(previewMappingCells("00000000-0000-4000-8000-000000000000", { cells: [] })).rejects.toMatchObject({ status: 404 });
+  });
+
   it("previews who gains and loses what, then subscribes with one audited change", async () => {
     const preview = await previewSubscription("xcorp", plan.Free!);
     expect(preview).toMatchObject({ from: "Enterprise", to: "Free" });
@@ -32,6 +56,7 @@ describe("plans", () => {
     const xadmin = preview.changes.find((c) => c.email === "admin@xcorp.example")!;
     expect(xadmin.lost).toEqual(["agent_activity::view", "audit::read", "reports::export"]);
     expect(xadmin.gained).toEqual([]);
+    expect(preview.roles.find((r) => r.emails.includes("admin@xcorp.example"))).toMatchObject({ members: 1, lost: xadmin.lost });
 
     const { db } = getDb();
     const [x] = await db.select().from(orgs).where(eq(orgs.slug, "xcorp"));

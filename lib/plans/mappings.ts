@@ -6,7 +6,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { type Executor, getDb, type Tx } from "@/lib/db";
 import { invalidInput, notFound } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
-import { type Cells, cell, cellChanges, type MemberChange, planDiff } from "./diff";
+import { byRole, type Cells, cell, cellChanges, type MemberChange, planDiff, type RoleImpact } from "./diff";
 import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
 type Actor = { id: string; email: string; name: string | null };
@@ -156,13 +156,40 @@ export interface SubscriptionPreview {
   from: string;
   to: string;
   changes: MemberChange[];
+  /** The same changes grouped by role. */
+  roles: RoleImpact[];
 }
 
 /** What each member of the org would gain and lose on another plan; nothing is saved. */
 export async function previewSubscription(orgSlug: string, mappingId: string, db: Executor = getDb()): Promise<SubscriptionPreview> {
   const { org, target } = await loadSwitch(db, orgSlug, mappingId);
   const [members, before, after] = await Promise.all([orgMembers(db, org.id), cellsOf(db, org.mappingId), cellsOf(db, target.id)]);
-  return { org: { slug: org.slug, name: org.name }, from: org.mappingName, to: target.name, changes: planDiff(members, before, after) };
+  const changes = planDiff(members, before, after);
+  return { org: { slug: org.slug, name: org.name }, from: org.mappingName, to: target.name, changes, roles: byRole(changes) };
+}
+
+export interface MatrixImpact {
+  /** Orgs on this plan whose members' permissions would change, with the change grouped by role. */
+  orgs: { slug: string; name: string; members: number; roles: RoleImpact[] }[];
+  /** Orgs on this plan where nobody's permissions change. */
+  unaffectedOrgs: number;
+  added: string[];
+  removed: string[];
+}
+
+/** What saving `input` as the plan's matrix would change for the members of every org on the plan; nothing is saved. */
+export async function previewMappingCells(id: string, input: z.infer<typeof cellsSchema>, db: Executor = getDb()): Promise<MatrixImpact> {
+  const [mapping] = await db.select({ id: roleMappings.id }).from(roleMappings).where(eq(roleMappings.id, id));
+  if (!mapping) throw notFound("No such role mapping.");
+  const [before, subscribed] = await Promise.all([cellsOf(db, id), subscribedOrgs(id, db)]);
+  const after = new Set(input.cells.map((c) => cell(c.roleId, c.permissionId)));
+  const impact: MatrixImpact = { orgs: [], unaffectedOrgs: 0, ...cellChanges(before, after) };
+  for (const org of subscribed) {
+    const changes = planDiff(await orgMembers(db, org.id), before, after);
+    if (changes.length) impact.orgs.push({ slug: org.slug, name: org.name, members: changes.length, roles: byRole(changes) });
+    else impact.unaffectedOrgs += 1;
+  }
+  return impact;
 }
 
 /** Move an org to another plan; takes effect on every member's next request. */

@@ -357,6 +357,17 @@ function CONSOLE_CASES(): Record<string, CoverageCase> {
         await ok(call(entry, `/api/admin/mappings/${id}/cells`, { method: "PUT", params: { id }, json: { cells } }));
       },
     },
+    "app/api/admin/mappings/[id]/cells/preview/route.ts POST": {
+      action: null, // a preview: reads and changes nothing
+      run: async ({ entry, as, call }) => {
+        await as(STAFF);
+        const id = await planId("Free");
+        const res = await call(entry, `/api/admin/mappings/${id}/cells/preview`, { method: "POST", params: { id }, json: { cells: [] } });
+        await ok(res.clone());
+        const impact = (await res.json()) as { orgs: { slug: string }[] };
+        if (!impact.orgs.some((o) => o.slug === "techcorp")) throw new Error(`expected techcorp in the impact: ${JSON.stringify(impact)}`);
+      },
+    },
     "app/api/admin/orgs/[slug]/subscription/route.ts PUT": {
       action: "org.subscription_changed",
       run: async ({ entry, as, call }) => {

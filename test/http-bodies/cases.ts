@@ -57,6 +57,12 @@ export const BODY_CASES: Record<string, BodyCase | NoBody> = {
     params: { id: UUID },
     json: { cells: [{ roleId: UUID, permissionId: "members::read" }] },
   },
+  "app/api/admin/mappings/[id]/cells/preview/route.ts POST": {
+    as: "platform-admin",
+    path: `/api/admin/mappings/${UUID}/cells/preview`,
+    params: { id: UUID },
+    json: { cells: [{ roleId: UUID, permissionId: "members::read" }] },
+  },
   "app/api/admin/mappings/[id]/route.ts PATCH": { as: "platform-admin", path: `/api/admin/mappings/${UUID}`, params: { id: UUID }, json: { name: "Pro" } },
   "app/api/admin/mappings/route.ts POST": { as: "platform-admin", path: "/api/admin/mappings", json: { name: "Pro", description: "For teams", copyFrom: UUID } },
   "app/api/admin/orgs/[slug]/subscription/route.ts PUT": { as: "platform-admin", path: "/api/admin/orgs/xcorp/subscription", params: { slug: "xcorp" }, json: { mappingId: UUID } },

@@ -6,18 +6,18 @@ import { AccountPasskeys } from "@/components/console/account-passkeys";
 import { SignOutOthersButton } from "@/components/console/sign-out-others-button";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/guards";
 import { listActiveSessions } from "@/lib/auth/sessions";
 import { ConsoleFrame } from "../console-frame";
 import { signOutOtherSessionsAction } from "./actions";
+import { ConsoleSkeleton } from "@/components/console/console-skeleton";
 
 export const metadata: Metadata = { title: "Account" };
 
 export default function AccountPage() {
   return (
-    <Suspense fallback={<Skeleton className="m-8 h-40" />}>
+    <Suspense fallback={<ConsoleSkeleton shape="form" />}>
       <Account />
     </Suspense>
   );

@@ -23,7 +23,7 @@ export function useMembers(slug: string, search: string) {
       const params = new URLSearchParams({ limit: "25" });
       if (search) params.set("search", search);
       if (pageParam) params.set("after", pageParam);
-      return fetchJson<{ members: Member[]; nextCursor: string | null }>(`/api/orgs/${slug}/members?${params}`);
+      return fetchJson<{ members: Member[]; nextCursor: string | null; total?: number }>(`/api/orgs/${slug}/members?${params}`);
     },
     getNextPageParam: (last) => last.nextCursor,
   });

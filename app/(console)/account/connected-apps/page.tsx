@@ -2,17 +2,17 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { GrantsTable } from "@/components/mcp/grants-table";
-import { Skeleton } from "@/components/ui/skeleton";
 import { requireUser } from "@/lib/auth/guards";
 import { listUserGrants } from "@/lib/oauth/connected-apps";
 import { ConsoleFrame } from "../../console-frame";
 import { revokeOwnGrantAction } from "./actions";
+import { ConsoleSkeleton } from "@/components/console/console-skeleton";
 
 export const metadata: Metadata = { title: "My connected apps" };
 
 export default function MyConnectedAppsPage() {
   return (
-    <Suspense fallback={<Skeleton className="m-8 h-40" />}>
+    <Suspense fallback={<ConsoleSkeleton shape="table" />}>
       <MyConnectedApps />
     </Suspense>
   );

@@ -1,10 +1,10 @@
+import { ConsoleSkeleton } from "@/components/console/console-skeleton";
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { ClientsManager } from "@/components/mcp/clients-manager";
 import { DcrSwitch } from "@/components/mcp/dcr-switch";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Skeleton } from "@/components/ui/skeleton";
 import { requirePlatformStaff } from "@/lib/auth/guards";
 import { listClients } from "@/lib/oauth/client-admin";
 import { toClientRow } from "@/lib/oauth/client-rows";
@@ -22,7 +22,7 @@ export const metadata: Metadata = { title: "All OAuth clients" };
 
 export default function AdminClientsPage() {
   return (
-    <Suspense fallback={<Skeleton className="m-8 h-40" />}>
+    <Suspense fallback={<ConsoleSkeleton shape="table" />}>
       <AdminClients />
     </Suspense>
   );

@@ -6,6 +6,6 @@ export const metadata: Metadata = { title: "Explain a permission" };
 
 export default function AdminExplainPage() {
   return (
-    <AdminPage title="Explain a permission" description="Membership → role → the org's plan → the matrix cell that decides." render={async () => <ExplainForm />} />
+    <AdminPage skeleton="form" title="Explain a permission" description="Membership → role → the org's plan → the matrix cell that decides." render={async () => <ExplainForm />} />
   );
 }

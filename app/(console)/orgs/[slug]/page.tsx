@@ -3,17 +3,17 @@ import { connection } from "next/server";
 import { Suspense } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Skeleton } from "@/components/ui/skeleton";
 import { requireOrgMember } from "@/lib/auth/guards";
 import { countMembers } from "@/lib/orgs/queries";
 import { listPermissions } from "@/lib/rbac";
 import { ConsoleFrame } from "../../console-frame";
+import { ConsoleSkeleton } from "@/components/console/console-skeleton";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default function OrgOverviewPage({ params }: { params: Promise<{ slug: string }> }) {
   return (
-    <Suspense fallback={<Skeleton className="m-8 h-40" />}>
+    <Suspense fallback={<ConsoleSkeleton shape="overview" />}>
       <OrgOverview params={params} />
     </Suspense>
   );

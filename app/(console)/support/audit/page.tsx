@@ -3,17 +3,17 @@ import { connection } from "next/server";
 import { Suspense } from "react";
 import { AuditExplorer } from "@/components/audit/audit-explorer";
 import { AuditIntegrityCard } from "@/components/audit/audit-integrity-card";
-import { Skeleton } from "@/components/ui/skeleton";
 import { auditPublicKeyDocument } from "@/lib/audit/public-key";
 import { requirePlatformStaff } from "@/lib/auth/guards";
 import { listAllOrgs } from "@/lib/orgs/list-all";
 import { ConsoleFrame } from "../../console-frame";
+import { ConsoleSkeleton } from "@/components/console/console-skeleton";
 
 export const metadata: Metadata = { title: "Support: audit log" };
 
 export default function SupportAuditPage() {
   return (
-    <Suspense fallback={<Skeleton className="m-8 h-40" />}>
+    <Suspense fallback={<ConsoleSkeleton shape="form" />}>
       <SupportAudit />
     </Suspense>
   );

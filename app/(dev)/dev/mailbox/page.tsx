@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Mailbox" };
 
 export default function MailboxPage({ searchParams }: { searchParams: Promise<{ to?: string }> }) {
   return (
-    <main className="mx-auto grid max-w-3xl gap-4 p-4 md:p-8">
+    <main className="mx-auto grid max-w-3xl grid-cols-[minmax(0,1fr)] gap-4 p-4 md:p-8">
       <h1 className="text-2xl font-semibold">Development mailbox</h1>
       <p className="text-sm text-muted-foreground">
         Mail the app has queued. Shown only outside production; with SMTP_URL set it is also delivered.
@@ -42,7 +42,7 @@ async function Messages({ searchParams }: { searchParams: Promise<{ to?: string 
               </CardDescription>
             </CardHeader>
             <CardContent>
-              <pre className="whitespace-pre-wrap break-words font-mono text-sm">{m.text || "(body removed after delivery or expiry)"}</pre>
+              <pre className="font-mono text-sm whitespace-pre-wrap [overflow-wrap:anywhere]">{m.text || "(body removed after delivery or expiry)"}</pre>
             </CardContent>
           </Card>
         </li>

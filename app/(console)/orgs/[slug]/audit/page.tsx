@@ -3,16 +3,16 @@ import { connection } from "next/server";
 import { Suspense } from "react";
 import { AuditExplorer } from "@/components/audit/audit-explorer";
 import { AuditIntegrityCard } from "@/components/audit/audit-integrity-card";
-import { Skeleton } from "@/components/ui/skeleton";
 import { auditPublicKeyDocument } from "@/lib/audit/public-key";
 import { requireOrgMember } from "@/lib/auth/guards";
 import { ConsoleFrame } from "../../../console-frame";
+import { ConsoleSkeleton } from "@/components/console/console-skeleton";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 export default function OrgAuditPage({ params }: { params: Promise<{ slug: string }> }) {
   return (
-    <Suspense fallback={<Skeleton className="m-8 h-40" />}>
+    <Suspense fallback={<ConsoleSkeleton shape="audit" />}>
       <OrgAudit params={params} />
     </Suspense>
   );

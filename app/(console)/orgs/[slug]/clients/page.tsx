@@ -1,8 +1,8 @@
+import { ConsoleSkeleton } from "@/components/console/console-skeleton";
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { ClientsManager } from "@/components/mcp/clients-manager";
-import { Skeleton } from "@/components/ui/skeleton";
 import { requireOrgMember } from "@/lib/auth/guards";
 import { listClients } from "@/lib/oauth/client-admin";
 import { toClientRow } from "@/lib/oauth/client-rows";
@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: "OAuth clients" };
 
 export default function ClientsPage({ params }: { params: Promise<{ slug: string }> }) {
   return (
-    <Suspense fallback={<Skeleton className="m-8 h-40" />}>
+    <Suspense fallback={<ConsoleSkeleton shape="table" />}>
       <Clients params={params} />
     </Suspense>
   );

@@ -1,9 +1,9 @@
+import { ConsoleSkeleton } from "@/components/console/console-skeleton";
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { BlockedClients, GrantsTable } from "@/components/mcp/grants-table";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { Skeleton } from "@/components/ui/skeleton";
 import { requireOrgMember } from "@/lib/auth/guards";
 import { listOrgBlocks, listOrgGrants } from "@/lib/oauth/connected-apps";
 import { ConsoleFrame } from "../../../console-frame";
@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: "Connected apps" };
 
 export default function OrgConnectedAppsPage({ params }: { params: Promise<{ slug: string }> }) {
   return (
-    <Suspense fallback={<Skeleton className="m-8 h-40" />}>
+    <Suspense fallback={<ConsoleSkeleton shape="table" />}>
       <OrgConnectedApps params={params} />
     </Suspense>
   );

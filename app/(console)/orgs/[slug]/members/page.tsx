@@ -4,17 +4,17 @@ import { Suspense } from "react";
 import { InvitationsPanel } from "@/components/console/invitations-panel";
 import { MembersTable } from "@/components/console/members-table";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Skeleton } from "@/components/ui/skeleton";
 import { requireOrgMember } from "@/lib/auth/guards";
 import { hasPermission } from "@/lib/rbac";
 import { listRoles } from "@/lib/rbac/roles";
 import { ConsoleFrame } from "../../../console-frame";
+import { ConsoleSkeleton } from "@/components/console/console-skeleton";
 
 export const metadata: Metadata = { title: "Members" };
 
 export default function MembersPage({ params }: { params: Promise<{ slug: string }> }) {
   return (
-    <Suspense fallback={<Skeleton className="m-8 h-60" />}>
+    <Suspense fallback={<ConsoleSkeleton shape="table" />}>
       <Members params={params} />
     </Suspense>
   );

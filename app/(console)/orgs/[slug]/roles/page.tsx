@@ -3,16 +3,16 @@ import { connection } from "next/server";
 import { Suspense } from "react";
 import { PermissionMatrix } from "@/components/console/permission-matrix";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Skeleton } from "@/components/ui/skeleton";
 import { requireOrgMember } from "@/lib/auth/guards";
 import { orgMatrix } from "@/lib/rbac/matrix";
 import { ConsoleFrame } from "../../../console-frame";
+import { ConsoleSkeleton } from "@/components/console/console-skeleton";
 
 export const metadata: Metadata = { title: "Roles" };
 
 export default function RolesPage({ params }: { params: Promise<{ slug: string }> }) {
   return (
-    <Suspense fallback={<Skeleton className="m-8 h-60" />}>
+    <Suspense fallback={<ConsoleSkeleton shape="table" />}>
       <Roles params={params} />
     </Suspense>
   );

@@ -3,17 +3,17 @@ import { connection } from "next/server";
 import { Suspense } from "react";
 import { OrgSettingsForm } from "@/components/console/org-settings-form";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Skeleton } from "@/components/ui/skeleton";
 import { requireOrgMember } from "@/lib/auth/guards";
 import { getOrgSettings } from "@/lib/orgs/settings";
 import { ConsoleFrame } from "../../../console-frame";
 import { updateOrgSettingsAction } from "./actions";
+import { ConsoleSkeleton } from "@/components/console/console-skeleton";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default function OrgSettingsPage({ params }: { params: Promise<{ slug: string }> }) {
   return (
-    <Suspense fallback={<Skeleton className="m-8 h-40" />}>
+    <Suspense fallback={<ConsoleSkeleton shape="form" />}>
       <OrgSettings params={params} />
     </Suspense>
   );

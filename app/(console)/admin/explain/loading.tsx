@@ -1,0 +1,5 @@
+import { ConsoleSkeleton } from "@/components/console/console-skeleton";
+
+export default function Loading() {
+  return <ConsoleSkeleton shape="form" />;
+}
