@@ -71,7 +71,7 @@ const schema = z.object({
   /** How often every node sweeps the audit queue for events no wake-up linked (other nodes', after a crash). */
   AUDIT_CHAIN_SWEEP_MS: int(500, 50),
   /** How long a wake-up waits before linking, so events committed meanwhile are linked in the same batch. */
-  AUDIT_CHAIN_BATCH_WAIT_MS: int(20, 0),
+  AUDIT_CHAIN_BATCH_WAIT_MS: int(50, 0),
   /** An event still unlinked this long after it was written is a break for audit:verify (`unchained_overdue`). */
   AUDIT_CHAIN_MAX_LAG_MS: int(60_000, 1000),
   /** Sign-in abuse resistance (README "Sign-in kit"): who may add to X-Forwarded-For, and the failure budgets. */

@@ -32,7 +32,13 @@ export interface LinkBatchResult {
  */
 export async function linkChainBatch(db: Db, chainKey: string, batch = LINK_BATCH): Promise<LinkBatchResult> {
   return db.transaction(async (tx) => {
-    const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${SEQUENCER_LOCK}, hashtext(${chainKey})) as ok`);
+    // Committed without waiting for the WAL flush: the run is one atomic transaction, so a crash can
+    // only lose it whole (the queue rows come back and the next run links them again), and anything
+    // that relies on the links — a checkpoint — commits durably after it, which flushes it too.
+    const [lock] = await queryRows<{ ok: boolean }>(
+      tx,
+      sql`select pg_try_advisory_xact_lock(${SEQUENCER_LOCK}, hashtext(${chainKey})) as ok, set_config('synchronous_commit', 'off', true)`,
+    );
     if (!lock?.ok) return { linked: 0, busy: true, more: false };
     // Committed events only (read committed): an event whose transaction is still open is linked
     // by the run its commit wakes, or by the sweep. The head comes with the events (one round
