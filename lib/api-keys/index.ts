@@ -7,6 +7,7 @@ import { randomToken, sha256 } from "@/lib/crypto";
 import { type Executor, getDb, preparedRows } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
+import { bucketHitSql, type Limit, type LimitResult, limitResult } from "@/lib/rate-limit";
 
 type Actor = { id: string; email: string; name: string | null };
 const PREFIX = "ghk_";
@@ -70,14 +71,46 @@ export async function revokeApiKey(actor: Actor, id: string, context: RequestCon
 
 /** The live key for a presented secret, or null. Marks it used (at most once a minute), in the same statement. */
 export async function authenticateApiKey(presented: string, db: Executor = getDb()): Promise<{ id: string; name: string } | null> {
+  const found = await authenticateApiKeyAndHit(presented, null, db);
+  return found ? found.key : null;
+}
+
+/**
+ * The same, and — for a live key — one hit on its bucket `<bucket>:<key id>` in the same statement
+ * (the limiter's upsert, committed without waiting for the WAL flush: every request of a product's
+ * backend carries the same key, so its bucket row is hot and is held for the statement only).
+ */
+export async function authenticateApiKeyAndHit(
+  presented: string,
+  bucket: { prefix: string; limit: Limit } | null,
+  db: Executor = getDb(),
+): Promise<{ key: { id: string; name: string }; limit: LimitResult | null } | null> {
   if (!presented.startsWith(PREFIX) || presented.length > 200) return null;
-  const [row] = await preparedRows<{ id: string; name: string }>(
+  const hash = sha256(presented);
+  if (!bucket) {
+    const [row] = await preparedRows<{ id: string; name: string }>(
+      db,
+      "gh_platform_api_key_auth",
+      sql`with k as (select id, name from api_keys where key_hash = ${hash} and revoked_at is null),
+        used as (update api_keys set last_used_at = now()
+          where id = (select id from k) and (last_used_at is null or last_used_at < now() - interval '60 seconds'))
+        select id, name from k`,
+    );
+    return row ? { key: row, limit: null } : null;
+  }
+  const [row] = await preparedRows<{ id: string; name: string; hits: number | null; retry_after: number | null }>(
     db,
-    "gh_platform_api_key_auth",
-    sql`with k as (select id, name from api_keys where key_hash = ${sha256(presented)} and revoked_at is null),
+    "gh_platform_api_key_auth_hit",
+    sql`with k as (select id, name from api_keys where key_hash = ${hash} and revoked_at is null),
       used as (update api_keys set last_used_at = now()
-        where id = (select id from k) and (last_used_at is null or last_used_at < now() - interval '60 seconds'))
-      select id, name from k`,
+        where id = (select id from k) and (last_used_at is null or last_used_at < now() - interval '60 seconds')),
+      hit as (${bucketHitSql(sql`select ${bucket.prefix} || ':' || id from k`, bucket.limit.windowSeconds, sql`exists (select 1 from k)`)})
+      select k.id, k.name, hit.hits, hit.retry_after from k left join hit on true
+        cross join (select set_config('synchronous_commit', 'off', true)) async`,
   );
-  return row ?? null;
+  if (!row) return null;
+  return {
+    key: { id: row.id, name: row.name },
+    limit: limitResult(bucket.limit.max, bucket.limit.windowSeconds, row.hits === null ? undefined : { hits: row.hits, retry_after: row.retry_after ?? 0 }),
+  };
 }

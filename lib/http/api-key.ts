@@ -1,7 +1,7 @@
 import "server-only";
-import { authenticateApiKey } from "@/lib/api-keys";
-import { AppError } from "@/lib/errors";
-import { enforce, type Limit } from "@/lib/rate-limit";
+import { authenticateApiKeyAndHit } from "@/lib/api-keys";
+import { AppError, RateLimitedError } from "@/lib/errors";
+import type { Limit } from "@/lib/rate-limit";
 import { route } from "./route";
 import type { RequestContext } from "./request-context";
 
@@ -21,12 +21,13 @@ export function withApiKey<P extends Params = Params>(
   return route<P>(async (args) => {
     const header = args.req.headers.get("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const apiKey = match ? await authenticateApiKey(match[1]!) : null;
-    if (!apiKey) {
+    const limit = typeof opts.limit === "function" ? opts.limit() : (opts.limit ?? API_KEY_LIMIT);
+    // The key checked and its limit counted in one statement.
+    const found = match ? await authenticateApiKeyAndHit(match[1]!, { prefix: opts.bucket ?? "api_key", limit }) : null;
+    if (!found) {
       throw new AppError(401, "invalid_api_key", "Send a valid platform API key as `Authorization: Bearer <key>`.");
     }
-    const limit = typeof opts.limit === "function" ? opts.limit() : (opts.limit ?? API_KEY_LIMIT);
-    await enforce(`${opts.bucket ?? "api_key"}:${apiKey.id}`, limit);
-    return fn({ ...args, apiKey });
+    if (found.limit && !found.limit.allowed) throw new RateLimitedError(found.limit.retryAfterSeconds);
+    return fn({ ...args, apiKey: found.key });
   });
 }

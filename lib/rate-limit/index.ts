@@ -19,13 +19,14 @@ export interface LimitResult {
 }
 
 /**
- * The upsert that counts one hit on `key` (fixed window of `windowSeconds`) when `when` holds,
+ * The upsert that counts one hit on `key` (a string, or an SQL expression such as a scalar subquery
+ * on an earlier CTE) (fixed window of `windowSeconds`) when `when` holds,
  * returning `hits` and `retry_after`: the primitive of `hit`, for statements that fold a limit into
  * a larger one (a CTE). Row lock order is the caller's: fold keys in a fixed order.
  */
-export function bucketHitSql(key: string, windowSeconds: number, when: SQL = sql`true`): SQL {
+export function bucketHitSql(key: string | SQL, windowSeconds: number, when: SQL = sql`true`): SQL {
   return sql`insert into rate_limit_buckets (key, hits, reset_at)
-    select ${key}, 1, now() + make_interval(secs => ${windowSeconds}) where ${when}
+    select ${typeof key === "string" ? sql`${key}` : sql`(${key})`}, 1, now() + make_interval(secs => ${windowSeconds}) where ${when}
     on conflict (key) do update set
       hits = case when rate_limit_buckets.reset_at <= now() then 1 else rate_limit_buckets.hits + 1 end,
       reset_at = case when rate_limit_buckets.reset_at <= now() then excluded.reset_at else rate_limit_buckets.reset_at end

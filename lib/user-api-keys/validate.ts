@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { sha256 } from "@/lib/crypto";
 import { type Executor, getDb, preparedRows } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/request-context";
-import { hit } from "@/lib/rate-limit";
+import { bucketHitSql, hit, limitResult } from "@/lib/rate-limit";
 import { USER_KEY_PREFIXES } from "./schema";
 
 export type RefusalReason = "unknown" | "revoked" | "expired" | "disabled" | "owner_disabled" | "membership_ended";
@@ -54,6 +54,8 @@ interface Row {
   role_name: string | null;
   role_permissions: string[] | null;
   enabled: unknown;
+  limit_hits: number | null;
+  limit_retry: number | null;
 }
 
 const MESSAGES: Record<RefusalReason, string> = {
@@ -79,8 +81,12 @@ async function loadKey(hash: string, ip: string | null, db: Executor): Promise<R
         where u.key_hash = ${hash} and u.revoked_at is null and (u.expires_at is null or u.expires_at > now())
           and coalesce((select s.value from platform_settings s
             where s.key = case u.owner_type when 'user' then 'personal_api_keys' else 'org_api_keys' end), 'true'::jsonb) <> 'false'::jsonb
-      )
-      select k.id, k.owner_type, k.name, k.mode, k.permissions as key_permissions, k.rate_limit_per_minute as "limit",
+        returning u.id
+      ),
+      -- One hit on the key's bucket, counted only for a live key (the limiter's upsert; its row is
+      -- the key's own, so the statement commits durably as the use count does).
+      hit as (${bucketHitSql(sql`select 'user_api_key:' || id from used`, 60, sql`exists (select 1 from used)`)})
+      select k.id, k.owner_type, k.name, k.mode, (select hits from hit) as limit_hits, (select retry_after from hit) as limit_retry, k.permissions as key_permissions, k.rate_limit_per_minute as "limit",
         k.expires_at, k.revoked_at is not null as revoked, (k.expires_at is not null and k.expires_at <= now()) as expired,
         u.id as user_id, u.email, u.name as user_name, (u.disabled_at is not null) as user_disabled,
         o.id as org_id, o.slug, o.name as org_name, rm.name as plan, r.key as role_key, r.name as role_name,
@@ -122,7 +128,7 @@ export async function validateUserApiKey(presented: string, opts: { permission?:
     await auditRefusal(row, refused, opts.context, db);
     return { valid: false, reason: refused, message: MESSAGES[refused] };
   }
-  const limit = await hit(`user_api_key:${row.id}`, { max: row.limit, windowSeconds: 60 }, db);
+  const limit = limitResult(row.limit, 60, row.limit_hits === null ? undefined : { hits: row.limit_hits, retry_after: row.limit_retry ?? 60 });
   // The first refused hit of a window is the one audited.
   if (!limit.allowed && limit.hits === row.limit + 1) await auditRefusal(row, "rate_limited", opts.context, db);
   const own = row.org_id ? (row.role_permissions ?? []) : [];
