@@ -1,9 +1,9 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { AuditActorType, AuditOutcome } from "@/drizzle/schema";
 import { afterCommit, preparedRows, type Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/request-context";
+import { nextEventStamp } from "./event-stamp";
 import { wakeSequencer } from "./sequencer-wake";
 
 export interface AuditActor {
@@ -36,17 +36,6 @@ export const PLATFORM_CHAIN = "platform";
 /** The chain an org's events go to (null: the platform chain). */
 export const chainKeyOf = (orgId: string | null) => orgId ?? PLATFORM_CHAIN;
 
-// The last event time given out per transaction (drizzle session), so events recorded one after
-// another in one transaction keep their order in time, and so in the chain: the sequencer links in
-// (occurred_at, id) order, and the hash encodes milliseconds.
-const lastTimes = new WeakMap<object, number>();
-function nextTime(tx: Tx): Date {
-  const session = tx._.session as object;
-  const ms = Math.max(Date.now(), (lastTimes.get(session) ?? 0) + 1);
-  lastTimes.set(session, ms);
-  return new Date(ms);
-}
-
 /**
  * Write one event inside the caller's transaction, so it commits or rolls back with the change it
  * describes. One statement, and no lock shared with the org's other writers: the event and its
@@ -56,8 +45,10 @@ function nextTime(tx: Tx): Date {
 export async function recordAudit(tx: Tx, input: AuditEventInput): Promise<{ id: string; occurredAt: Date }> {
   if (!ACTION.test(input.action)) throw new Error(`Invalid audit action "${input.action}"`);
   const chainKey = chainKeyOf(input.orgId);
-  const id = randomUUID();
-  const occurredAt = input.occurredAt ?? nextTime(tx);
+  // Time and id from one monotonic source (event-stamp.ts): (occurred_at, id) is the order recorded.
+  const stamp = nextEventStamp();
+  const id = stamp.id;
+  const occurredAt = input.occurredAt ?? stamp.occurredAt;
   const at = occurredAt.toISOString();
   // A hot path (every mutation writes one): hand-written SQL, one round trip, a prepared statement.
   await preparedRows(

@@ -7,6 +7,7 @@ import { getEnv } from "@/lib/env";
 import { RateLimitedError } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { bucketHitSql, limitResult } from "@/lib/rate-limit";
+import { nextEventStamp } from "@/lib/audit/event-stamp";
 import { wakeSequencer } from "@/lib/audit/sequencer-wake";
 import type { ClientCredentials } from "./clients";
 import { invalidClient } from "./errors";
@@ -167,6 +168,7 @@ async function tokensFor(client: AdmittedClient, row: IssuedRow, refreshToken: s
  * client, the audit event and its queue row; selects the grant row.
  */
 function issueAndRecord(client: AdmittedClient, newRefreshHash: string, context: RequestContext, action: string, grantType: string) {
+  const stamp = nextEventStamp();
   return sql`
     issued as (
       insert into oauth_refresh_tokens (token_hash, grant_id, client_id, scopes, expires_at)
@@ -183,7 +185,7 @@ function issueAndRecord(client: AdmittedClient, newRefreshHash: string, context:
     event as (
       insert into audit_events (id, occurred_at, org_id, actor_type, actor_id, actor_name, on_behalf_of_user_id,
         client_id, grant_id, action, target_type, target_id, outcome, ip, user_agent, request_id, metadata)
-      select ${randomUUID()}::uuid, date_trunc('milliseconds', now()), org_id, 'agent', ${client.id}, ${client.name}, user_id,
+      select ${stamp.id}::uuid, ${stamp.occurredAt.toISOString()}::timestamptz, org_id, 'agent', ${client.id}, ${client.name}, user_id,
         ${client.id}, grant_id::text, ${action}, 'oauth_grant', grant_id::text, 'success',
         ${context.ip}, ${context.userAgent}, ${context.requestId},
         jsonb_build_object('grant_type', ${grantType}::text, 'scope', array_to_string(scopes, ' ')) ||
