@@ -193,6 +193,8 @@ export async function validateSamlResponse(c: SamlSettings, samlResponse: string
     throw new SamlInvalid(reasonOf(message), message.slice(0, 300));
   }
   if (!profile) throw new SamlInvalid("invalid_response", "The SAML response carried no assertion.");
+  // node-saml checks the Issuer of logout messages only: the signed assertion's Issuer must be the IdP's entity id.
+  if (profile.issuer !== c.samlIdpEntityId) throw new SamlInvalid("wrong_issuer", `The assertion was issued by ${String(profile.issuer).slice(0, 200)}, not by this connection's IdP.`);
   const acs = samlAcsUrl(c.id);
   // Destination is on the Response (outside the signed assertion): when present it must be our ACS.
   const response = parseXml(Buffer.from(samlResponse, "base64").toString("utf8"))!;
@@ -216,7 +218,9 @@ export async function validateSamlResponse(c: SamlSettings, samlResponse: string
   const pick = (names: string[]) => names.map((n) => one(lower[n.toLowerCase()])).find(Boolean);
   const nameIsEmail = profile.nameIDFormat?.endsWith(":emailAddress") && profile.nameID?.includes("@");
   const email = pick(EMAIL_ATTRIBUTES) ?? (nameIsEmail ? profile.nameID : undefined);
-  const groups = attrs[groupsAttribute];
+  // node-saml gives a one-value attribute as a string: groups are always a list.
+  const rawGroups = attrs[groupsAttribute];
+  const groups = typeof rawGroups === "string" ? [rawGroups] : Array.isArray(rawGroups) ? rawGroups.filter((g): g is string => typeof g === "string") : undefined;
   return {
     assertionId,
     notOnOrAfter,

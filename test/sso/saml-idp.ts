@@ -139,7 +139,9 @@ export async function startTestSamlIdp(name = "idp"): Promise<TestSamlIdp> {
     },
     async respond(spMetadata, requestId, user, o = {}, opts = {}) {
       const spMeta = samlify.ServiceProvider({ metadata: spMetadata });
-      const acs = spMeta.entityMeta.getAssertionConsumerService(samlify.Constants.namespace.binding.post) as string;
+      // samlify does not find the ACS in metadata without a namespace prefix: read it here.
+      const acs = /<(?:\w+:)?AssertionConsumerService[^>]*Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"[^>]*Location="([^"]+)"/.exec(spMetadata)?.[1];
+      if (!acs) throw new Error("no HTTP-POST AssertionConsumerService in the SP metadata");
       const now = o.issueInstant ?? new Date();
       const xml = responseXml({
         id: `_${randomUUID()}`,

@@ -212,14 +212,14 @@ describe("SAML 2.0 enterprise SSO against a real IdP (samlify, signing with its 
   it("a replayed response is refused; so is a replayed assertion id in a new response", async () => {
     const jar = newJar();
     const requestId = await startAtIdp(jar, "replay@xcorp.example");
-    const response = await idp.respond(spMetadata, requestId, { email: "replay@xcorp.example" });
+    const response = await idp.respond(spMetadata, requestId, { email: "replay@xcorp.example", name: "Replay" });
     expect((await deliver(jar, response)).snap.state).toBe("LOGGED_IN");
     const since = new Date();
     expect((await handleSamlAcs(connectionId, response, ctx())).redirect).toBe("/login?error=sso_failed");
     const jar2 = newJar();
     const requestId2 = await startAtIdp(jar2, "replay@xcorp.example");
     const [first] = await getDb().db.select().from(ssoSamlAssertions).where(eq(ssoSamlAssertions.connectionId, connectionId)).orderBy(asc(ssoSamlAssertions.createdAt));
-    const again = await idp.respond(spMetadata, requestId2, { email: "replay@xcorp.example" }, { assertionId: first!.assertionId });
+    const again = await idp.respond(spMetadata, requestId2, { email: "replay@xcorp.example", name: "Replay" }, { assertionId: first!.assertionId });
     expect((await deliver(jar2, again)).redirect).toBe("/login?error=sso_failed");
     const reasons = (await eventsSince(since, xcorp)).filter((e) => e.action === "login.sso_failed").map((e) => (e.metadata as { reason: string }).reason);
     expect(reasons).toEqual(["unknown_request", "replayed_assertion"]);
@@ -228,7 +228,7 @@ describe("SAML 2.0 enterprise SSO against a real IdP (samlify, signing with its 
   it("50 parallel posts of one response: exactly one sign-in", async () => {
     const jar = newJar();
     const requestId = await startAtIdp(jar, "race@xcorp.example");
-    const response = await idp.respond(spMetadata, requestId, { email: "race@xcorp.example" });
+    const response = await idp.respond(spMetadata, requestId, { email: "race@xcorp.example", name: "Race" });
     const results = await Promise.all(Array.from({ length: 50 }, () => handleSamlAcs(connectionId, response, ctx())));
     const winners = results.filter((r) => r.redirect.startsWith("/api/sso/saml/finish?"));
     expect(winners).toHaveLength(1);
@@ -242,7 +242,7 @@ describe("SAML 2.0 enterprise SSO against a real IdP (samlify, signing with its 
   it("an answer that comes back to another browser is refused (login CSRF)", async () => {
     const attacker = newJar();
     const requestId = await startAtIdp(attacker, "csrf@xcorp.example");
-    const response = await idp.respond(spMetadata, requestId, { email: "csrf@xcorp.example" });
+    const response = await idp.respond(spMetadata, requestId, { email: "csrf@xcorp.example", name: "Csrf" });
     const { redirect } = await deliver(newJar(), response);
     expect(redirect).toBe("/login?error=sso_failed");
     expect(await person("csrf@xcorp.example")).toBeUndefined();
@@ -259,11 +259,11 @@ describe("SAML 2.0 enterprise SSO against a real IdP (samlify, signing with its 
 
   it("MFA: a multi-factor AuthnContext meets the org's requirement only when the connection says the IdP enforces MFA", async () => {
     await getDb().db.update(orgs).set({ requireMfa: true }).where(eq(orgs.id, xcorp));
-    const mfaUser = { email: "mfa@xcorp.example", authnContext: "http://schemas.microsoft.com/claims/multipleauthn" };
+    const mfaUser = { email: "mfa@xcorp.example", name: "Mfa", authnContext: "http://schemas.microsoft.com/claims/multipleauthn" };
     expect((await samlSignIn("mfa@xcorp.example", mfaUser)).snap.state).toBe("TWO_FACTOR_ENROLLMENT_REQUIRED");
     await changeConnection(xcorp, people["owner@xcorp.example"]!, connectionId, { idpEnforcesMfa: true }, ctx());
     expect((await samlSignIn("mfa@xcorp.example", mfaUser)).snap.state).toBe("LOGGED_IN");
-    expect((await samlSignIn("mfa@xcorp.example", { email: "mfa@xcorp.example" })).snap.state).toBe("TWO_FACTOR_ENROLLMENT_REQUIRED");
+    expect((await samlSignIn("mfa@xcorp.example", { email: "mfa@xcorp.example", name: "Mfa" })).snap.state).toBe("TWO_FACTOR_ENROLLMENT_REQUIRED");
     await getDb().db.update(orgs).set({ requireMfa: false }).where(eq(orgs.id, xcorp));
   });
 
