@@ -28,13 +28,23 @@ async function orgSlug(orgId: string) {
  * A refused answer: the pending request (if any) is consumed so it cannot be retried, a test shows the
  * reason to its admin, and `login.sso_failed` / `sso.connection_tested` (failure) says why in the org's log.
  */
-async function refuse(connection: Connection, request: Request | null, reason: string, message: string, context: RequestContext, userName?: string): Promise<{ redirect: string; clearFlow: boolean }> {
+async function refuse(
+  connection: Connection,
+  request: Request | null,
+  reason: string,
+  message: string,
+  context: RequestContext,
+  userName?: string,
+  stage: "acs" | "finish" = "acs",
+): Promise<{ redirect: string; clearFlow: boolean }> {
   await getDb().transaction(async (tx) => {
     if (request) {
+      // At the ACS only a request nobody answered yet is ended (a racing replay must not touch the winner's);
+      // at the finish the handoff was already redeemed by this call.
       await tx
         .update(ssoRequests)
-        .set({ consumedAt: sql`coalesce(${ssoRequests.consumedAt}, now())`, handoffHash: null, ...(request.purpose === "test" ? { result: { ok: false, reason, message } } : {}) })
-        .where(eq(ssoRequests.id, request.id));
+        .set({ consumedAt: sql`coalesce(${ssoRequests.consumedAt}, now())`, ...(request.purpose === "test" ? { result: { ok: false, reason, message } } : {}) })
+        .where(stage === "acs" ? and(eq(ssoRequests.id, request.id), isNull(ssoRequests.consumedAt)) : eq(ssoRequests.id, request.id));
     }
     await recordAudit(tx, {
       orgId: connection.orgId,
@@ -130,7 +140,7 @@ export async function finishSamlAnswer(handoff: string | null, context: RequestC
   const email = typeof claims.email === "string" ? claims.email : undefined;
 
   if (request.purpose === "test") {
-    if (currentUserId !== request.startedBy) return refuse(connection, request, "browser_mismatch", "The test answer came back to a different user.", context);
+    if (currentUserId !== request.startedBy) return refuse(connection, request, "browser_mismatch", "The test answer came back to a different user.", context, undefined, "finish");
     await db.transaction(async (tx) => {
       await tx.update(ssoRequests).set({ result: { ok: true, claims: shownClaims(claims, connection.groupsClaim), mfa: idpAssertsMfa(claims) } }).where(eq(ssoRequests.id, request.id));
       await tx.update(ssoConnections).set({ testedAt: new Date() }).where(and(eq(ssoConnections.orgId, request.orgId), eq(ssoConnections.id, connection.id)));
@@ -147,8 +157,8 @@ export async function finishSamlAnswer(handoff: string | null, context: RequestC
   }
 
   const flow = await currentFlow();
-  if (flow?.id !== request.loginFlowId) return refuse(connection, request, "browser_mismatch", "The answer came back to a different browser than the one that started the sign-in.", context, email);
-  if (!connection.enabled) return refuse(connection, request, "connection_disabled", "The connection was disabled.", context, email);
+  if (flow?.id !== request.loginFlowId) return refuse(connection, request, "browser_mismatch", "The answer came back to a different browser than the one that started the sign-in.", context, email, "finish");
+  if (!connection.enabled) return refuse(connection, request, "connection_disabled", "The connection was disabled.", context, email, "finish");
   try {
     await db.transaction(async (tx) => {
       const { userId, email: who } = await provisionFromIdp(tx, connection, claims, context);
@@ -169,7 +179,7 @@ export async function finishSamlAnswer(handoff: string | null, context: RequestC
       });
     });
   } catch (err) {
-    if (err instanceof SsoRefusal) return refuse(connection, request, err.reason, err.message, context, email);
+    if (err instanceof SsoRefusal) return refuse(connection, request, err.reason, err.message, context, email, "finish");
     throw err;
   }
   return { redirect: "/login", clearFlow: false };

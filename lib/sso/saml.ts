@@ -170,6 +170,14 @@ function reasonOf(message: string): string {
   return "invalid_response";
 }
 
+/** Diagnostic only (the refusal is node-saml's): whether every subject confirmation's NotOnOrAfter is past the skew. */
+function subjectExpired(samlResponse: string): boolean {
+  const doc = parseXml(Buffer.from(samlResponse, "base64").toString("utf8"));
+  if (!doc) return false;
+  const ends = (select("//saml:SubjectConfirmationData/@NotOnOrAfter", doc as unknown as Node) as Attr[]).map((a) => Date.parse(a.value));
+  return ends.length > 0 && ends.every((t) => Number.isFinite(t) && t + SAML_CLOCK_SKEW_MS < Date.now());
+}
+
 export interface SamlAnswer {
   assertionId: string;
   /** When the assertion stops being valid (the replay cache keeps its id until then, plus the skew). */
@@ -190,7 +198,10 @@ export async function validateSamlResponse(c: SamlSettings, samlResponse: string
     ({ profile } = await client(c, oneRequestCache(requestId)).validatePostResponseAsync({ SAMLResponse: samlResponse }));
   } catch (err) {
     const message = (err as Error).message ?? "The SAML response was refused.";
-    throw new SamlInvalid(reasonOf(message), message.slice(0, 300));
+    let reason = reasonOf(message);
+    // node-saml refuses an expired subject confirmation without saying why: name it for the audit log.
+    if (/subject confirmation/i.test(message)) reason = subjectExpired(samlResponse) ? "expired" : "invalid_subject_confirmation";
+    throw new SamlInvalid(reason, message.slice(0, 300));
   }
   if (!profile) throw new SamlInvalid("invalid_response", "The SAML response carried no assertion.");
   // node-saml checks the Issuer of logout messages only: the signed assertion's Issuer must be the IdP's entity id.
