@@ -160,7 +160,7 @@ export async function startTestSamlIdp(name = "idp"): Promise<TestSamlIdp> {
       const sp = opts.signMessageOnly
         ? samlify.ServiceProvider({ entityID: spMeta.entityMeta.getEntityID(), wantAssertionsSigned: false, assertionConsumerService: [{ Binding: samlify.Constants.namespace.binding.post, Location: acs }] })
         : spMeta;
-      const { context } = await idp.createLoginResponse(sp, { extract: { request: { id: requestId } } }, "post", { email: user.email }, () => ({ id: "", context: xml }));
+      const { context } = await idp.createLoginResponse(sp, { extract: { request: { id: requestId ?? "" } } }, "post", { email: user.email }, () => ({ id: "", context: xml }));
       return context;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
