@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import { loginFlows, orgs, ssoConnections, ssoRequests, ssoSamlAssertions } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { decryptSecret, encryptSecret, sha256 } from "@/lib/crypto";
@@ -102,7 +102,10 @@ export async function handleSamlAcs(connectionId: string, samlResponse: string |
   }
 
   // The assertion id is accepted once per connection: one atomic insert, whoever loses is a replay.
+  // Ids are kept until their subject confirmation's NotOnOrAfter + skew (node-saml refuses the assertion after
+  // that anyway); expired ones of any connection are swept on the way.
   const keepUntil = new Date(Math.max(answer.notOnOrAfter.getTime(), Date.now()) + SAML_CLOCK_SKEW_MS);
+  await db.delete(ssoSamlAssertions).where(lt(ssoSamlAssertions.expiresAt, new Date()));
   const [fresh] = await db
     .insert(ssoSamlAssertions)
     .values({ connectionId: connection.id, assertionId: answer.assertionId, expiresAt: keepUntil })
