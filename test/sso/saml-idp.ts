@@ -93,10 +93,27 @@ export interface TestSamlIdp {
   requestIdOf(url: URL): string;
   /** A base64 SAMLResponse to the SP described by `spMetadata`, signed by samlify unless `sign` is false. */
   respond(spMetadata: string, requestId: string | null, user: SamlUser, overrides?: Overrides, opts?: { sign?: boolean; signMessageOnly?: boolean }): Promise<string>;
+  /** For browser tests: who signs in when a browser arrives at the SSO URL (HTTP-Redirect in, HTTP-POST out). */
+  next: SamlUser | null;
   close(): Promise<void>;
 }
 
+const acsOf = (spMetadata: string) =>
+  /<(?:\w+:)?AssertionConsumerService[^>]*Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"[^>]*Location="([^"]+)"/.exec(spMetadata)?.[1];
+
+function authnRequest(url: URL): { id: string; issuer: string } {
+  const raw = url.searchParams.get("SAMLRequest");
+  if (!raw) throw new Error("no SAMLRequest in the redirect");
+  const xml = inflateRawSync(Buffer.from(raw, "base64")).toString("utf8");
+  const id = /<samlp:AuthnRequest[^>]*\sID="([^"]+)"/.exec(xml)?.[1];
+  const issuer = /<saml:Issuer[^>]*>([^<]+)<\/saml:Issuer>/.exec(xml)?.[1];
+  if (!id || !issuer) throw new Error("no ID or Issuer in the AuthnRequest");
+  return { id, issuer };
+}
+
 export async function startTestSamlIdp(name = "idp"): Promise<TestSamlIdp> {
+  // samlify wants a schema validator before it parses anything; this IdP only signs (it never parses a message).
+  samlify.setSchemaValidator({ validate: async () => "not used: the test IdP parses no SAML message" });
   const { key, cert } = makeKeyPair(`${name}.test`);
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -114,7 +131,25 @@ export async function startTestSamlIdp(name = "idp"): Promise<TestSamlIdp> {
   });
   const metadata = idp.getMetadata();
   server.on("request", (req, res) => {
-    if (req.url === "/saml/metadata") {
+    if (req.url?.startsWith("/saml/sso?")) {
+      // The browser arrives with an AuthnRequest; the IdP reads the SP's metadata from its entity id (a URL) and
+      // answers with the usual auto-submitting HTML form to the ACS.
+      void (async () => {
+        try {
+          const request = authnRequest(new URL(req.url!, base));
+          if (!state.next) throw new Error("nobody signs in");
+          const spMetadata = await (await fetch(request.issuer)).text();
+          const response = await state.respond(spMetadata, request.id, state.next);
+          res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+          res.end(
+            `<!doctype html><title>Test IdP</title><form method="post" action="${esc(acsOf(spMetadata)!)}"><input type="hidden" name="SAMLResponse" value="${response}"><button>Continue</button></form><script>document.forms[0].submit()</script>`,
+          );
+        } catch (err) {
+          res.writeHead(400, { "content-type": "text/plain" });
+          res.end(String(err));
+        }
+      })();
+    } else if (req.url === "/saml/metadata") {
       res.writeHead(200, { "content-type": "application/samlmetadata+xml" });
       res.end(metadata);
     } else {
@@ -123,24 +158,18 @@ export async function startTestSamlIdp(name = "idp"): Promise<TestSamlIdp> {
     }
   });
 
-  return {
+  const state: TestSamlIdp = {
     entityId,
     ssoUrl,
     cert,
     metadata,
     metadataUrl: `${base}/saml/metadata`,
-    requestIdOf(url) {
-      const raw = url.searchParams.get("SAMLRequest");
-      if (!raw) throw new Error("no SAMLRequest in the redirect");
-      const xml = inflateRawSync(Buffer.from(raw, "base64")).toString("utf8");
-      const id = /<samlp:AuthnRequest[^>]*\sID="([^"]+)"/.exec(xml)?.[1];
-      if (!id) throw new Error("no ID in the AuthnRequest");
-      return id;
-    },
+    next: null,
+    requestIdOf: (url) => authnRequest(url).id,
     async respond(spMetadata, requestId, user, o = {}, opts = {}) {
       const spMeta = samlify.ServiceProvider({ metadata: spMetadata });
       // samlify does not find the ACS in metadata without a namespace prefix: read it here.
-      const acs = /<(?:\w+:)?AssertionConsumerService[^>]*Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"[^>]*Location="([^"]+)"/.exec(spMetadata)?.[1];
+      const acs = acsOf(spMetadata);
       if (!acs) throw new Error("no HTTP-POST AssertionConsumerService in the SP metadata");
       const now = o.issueInstant ?? new Date();
       const xml = responseXml({
@@ -165,6 +194,7 @@ export async function startTestSamlIdp(name = "idp"): Promise<TestSamlIdp> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return state;
 }
 
 /** Signature-wrapping attacks on a signed response: the signed assertion stays intact, a forged one is what a naive SP would read. */
