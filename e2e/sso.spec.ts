@@ -96,12 +96,14 @@ test.describe("enterprise SSO (SAML 2.0)", () => {
 
   test("the owner adds a SAML connection from the IdP's metadata URL, tests it; an employee signs in through the IdP (HTTP-POST to the ACS) with the mapped role", async ({ page, browser }) => {
     // 1. Add the connection from the metadata URL: the card shows the ACS URL and entity ID to paste into the IdP.
+    const name = `XCorp SAML ${Date.now().toString(36)}`;
+    const hire = `saml.hire.${Date.now().toString(36)}@xcorp.example`;
     await page.goto("/orgs/xcorp/sso");
     const form = page.getByTestId("sso-new-saml-connection");
-    await form.getByLabel("Name").fill("XCorp SAML");
+    await form.getByLabel("Name").fill(name);
     await form.getByLabel("IdP metadata URL").fill(samlIdp.metadataUrl);
     await form.getByRole("button", { name: "Add SAML connection" }).click();
-    const connection = page.getByTestId("sso-connection").filter({ hasText: "XCorp SAML" });
+    const connection = page.getByTestId("sso-connection").filter({ hasText: name });
     await expect(connection).toContainText("Not tested");
     await expect(connection.getByTestId("saml-acs-url")).toHaveText(new RegExp(`^${app}/api/sso/saml/acs/[0-9a-f-]{36}$`));
     const entityId = (await connection.getByTestId("saml-entity-id").textContent())!;
@@ -114,7 +116,9 @@ test.describe("enterprise SSO (SAML 2.0)", () => {
     const [popup] = await Promise.all([page.waitForEvent("popup"), connection.getByRole("button", { name: "Test connection" }).click()]);
     await expect(popup.getByTestId("sso-test-claims")).toContainText("it.admin@xcorp.example");
     await expect(popup.getByTestId("sso-test-result")).toContainText("the test sign-in worked");
+    console.log("SAML test popup: window.opener present =", await popup.evaluate(() => window.opener !== null));
     await popup.close();
+    await page.reload();
     await expect(connection.getByTestId("sso-tested")).toBeVisible();
 
     // 3. Enable it with a role rule; XCorp's other connections are switched off so its domain routes here.
@@ -123,7 +127,7 @@ test.describe("enterprise SSO (SAML 2.0)", () => {
     await connection.getByLabel(/Role rules/).fill("eng-admins = admin");
     await connection.getByRole("button", { name: "Save mapping" }).click();
     await expect(page.getByText("Connection saved")).toBeVisible();
-    for (const other of await page.getByTestId("sso-connection").filter({ hasNotText: "XCorp SAML" }).all()) {
+    for (const other of await page.getByTestId("sso-connection").filter({ hasNotText: name }).all()) {
       const disable = other.getByRole("button", { name: "Disable" });
       if (await disable.isVisible()) {
         await disable.click();
@@ -147,10 +151,10 @@ test.describe("enterprise SSO (SAML 2.0)", () => {
     // 5. A new employee types their email at /login, signs in at the IdP, and lands in XCorp as Admin.
     const employee = await browser.newContext();
     const login = await employee.newPage();
-    samlIdp.next = { email: "saml.hire@xcorp.example", name: "SAML Hire", groups: ["eng-admins"] };
+    samlIdp.next = { email: hire, name: "SAML Hire", groups: ["eng-admins"] };
     await login.goto("/login");
     await login.getByRole("button", { name: "Use single sign-on (SSO)" }).click();
-    await login.getByLabel("Work email").fill("saml.hire@xcorp.example");
+    await login.getByLabel("Work email").fill(hire);
     await login.getByRole("button", { name: "Continue with SSO" }).click();
     await login.waitForURL((url) => url.origin === app && !url.pathname.startsWith("/login") && !url.pathname.startsWith("/api/"));
     await expect(login).toHaveURL(/\/orgs\/xcorp$/);
