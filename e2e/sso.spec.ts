@@ -116,8 +116,9 @@ test.describe("enterprise SSO (SAML 2.0)", () => {
     const [popup] = await Promise.all([page.waitForEvent("popup"), connection.getByRole("button", { name: "Test connection" }).click()]);
     await expect(popup.getByTestId("sso-test-claims")).toContainText("it.admin@xcorp.example");
     await expect(popup.getByTestId("sso-test-result")).toContainText("the test sign-in worked");
-    await popup.close();
+    // The popup tells the console after its first paint: keep it open until the console shows the result.
     await expect(connection.getByTestId("sso-tested")).toBeVisible();
+    await popup.close();
 
     // 3. Enable it with a role rule; XCorp's other connections are switched off so its domain routes here.
     await connection.getByRole("button", { name: "Enable" }).click();
