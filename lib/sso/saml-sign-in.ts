@@ -8,12 +8,15 @@ import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { clearFlowCookie, currentFlow } from "@/lib/login-flow/flow";
+import { enforce } from "@/lib/rate-limit";
 import { idpAssertsMfa } from "./claims";
 import { provisionFromIdp, SsoRefusal } from "./provision";
 import { MAX_SAML_RESPONSE_CHARS, SAML_CLOCK_SKEW_MS, SamlInvalid, samlInResponseTo, validateSamlResponse } from "./saml";
 import { samlSettings, shownClaims } from "./sign-in";
 
 const HANDOFF_TTL_MS = 2 * 60 * 1000;
+/** Answers that match no pending request can be posted by anyone: their audit events are bounded per IP. */
+export const SAML_UNMATCHED_PER_IP = { max: 100, windowSeconds: 600 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 type Connection = typeof ssoConnections.$inferSelect;
@@ -37,6 +40,7 @@ async function refuse(
   userName?: string,
   stage: "acs" | "finish" = "acs",
 ): Promise<{ redirect: string; clearFlow: boolean }> {
+  if (!request) await enforce(`sso:saml:unmatched:ip:${context.ip ?? "unknown"}`, SAML_UNMATCHED_PER_IP);
   await getDb().transaction(async (tx) => {
     if (request) {
       // At the ACS only a request nobody answered yet is ended (a racing replay must not touch the winner's);

@@ -162,7 +162,8 @@ export class SamlInvalid extends Error {
 /** node-saml's refusals, named for the audit log. */
 function reasonOf(message: string): string {
   if (/signature/i.test(message)) return "invalid_signature";
-  if (/expired|NotOnOrAfter|NotBefore|not yet valid|too old/i.test(message)) return "expired";
+  if (/not yet valid/i.test(message)) return "not_yet_valid";
+  if (/expired|NotOnOrAfter|too old/i.test(message)) return "expired";
   if (/audience/i.test(message)) return "wrong_audience";
   if (/InResponseTo/i.test(message)) return "wrong_in_response_to";
   if (/issuer/i.test(message)) return "wrong_issuer";

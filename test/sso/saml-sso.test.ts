@@ -9,7 +9,7 @@ import { seedDemo } from "@/lib/seed/demo";
 import { changeConnection, createSamlConnection, listConnections, setConnectionEnabled } from "@/lib/sso/connections";
 import { approveDomain, claimDomain } from "@/lib/sso/domains";
 import { samlSpMetadata } from "@/lib/sso/saml";
-import { finishSamlAnswer, handleSamlAcs } from "@/lib/sso/saml-sign-in";
+import { finishSamlAnswer, handleSamlAcs, SAML_UNMATCHED_PER_IP } from "@/lib/sso/saml-sign-in";
 import { idpRedirectForFlow, idpRedirectForTest, samlSettings, startSsoSignIn } from "@/lib/sso/sign-in";
 import { testResult } from "@/lib/sso/test-result";
 import { inBrowser, newJar, type Jar } from "@/test/browser-jar";
@@ -263,6 +263,34 @@ describe("SAML 2.0 enterprise SSO against a real IdP (samlify, signing with its 
     expect((await samlSignIn("mfa@xcorp.example", mfaUser)).snap.state).toBe("LOGGED_IN");
     expect((await samlSignIn("mfa@xcorp.example", { email: "mfa@xcorp.example", name: "Mfa" })).snap.state).toBe("TWO_FACTOR_ENROLLMENT_REQUIRED");
     await getDb().db.update(orgs).set({ requireMfa: false }).where(eq(orgs.id, xcorp));
+  });
+
+  it("clock skew is bounded: 30 s ahead is accepted, 5 minutes ahead is refused (not_yet_valid)", async () => {
+    const ahead = (ms: number) => ({ issueInstant: new Date(Date.now() + ms), notOnOrAfter: new Date(Date.now() + ms + 5 * 60_000) });
+    expect((await samlSignIn("skew@xcorp.example", { email: "skew@xcorp.example", name: "Skew" }, ahead(30_000))).snap.state).toBe("LOGGED_IN");
+    const since = new Date();
+    expect((await samlSignIn("skew@xcorp.example", { email: "skew@xcorp.example", name: "Skew" }, ahead(5 * 60_000))).redirect).toBe("/login?error=sso_failed");
+    expect((await eventsSince(since, xcorp)).at(-1)).toMatchObject({ action: "login.sso_failed", metadata: { reason: "not_yet_valid" } });
+  });
+
+  it("a connection disabled while the user is at the IdP signs nobody in", async () => {
+    const owner = people["owner@xcorp.example"]!;
+    const jar = newJar();
+    const requestId = await startAtIdp(jar, "late@xcorp.example");
+    await setConnectionEnabled(xcorp, owner, connectionId, false, ctx());
+    const since = new Date();
+    const { redirect } = await deliver(jar, await idp.respond(spMetadata, requestId, { email: "late@xcorp.example", name: "Late" }));
+    await setConnectionEnabled(xcorp, owner, connectionId, true, ctx());
+    expect(redirect).toBe("/login?error=sso_failed");
+    expect((await eventsSince(since, xcorp)).find((e) => e.action === "login.sso_failed")).toMatchObject({ metadata: { reason: "connection_disabled" } });
+    expect(await person("late@xcorp.example")).toBeUndefined();
+  });
+
+  it("answers matching no pending request are audited, at most SAML_UNMATCHED_PER_IP per IP, then 429", async () => {
+    const from = (): RequestContext => ({ ip: "203.0.113.77", userAgent: "vitest", requestId: randomUUID() });
+    const stray = await idp.respond(spMetadata, null, { email: "stray@xcorp.example" }, { inResponseTo: null });
+    for (let i = 0; i < SAML_UNMATCHED_PER_IP.max; i++) expect((await handleSamlAcs(connectionId, stray, from())).redirect).toBe("/login?error=sso_failed");
+    await expectFailure(handleSamlAcs(connectionId, stray, from()), 429);
   });
 
   it("an unknown connection or an empty answer is a 4xx, never a 500", async () => {
