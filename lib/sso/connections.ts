@@ -172,6 +172,8 @@ async function connectionInOrg(tx: Executor, orgId: string, id: string, lock = f
 
 /** Change a connection's settings and role rules. A new secret means the connection must be tested again. */
 export async function changeConnection(orgId: string, actor: Actor, id: string, change: ConnectionChange, context: RequestContext): Promise<void> {
+  // New SAML metadata is fetched and read before the transaction (no network inside it).
+  const metadata = change.metadataXml || change.metadataUrl ? parseIdpMetadata(change.metadataXml ?? (await fetchMetadata(change.metadataUrl!))) : null;
   await getDb().transaction(async (tx) => {
     await lockOrgAuthority(tx, orgId);
     const before = await connectionInOrg(tx, orgId, id, true);
@@ -200,6 +202,16 @@ export async function changeConnection(orgId: string, actor: Actor, id: string, 
       set.enabled = false;
       changed.push("clientSecret");
     }
+    if (metadata) {
+      if (before.kind !== "saml") throw new AppError(400, "invalid_input", "Only SAML connections have IdP metadata.");
+      set.samlIdpEntityId = metadata.entityId;
+      set.samlSsoUrl = metadata.ssoUrl;
+      set.samlIdpCerts = metadata.certs.join("\n");
+      set.samlMetadataUrl = change.metadataUrl ?? null;
+      set.testedAt = null;
+      set.enabled = false;
+      changed.push("metadata");
+    }
     let rules: { group: string; roleKey: string }[] | undefined;
     if (change.roleRules !== undefined) {
       const groups = new Set<string>();
@@ -222,7 +234,12 @@ export async function changeConnection(orgId: string, actor: Actor, id: string, 
       action: "sso.connection_changed",
       target: { type: "sso_connection", id, name: set.name ?? before.name },
       context,
-      metadata: { changed, ...(rules ? { roleRules: rules } : {}), ...(set.enabled === false && before.enabled ? { disabled: "new secret: test again" } : {}) },
+      metadata: {
+        changed,
+        ...(rules ? { roleRules: rules } : {}),
+        ...(metadata ? { idpEntityId: metadata.entityId, ssoUrl: metadata.ssoUrl, certificates: metadata.certs.length } : {}),
+        ...(set.enabled === false && before.enabled ? { disabled: metadata ? "new IdP metadata: test again" : "new secret: test again" } : {}),
+      },
     });
   });
 }

@@ -46,13 +46,17 @@ export const connectionChangeSchema = z
   .object({
     name: z.string().trim().min(1).max(80).optional(),
     clientSecret: z.string().min(1).max(2000).optional(),
+    /** SAML: new IdP metadata (e.g. a certificate rollover), as XML or by URL; the connection must be tested again. */
+    metadataXml: z.string().min(1).max(512 * 1024, "The metadata is larger than 512 KiB").optional(),
+    metadataUrl: z.url("Enter the metadata URL (https://…)").max(500).optional(),
     scopes: scopes.optional(),
     defaultRoleKey: roleKey.optional(),
     groupsClaim: z.string().trim().min(1).max(200).regex(/^[\w:./-]+$/, "A claim name").optional(),
     idpEnforcesMfa: z.boolean().optional(),
     roleRules: z.array(roleRuleSchema).max(100).optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, "Nothing to change");
+  .refine((v) => Object.keys(v).length > 0, "Nothing to change")
+  .refine((v) => !(v.metadataXml && v.metadataUrl), { message: "Give the IdP metadata as XML or as a URL, not both", path: ["metadataXml"] });
 export type ConnectionChange = z.infer<typeof connectionChangeSchema>;
 
 export const enableSchema = z.object({

@@ -293,6 +293,30 @@ describe("SAML 2.0 enterprise SSO against a real IdP (samlify, signing with its 
     await expectFailure(handleSamlAcs(connectionId, stray, from()), 429);
   });
 
+  it("new IdP metadata (certificate rollover) disables the connection until tested again, and the old key stops working", async () => {
+    const owner = people["owner@xcorp.example"]!;
+    const rolled = await startTestSamlIdp("xcorp-idp-rolled");
+    try {
+      // Same IdP, new key: the rolled metadata keeps the entity id and SSO URL of the original.
+      const metadataXml = rolled.metadata.replaceAll(rolled.entityId, idp.entityId).replaceAll(rolled.ssoUrl, idp.ssoUrl);
+      await expectFailure(changeConnection(xcorp, owner, connectionId, { metadataXml: "<nope" }, ctx()), 422, "invalid_metadata");
+      await changeConnection(xcorp, owner, connectionId, { metadataXml }, ctx());
+      const [row] = await getDb().db.select().from(ssoConnections).where(eq(ssoConnections.id, connectionId));
+      expect(row).toMatchObject({ enabled: false, testedAt: null, samlIdpEntityId: idp.entityId });
+      await inBrowser(newJar(), () => expectFailure(startSsoSignIn({ email: "roll@xcorp.example" }, ctx()), 404, "no_sso"));
+      // Test again (signed with the new key), enable, and the old key is refused.
+      const url = await idpRedirectForTest(xcorp, owner.id, connectionId);
+      const acs = await handleSamlAcs(connectionId, await rolled.respond(spMetadata, idp.requestIdOf(url), { email: "it.admin@xcorp.example" }, { issuer: idp.entityId }), ctx());
+      await inBrowser(newJar(), () => finishSamlAnswer(new URL(acs.redirect, "http://x").searchParams.get("handoff"), ctx(), owner.id));
+      await setConnectionEnabled(xcorp, owner, connectionId, true, ctx());
+      const since = new Date();
+      expect((await samlSignIn("roll@xcorp.example", { email: "roll@xcorp.example", name: "Roll" })).redirect).toBe("/login?error=sso_failed");
+      expect((await eventsSince(since, xcorp)).at(-1)).toMatchObject({ metadata: { reason: "invalid_signature" } });
+    } finally {
+      await rolled.close();
+    }
+  });
+
   it("an unknown connection or an empty answer is a 4xx, never a 500", async () => {
     await expectFailure(handleSamlAcs(randomUUID(), "x", ctx()), 404);
     await expectFailure(handleSamlAcs("not-a-uuid", "x", ctx()), 404);
