@@ -152,12 +152,14 @@ export function SsoPanel({
                 onSubmit={(e) => {
                   e.preventDefault();
                   const f = new FormData(e.currentTarget);
+                  const metadataXml = String(f.get("metadataXml") ?? "").trim();
                   change.mutate({
                     id: c.id,
                     defaultRoleKey: String(f.get("defaultRoleKey")),
                     groupsClaim: String(f.get("groupsClaim")),
                     idpEnforcesMfa: f.get("idpEnforcesMfa") === "on",
                     roleRules: parseRules(String(f.get("roleRules") ?? "")),
+                    ...(c.kind === "saml" && metadataXml ? { metadataXml } : {}),
                   });
                 }}
               >
@@ -178,6 +180,15 @@ export function SsoPanel({
                 <FormField label="Role rules (one per line: IdP group = role key)" id={`rules-${c.id}`}>
                   <Textarea id={`rules-${c.id}`} name="roleRules" defaultValue={rulesText(c.roleRules)} rows={3} placeholder="eng-admins = admin" />
                 </FormField>
+                {c.kind === "saml" && (
+                  <FormField
+                    label="Replace the IdP metadata (XML)"
+                    id={`metadata-${c.id}`}
+                    description="For a new signing certificate: the connection is disabled until it is tested again. Leave empty to keep the current metadata."
+                  >
+                    <Textarea id={`metadata-${c.id}`} name="metadataXml" rows={2} placeholder="<EntityDescriptor …>" />
+                  </FormField>
+                )}
                 <label className="flex items-center gap-2 text-sm">
                   <input type="checkbox" name="idpEnforcesMfa" defaultChecked={c.idpEnforcesMfa} />
                   The IdP enforces MFA (its {c.kind === "saml" ? "AuthnContext" : "amr/acr"} satisfies the org&apos;s MFA requirement)
