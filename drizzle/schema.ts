@@ -747,6 +747,12 @@ export const ssoConnections = pgTable(
     groupsClaim: text("groups_claim").notNull().default("groups"),
     /** The IdP enforces MFA itself: its amr/acr satisfies the org's "require MFA". */
     idpEnforcesMfa: boolean("idp_enforces_mfa").notNull().default(false),
+    /** SAML: the IdP's entity id (the Issuer its responses must carry), SSO URL (HTTP-Redirect), signing certificates (PEM, one or more). */
+    samlIdpEntityId: text("saml_idp_entity_id"),
+    samlSsoUrl: text("saml_sso_url"),
+    samlIdpCerts: text("saml_idp_certs"),
+    /** SAML: where the metadata was fetched from, when given by URL. */
+    samlMetadataUrl: text("saml_metadata_url"),
     enabled: boolean("enabled").notNull().default(false),
     /** Set by a successful "test connection"; a connection is enabled only after one. */
     testedAt: tz("tested_at"),
@@ -759,6 +765,10 @@ export const ssoConnections = pgTable(
     check(
       "sso_connections_oidc_complete",
       sql`${t.kind} <> 'oidc' or (${t.issuer} is not null and ${t.clientId} is not null and ${t.clientSecretEnc} is not null)`,
+    ),
+    check(
+      "sso_connections_saml_complete",
+      sql`${t.kind} <> 'saml' or (${t.samlIdpEntityId} is not null and ${t.samlSsoUrl} is not null and ${t.samlIdpCerts} is not null)`,
     ),
     check("sso_connections_enabled_after_test", sql`not ${t.enabled} or ${t.testedAt} is not null`),
   ],
@@ -837,13 +847,30 @@ export const ssoRequests = pgTable(
     createdAt: createdAt(),
     expiresAt: tz("expires_at").notNull(),
     consumedAt: tz("consumed_at"),
+    /** SAML: hash of the one-time token that carries a validated answer from the ACS POST to the browser's GET. */
+    handoffHash: text("handoff_hash"),
   },
   (t) => [
     uniqueIndex("sso_requests_state_key").on(t.stateHash),
+    uniqueIndex("sso_requests_handoff_key").on(t.handoffHash),
     index("sso_requests_expires_idx").on(t.expiresAt),
     check("sso_requests_purpose_valid", sql`${t.purpose} in ('login', 'test')`),
   ],
 );
+/** SAML assertion ids already accepted per connection (replay cache; one atomic insert per assertion). */
+export const ssoSamlAssertions = pgTable(
+  "sso_saml_assertions",
+  {
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => ssoConnections.id, { onDelete: "cascade" }),
+    assertionId: text("assertion_id").notNull(),
+    expiresAt: tz("expires_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ name: "sso_saml_assertions_pk", columns: [t.connectionId, t.assertionId] }), index("sso_saml_assertions_expires_idx").on(t.expiresAt)],
+);
+
 // ─── Personal and org API keys (issue 18) ───────────────────────────────────────────────────────
 
 export const USER_API_KEY_OWNERS = ["user", "org"] as const;

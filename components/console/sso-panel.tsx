@@ -22,7 +22,11 @@ export interface SsoConnectionView {
   idpEnforcesMfa: boolean;
   enabled: boolean;
   testedAt: string | null;
+  /** OIDC: the redirect URI; SAML: the connection's ACS URL. */
   redirectUri: string;
+  /** SAML: Gatehouse's entity id (the URL of its SP metadata) and the IdP's entity id. */
+  spEntityId?: string | null;
+  idpEntityId?: string | null;
   roleRules: { group: string; roleKey: string }[];
 }
 export interface SsoDomainView {
@@ -88,7 +92,8 @@ export function SsoPanel({
             <h2>Connections</h2>
           </CardTitle>
           <CardDescription>
-            Redirect URI to register at your identity provider: <code data-testid="sso-redirect-uri">{redirectUri}</code>
+            OIDC redirect URI to register at your identity provider: <code data-testid="sso-redirect-uri">{redirectUri}</code>. SAML
+            connections show their own ACS URL and entity ID.
           </CardDescription>
         </CardHeader>
         <CardContent className="grid gap-6">
@@ -100,9 +105,33 @@ export function SsoPanel({
                 {c.enabled ? <Badge data-testid="sso-enabled">Enabled</Badge> : <Badge variant="secondary">Disabled</Badge>}
                 {c.testedAt ? <Badge variant="outline" data-testid="sso-tested">Tested</Badge> : <Badge variant="outline">Not tested</Badge>}
               </div>
-              <p className="text-sm text-muted-foreground">
-                {c.issuer} · client {c.clientId} · scopes “{c.scopes}”
-              </p>
+              {c.kind === "saml" ? (
+                <dl className="grid gap-1 text-sm" data-testid="saml-sp-details">
+                  <div>
+                    <dt className="inline text-muted-foreground">IdP entity ID: </dt>
+                    <dd className="inline break-all">{c.idpEntityId}</dd>
+                  </div>
+                  <div>
+                    <dt className="inline text-muted-foreground">ACS URL (paste into the IdP): </dt>
+                    <dd className="inline break-all">
+                      <code data-testid="saml-acs-url">{c.redirectUri}</code>
+                    </dd>
+                  </div>
+                  <div>
+                    <dt className="inline text-muted-foreground">Entity ID / audience (paste into the IdP): </dt>
+                    <dd className="inline break-all">
+                      <code data-testid="saml-entity-id">{c.spEntityId}</code>{" "}
+                      <a className="underline" href={c.spEntityId ?? "#"} target="_blank" rel="noreferrer">
+                        SP metadata
+                      </a>
+                    </dd>
+                  </div>
+                </dl>
+              ) : (
+                <p className="text-sm text-muted-foreground">
+                  {c.issuer} · client {c.clientId} · scopes “{c.scopes}”
+                </p>
+              )}
               <div className="flex flex-wrap gap-2">
                 <Button
                   variant="outline"
@@ -123,12 +152,14 @@ export function SsoPanel({
                 onSubmit={(e) => {
                   e.preventDefault();
                   const f = new FormData(e.currentTarget);
+                  const metadataXml = String(f.get("metadataXml") ?? "").trim();
                   change.mutate({
                     id: c.id,
                     defaultRoleKey: String(f.get("defaultRoleKey")),
                     groupsClaim: String(f.get("groupsClaim")),
                     idpEnforcesMfa: f.get("idpEnforcesMfa") === "on",
                     roleRules: parseRules(String(f.get("roleRules") ?? "")),
+                    ...(c.kind === "saml" && metadataXml ? { metadataXml } : {}),
                   });
                 }}
               >
@@ -142,16 +173,25 @@ export function SsoPanel({
                       ))}
                     </select>
                   </FormField>
-                  <FormField label="Groups claim" id={`groups-claim-${c.id}`}>
+                  <FormField label={c.kind === "saml" ? "Groups attribute" : "Groups claim"} id={`groups-claim-${c.id}`}>
                     <Input id={`groups-claim-${c.id}`} name="groupsClaim" defaultValue={c.groupsClaim} />
                   </FormField>
                 </div>
                 <FormField label="Role rules (one per line: IdP group = role key)" id={`rules-${c.id}`}>
                   <Textarea id={`rules-${c.id}`} name="roleRules" defaultValue={rulesText(c.roleRules)} rows={3} placeholder="eng-admins = admin" />
                 </FormField>
+                {c.kind === "saml" && (
+                  <FormField
+                    label="Replace the IdP metadata (XML)"
+                    id={`metadata-${c.id}`}
+                    description="For a new signing certificate: the connection is disabled until it is tested again. Leave empty to keep the current metadata."
+                  >
+                    <Textarea id={`metadata-${c.id}`} name="metadataXml" rows={2} placeholder="<EntityDescriptor …>" />
+                  </FormField>
+                )}
                 <label className="flex items-center gap-2 text-sm">
                   <input type="checkbox" name="idpEnforcesMfa" defaultChecked={c.idpEnforcesMfa} />
-                  The IdP enforces MFA (its amr/acr satisfies the org&apos;s MFA requirement)
+                  The IdP enforces MFA (its {c.kind === "saml" ? "AuthnContext" : "amr/acr"} satisfies the org&apos;s MFA requirement)
                 </label>
                 <Button type="submit" variant="outline" className="justify-self-start" disabled={change.isPending}>
                   Save mapping
@@ -206,6 +246,72 @@ export function SsoPanel({
             </FormField>
             <Button type="submit" className="justify-self-start" disabled={create.isPending}>
               Add connection
+            </Button>
+          </form>
+          <form
+            className="grid gap-3 rounded-lg border border-dashed p-4"
+            data-testid="sso-new-saml-connection"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const f = new FormData(e.currentTarget);
+              const target = e.currentTarget;
+              const metadataUrl = String(f.get("metadataUrl") ?? "").trim();
+              const metadataXml = String(f.get("metadataXml") ?? "").trim();
+              create.mutate(
+                {
+                  kind: "saml",
+                  name: String(f.get("name")),
+                  ...(metadataUrl ? { metadataUrl } : { metadataXml }),
+                  groupsClaim: String(f.get("groupsClaim") || "groups"),
+                  defaultRoleKey: String(f.get("defaultRoleKey")),
+                  idpEnforcesMfa: f.get("idpEnforcesMfa") === "on",
+                },
+                { onSuccess: () => target.reset() },
+              );
+            }}
+          >
+            <h3 className="font-medium">Add a SAML 2.0 connection</h3>
+            <p className="text-sm text-muted-foreground">
+              Give the IdP&apos;s metadata by URL or as XML. Once added, the connection shows its ACS URL and entity ID to paste into the IdP.
+            </p>
+            <FormField label="Name" id="saml-name">
+              <Input id="saml-name" name="name" placeholder="Entra ID" required />
+            </FormField>
+            <FormField label="IdP metadata URL" id="saml-metadata-url">
+              <Input id="saml-metadata-url" name="metadataUrl" type="url" placeholder="https://login.microsoftonline.com/…/federationmetadata.xml" />
+            </FormField>
+            <FormField label="…or IdP metadata XML" id="saml-metadata-xml" description="Paste it, or choose the downloaded file.">
+              <Textarea id="saml-metadata-xml" name="metadataXml" rows={4} placeholder="<EntityDescriptor …>" />
+            </FormField>
+            <input
+              type="file"
+              accept=".xml,application/xml,text/xml,application/samlmetadata+xml"
+              aria-label="IdP metadata file"
+              className="text-sm"
+              onChange={async (e) => {
+                const file = e.currentTarget.files?.[0];
+                const area = e.currentTarget.form?.elements.namedItem("metadataXml");
+                if (file && area instanceof HTMLTextAreaElement) area.value = await file.text();
+              }}
+            />
+            <FormField label="Groups attribute" id="saml-groups">
+              <Input id="saml-groups" name="groupsClaim" defaultValue="groups" />
+            </FormField>
+            <FormField label="Default role" id="saml-default-role">
+              <select id="saml-default-role" name="defaultRoleKey" defaultValue="member" className={selectClass}>
+                {roles.map((r) => (
+                  <option key={r.key} value={r.key}>
+                    {r.name}
+                  </option>
+                ))}
+              </select>
+            </FormField>
+            <label className="flex items-center gap-2 text-sm">
+              <input type="checkbox" name="idpEnforcesMfa" />
+              The IdP enforces MFA (its AuthnContext satisfies the org&apos;s MFA requirement)
+            </label>
+            <Button type="submit" className="justify-self-start" disabled={create.isPending}>
+              Add SAML connection
             </Button>
           </form>
         </CardContent>

@@ -2,7 +2,8 @@
 
 /** RFC 8176 methods that are a second factor on top of a password (or a factor of their own kind). */
 const STRONG_AMR = new Set(["mfa", "otp", "hwk", "sc", "fpt", "face", "iris", "retina", "vbm", "sms", "tel", "swk", "pop"]);
-const MFA_ACR = [/mfa/i, /multi-?factor/i, /phr/i, /phrh/i];
+// OIDC acr values, and SAML AuthnContextClassRefs: Entra's multipleauthn, the SAML 2.0 two-factor, token and smartcard classes.
+const MFA_ACR = [/mfa/i, /multi-?factor/i, /phr/i, /phrh/i, /multipleauthn/i, /TwoFactor/i, /TimeSyncToken/i, /Smartcard/i];
 
 /** Whether the IdP says this sign-in used more than one factor (`amr`, or an `acr` naming MFA). */
 export function idpAssertsMfa(claims: Record<string, unknown>): boolean {

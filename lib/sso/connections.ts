@@ -7,8 +7,10 @@ import { type Executor, getDb, type Tx } from "@/lib/db";
 import { AppError, conflict, forbidden, notFound } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { actorRoleNow, lockOrgAuthority } from "@/lib/orgs/authority";
+import { allowPrivateIdp, guardedFetch, isFetchableIdpUrl } from "./guarded-fetch";
 import { discover, oidcRedirectUri } from "./oidc";
-import type { ConnectionChange, OidcConnectionInput } from "./schemas";
+import { parseIdpMetadata, samlAcsUrl, samlSpEntityId } from "./saml";
+import type { ConnectionChange, OidcConnectionInput, SamlConnectionInput } from "./schemas";
 
 export interface Actor {
   id: string;
@@ -28,7 +30,11 @@ export interface ConnectionDto {
   idpEnforcesMfa: boolean;
   enabled: boolean;
   testedAt: string | null;
+  /** OIDC: the redirect URI; SAML: the ACS URL. */
   redirectUri: string;
+  /** SAML: Gatehouse's entity id (also the URL of its SP metadata), and the IdP's entity id. */
+  spEntityId: string | null;
+  idpEntityId: string | null;
   roleRules: { group: string; roleKey: string }[];
 }
 
@@ -46,6 +52,7 @@ export async function listConnections(orgId: string, db: Executor = getDb()): Pr
       idpEnforcesMfa: ssoConnections.idpEnforcesMfa,
       enabled: ssoConnections.enabled,
       testedAt: ssoConnections.testedAt,
+      idpEntityId: ssoConnections.samlIdpEntityId,
     })
     .from(ssoConnections)
     .innerJoin(roles, eq(roles.id, ssoConnections.defaultRoleId))
@@ -62,7 +69,8 @@ export async function listConnections(orgId: string, db: Executor = getDb()): Pr
   return rows.map((r) => ({
     ...r,
     testedAt: r.testedAt?.toISOString() ?? null,
-    redirectUri: oidcRedirectUri(),
+    redirectUri: r.kind === "saml" ? samlAcsUrl(r.id) : oidcRedirectUri(),
+    spEntityId: r.kind === "saml" ? samlSpEntityId(r.id) : null,
     roleRules: rules.filter((x) => x.connectionId === r.id).map(({ group, roleKey }) => ({ group, roleKey })),
   }));
 }
@@ -109,6 +117,52 @@ export async function createOidcConnection(orgId: string, actor: Actor, input: O
   });
 }
 
+/** Read the IdP metadata given by URL, through the SSRF guard (5 s, 1 MiB, no private addresses, no redirects). */
+async function fetchMetadata(url: string): Promise<string> {
+  if (!isFetchableIdpUrl(url)) throw new AppError(400, "invalid_metadata_url", allowPrivateIdp() ? "The metadata URL must be https:// (or http://127.0.0.1 in tests)." : "The metadata URL must be an https:// URL.");
+  try {
+    const res = await guardedFetch(url, { headers: { accept: "application/samlmetadata+xml, application/xml, text/xml" } });
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+    return await res.text();
+  } catch (err) {
+    throw new AppError(422, "metadata_unreachable", `Could not fetch the IdP metadata from that URL (${(err as Error).message}).`);
+  }
+}
+
+/** Create a SAML connection (disabled until tested) from the IdP's metadata; bad metadata is a 422. */
+export async function createSamlConnection(orgId: string, actor: Actor, input: SamlConnectionInput, context: RequestContext): Promise<{ id: string; acsUrl: string; spEntityId: string }> {
+  const xml = input.metadataXml ?? (await fetchMetadata(input.metadataUrl!));
+  const meta = parseIdpMetadata(xml);
+  return getDb().transaction(async (tx) => {
+    await lockOrgAuthority(tx, orgId);
+    const role = await grantableRole(tx, orgId, actor, input.defaultRoleKey);
+    const [row] = await tx
+      .insert(ssoConnections)
+      .values({
+        orgId,
+        kind: "saml",
+        name: input.name,
+        samlIdpEntityId: meta.entityId,
+        samlSsoUrl: meta.ssoUrl,
+        samlIdpCerts: meta.certs.join("\n"),
+        samlMetadataUrl: input.metadataUrl ?? null,
+        defaultRoleId: role.id,
+        groupsClaim: input.groupsClaim ?? "groups",
+        idpEnforcesMfa: input.idpEnforcesMfa ?? false,
+      })
+      .returning({ id: ssoConnections.id });
+    await recordAudit(tx, {
+      orgId,
+      actor: { type: "user", id: actor.id, name: actor.email },
+      action: "sso.connection_created",
+      target: { type: "sso_connection", id: row!.id, name: input.name },
+      context,
+      metadata: { kind: "saml", idpEntityId: meta.entityId, ssoUrl: meta.ssoUrl, certificates: meta.certs.length, metadataUrl: input.metadataUrl ?? null, defaultRole: role.key, idpEnforcesMfa: input.idpEnforcesMfa ?? false },
+    });
+    return { id: row!.id, acsUrl: samlAcsUrl(row!.id), spEntityId: samlSpEntityId(row!.id) };
+  });
+}
+
 async function connectionInOrg(tx: Executor, orgId: string, id: string, lock = false) {
   const q = tx.select().from(ssoConnections).where(and(eq(ssoConnections.orgId, orgId), eq(ssoConnections.id, id)));
   const [row] = lock ? await q.for("update") : await q;
@@ -118,6 +172,8 @@ async function connectionInOrg(tx: Executor, orgId: string, id: string, lock = f
 
 /** Change a connection's settings and role rules. A new secret means the connection must be tested again. */
 export async function changeConnection(orgId: string, actor: Actor, id: string, change: ConnectionChange, context: RequestContext): Promise<void> {
+  // New SAML metadata is fetched and read before the transaction (no network inside it).
+  const metadata = change.metadataXml || change.metadataUrl ? parseIdpMetadata(change.metadataXml ?? (await fetchMetadata(change.metadataUrl!))) : null;
   await getDb().transaction(async (tx) => {
     await lockOrgAuthority(tx, orgId);
     const before = await connectionInOrg(tx, orgId, id, true);
@@ -146,6 +202,16 @@ export async function changeConnection(orgId: string, actor: Actor, id: string, 
       set.enabled = false;
       changed.push("clientSecret");
     }
+    if (metadata) {
+      if (before.kind !== "saml") throw new AppError(400, "invalid_input", "Only SAML connections have IdP metadata.");
+      set.samlIdpEntityId = metadata.entityId;
+      set.samlSsoUrl = metadata.ssoUrl;
+      set.samlIdpCerts = metadata.certs.join("\n");
+      set.samlMetadataUrl = change.metadataUrl ?? null;
+      set.testedAt = null;
+      set.enabled = false;
+      changed.push("metadata");
+    }
     let rules: { group: string; roleKey: string }[] | undefined;
     if (change.roleRules !== undefined) {
       const groups = new Set<string>();
@@ -168,7 +234,12 @@ export async function changeConnection(orgId: string, actor: Actor, id: string, 
       action: "sso.connection_changed",
       target: { type: "sso_connection", id, name: set.name ?? before.name },
       context,
-      metadata: { changed, ...(rules ? { roleRules: rules } : {}), ...(set.enabled === false && before.enabled ? { disabled: "new secret: test again" } : {}) },
+      metadata: {
+        changed,
+        ...(rules ? { roleRules: rules } : {}),
+        ...(metadata ? { idpEntityId: metadata.entityId, ssoUrl: metadata.ssoUrl, certificates: metadata.certs.length } : {}),
+        ...(set.enabled === false && before.enabled ? { disabled: metadata ? "new IdP metadata: test again" : "new secret: test again" } : {}),
+      },
     });
   });
 }

@@ -26,18 +26,37 @@ export const oidcConnectionSchema = z.object({
 });
 export type OidcConnectionInput = z.infer<typeof oidcConnectionSchema>;
 
+/** A new SAML connection: the IdP's metadata as XML (upload / paste) or by URL (fetched through the SSRF guard). */
+export const samlConnectionSchema = z
+  .object({
+    kind: z.literal("saml"),
+    name: z.string().trim().min(1, "Name the connection").max(80),
+    metadataXml: z.string().min(1).max(512 * 1024, "The metadata is larger than 512 KiB").optional(),
+    metadataUrl: z.url("Enter the metadata URL (https://…)").max(500).optional(),
+    defaultRoleKey: roleKey.default("member"),
+    /** The attribute that carries groups or a role, e.g. "groups" or Entra's http://schemas.microsoft.com/ws/2008/06/identity/claims/groups. */
+    groupsClaim: z.string().trim().min(1).max(200).regex(/^[\w:./-]+$/, "An attribute name").optional(),
+    idpEnforcesMfa: z.boolean().optional(),
+  })
+  .refine((v) => Boolean(v.metadataXml) !== Boolean(v.metadataUrl), { message: "Give the IdP metadata as XML or as a URL (one of them)", path: ["metadataXml"] });
+export type SamlConnectionInput = z.infer<typeof samlConnectionSchema>;
+
 /** Changes to a connection; a new secret replaces the stored one, an absent one keeps it. */
 export const connectionChangeSchema = z
   .object({
     name: z.string().trim().min(1).max(80).optional(),
     clientSecret: z.string().min(1).max(2000).optional(),
+    /** SAML: new IdP metadata (e.g. a certificate rollover), as XML or by URL; the connection must be tested again. */
+    metadataXml: z.string().min(1).max(512 * 1024, "The metadata is larger than 512 KiB").optional(),
+    metadataUrl: z.url("Enter the metadata URL (https://…)").max(500).optional(),
     scopes: scopes.optional(),
     defaultRoleKey: roleKey.optional(),
-    groupsClaim: z.string().trim().min(1).max(100).regex(/^[\w:./-]+$/, "A claim name").optional(),
+    groupsClaim: z.string().trim().min(1).max(200).regex(/^[\w:./-]+$/, "A claim name").optional(),
     idpEnforcesMfa: z.boolean().optional(),
     roleRules: z.array(roleRuleSchema).max(100).optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, "Nothing to change");
+  .refine((v) => Object.keys(v).length > 0, "Nothing to change")
+  .refine((v) => !(v.metadataXml && v.metadataUrl), { message: "Give the IdP metadata as XML or as a URL, not both", path: ["metadataXml"] });
 export type ConnectionChange = z.infer<typeof connectionChangeSchema>;
 
 export const enableSchema = z.object({

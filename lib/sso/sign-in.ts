@@ -13,6 +13,7 @@ import { idpAssertsMfa } from "./claims";
 import { authorizationUrl, newRequestSecrets, type OidcRequestSecrets, oidcRedirectUri, redeemCode } from "./oidc";
 import { provisionFromIdp, SsoRefusal } from "./provision";
 import { routeEmail } from "./routing";
+import { samlLoginUrl } from "./saml";
 
 const REQUEST_TTL_MS = 10 * 60 * 1000;
 const SSO_STARTS_PER_ADDRESS = { max: 20, windowSeconds: 600 };
@@ -50,7 +51,22 @@ async function enabledConnection(id: string) {
   return c ?? null;
 }
 
-async function saveRequest(values: { connectionId: string; orgId: string; purpose: "login" | "test"; loginFlowId?: string; startedBy?: string }, secrets: OidcRequestSecrets) {
+type RequestValues = { connectionId: string; orgId: string; purpose: "login" | "test"; loginFlowId?: string; startedBy?: string };
+
+/** SAML: an AuthnRequest whose id (hashed) the answer's InResponseTo must name; nothing secret to keep yet. */
+async function samlRedirect(connection: typeof ssoConnections.$inferSelect, values: RequestValues): Promise<URL> {
+  const { url, requestId } = await samlLoginUrl(samlSettings(connection));
+  await getDb()
+    .insert(ssoRequests)
+    .values({ ...values, stateHash: sha256(requestId), secretsEnc: encryptSecret("{}"), expiresAt: new Date(Date.now() + REQUEST_TTL_MS) });
+  return url;
+}
+
+export function samlSettings(c: typeof ssoConnections.$inferSelect) {
+  return { id: c.id, samlIdpEntityId: c.samlIdpEntityId!, samlSsoUrl: c.samlSsoUrl!, samlIdpCerts: c.samlIdpCerts! };
+}
+
+async function saveRequest(values: RequestValues, secrets: OidcRequestSecrets) {
   await getDb()
     .insert(ssoRequests)
     .values({
@@ -65,7 +81,8 @@ async function saveRequest(values: { connectionId: string; orgId: string; purpos
 export async function idpRedirectForFlow(): Promise<URL> {
   const snap = await requireFlowState("SSO_REDIRECT");
   const connection = snap.flow.ssoConnectionId ? await enabledConnection(snap.flow.ssoConnectionId) : null;
-  if (!connection?.enabled || connection.kind !== "oidc") throw new AppError(409, "connection_unavailable", "Your organization's single sign-on is not available right now. Start again.");
+  if (!connection?.enabled) throw new AppError(409, "connection_unavailable", "Your organization's single sign-on is not available right now. Start again.");
+  if (connection.kind === "saml") return samlRedirect(connection, { connectionId: connection.id, orgId: connection.orgId, purpose: "login", loginFlowId: snap.flow.id });
   const secrets = newRequestSecrets();
   const url = await authorizationUrl(oidcSettings(connection), connection.scopes, secrets);
   await saveRequest({ connectionId: connection.id, orgId: connection.orgId, purpose: "login", loginFlowId: snap.flow.id }, secrets);
@@ -76,7 +93,7 @@ export async function idpRedirectForFlow(): Promise<URL> {
 export async function idpRedirectForTest(orgId: string, userId: string, connectionId: string): Promise<URL> {
   const connection = await enabledConnection(connectionId);
   if (!connection || connection.orgId !== orgId) throw notFound("No such connection.");
-  if (connection.kind !== "oidc") throw new AppError(400, "not_supported", "Only OIDC connections can be tested here.");
+  if (connection.kind === "saml") return samlRedirect(connection, { connectionId, orgId, purpose: "test", startedBy: userId });
   const secrets = newRequestSecrets();
   const url = await authorizationUrl(oidcSettings(connection), connection.scopes, secrets);
   await saveRequest({ connectionId, orgId, purpose: "test", startedBy: userId }, secrets);
@@ -88,7 +105,7 @@ function oidcSettings(c: typeof ssoConnections.$inferSelect) {
 }
 
 /** The claims a test shows: what the mapping and routing read, nothing else. */
-function shownClaims(claims: Record<string, unknown>, groupsClaim: string) {
+export function shownClaims(claims: Record<string, unknown>, groupsClaim: string) {
   const keys = ["iss", "sub", "email", "email_verified", "name", "amr", "acr", groupsClaim];
   return Object.fromEntries(keys.filter((k) => k in claims).map((k) => [k, claims[k]]));
 }

@@ -31,6 +31,26 @@ async function connection(slug: string, opts: { tested?: boolean; enabled?: bool
   return row!.id;
 }
 
+/** A SAML connection row (its certificate is never used: the answer below is refused before any signature check). */
+async function samlConnection(slug: string) {
+  const [member] = await getDb().select({ id: roles.id }).from(roles).where(eq(roles.key, "member"));
+  const [row] = await getDb()
+    .insert(ssoConnections)
+    .values({
+      orgId: await orgId(slug),
+      kind: "saml",
+      name: `Coverage SAML ${Math.random().toString(36).slice(2, 8)}`,
+      samlIdpEntityId: "https://idp.coverage.example/saml",
+      samlSsoUrl: "https://idp.coverage.example/saml/sso",
+      samlIdpCerts: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+      defaultRoleId: member!.id,
+      testedAt: new Date(),
+      enabled: true,
+    })
+    .returning({ id: ssoConnections.id });
+  return row!.id;
+}
+
 async function domain(slug: string, name: string, verified: boolean) {
   const [row] = await getDb()
     .insert(ssoDomains)
@@ -47,6 +67,19 @@ async function expectStatus(res: Response | Promise<Response>, status: number) {
 
 /** Enterprise SSO (lib/sso): every write route leaves its one event. */
 export const SSO_COVERAGE_CASES: Record<string, CoverageCase> = {
+  "app/api/sso/saml/acs/[id]/route.ts POST": {
+    action: "login.sso_failed",
+    setup: async ({ state }) => {
+      state.id = await samlConnection("xcorp");
+    },
+    run: async ({ entry, as, call, state }) => {
+      await as(null);
+      // An IdP-initiated answer (no InResponseTo) is refused, and says so in the org's log.
+      const SAMLResponse = Buffer.from('<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_c" Version="2.0"/>').toString("base64");
+      const body = new URLSearchParams({ SAMLResponse }).toString();
+      await expectStatus(call(entry, `/api/sso/saml/acs/${state.id}`, { method: "POST", params: { id: state.id! }, body, headers: { "content-type": "application/x-www-form-urlencoded" } }), 303);
+    },
+  },
   "app/api/orgs/[slug]/sso/connections/route.ts POST": {
     action: "sso.connection_created",
     setup: async ({ state }) => {

@@ -159,4 +159,5 @@ export const BODY_CASES: Record<string, BodyCase | NoBody> = {
   "app/api/orgs/[slug]/sso/domains/[id]/verify/route.ts POST": { none: "the claim id is in the path" },
   "app/api/orgs/[slug]/sso/settings/route.ts PUT": { as: "owner", path: "/api/orgs/xcorp/sso/settings", params: { slug: "xcorp" }, json: { requireSso: false, breakGlassEmail: "owner@xcorp.example" } },
   "app/api/admin/sso-domains/[id]/approve/route.ts POST": { none: "the claim id is in the path" },
+  "app/api/sso/saml/acs/[id]/route.ts POST": { as: "anonymous", path: `/api/sso/saml/acs/${UUID}`, params: { id: UUID }, form: { SAMLResponse: "PHNhbWxwOlJlc3BvbnNlLz4=", RelayState: "" } },
 };
