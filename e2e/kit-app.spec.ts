@@ -142,22 +142,23 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
 
   test("the app builds, and a user signs in through its /login page onto Gatehouse's origin", async ({ page }) => {
     test.setTimeout(420_000);
-    const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
+    const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
     // The app's own next binary (the hard-linked copy): Gatehouse's would compile Gatehouse's tree.
     const build = await run(path.join(dir, "node_modules/.bin/next"), ["build"], { cwd: dir, env });
     expect(build.code, build.output).toBe(0);
 
-    app = spawn(path.join(dir, "node_modules/.bin/next"), ["start", "-p", String(appPort), "-H", "localhost"], {
+    const child = spawn(path.join(dir, "node_modules/.bin/next"), ["start", "-p", String(appPort), "-H", "localhost"], {
       cwd: dir,
       env: { ...env, GATEHOUSE_URL: gatehouse },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    app.stdout!.on("data", (b: Buffer) => (appOutput += b.toString()));
-    app.stderr!.on("data", (b: Buffer) => (appOutput += b.toString()));
+    app = child;
+    child.stdout.on("data", (b: Buffer) => (appOutput += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (appOutput += b.toString()));
     await expect
       .poll(
         async () => {
-          if (app!.exitCode !== null) throw new Error(`the kit app exited (${app!.exitCode}):\n${appOutput}`);
+          if (child.exitCode !== null) throw new Error(`the kit app exited (${child.exitCode}):\n${appOutput}`);
           return fetch(`${appUrl}/login`).then(
             (r) => r.status,
             () => 0,
