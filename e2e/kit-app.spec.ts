@@ -25,6 +25,15 @@ interface RegistryItem {
   files: { path: string; type: string; target?: string; content: string }[];
 }
 
+/**
+ * The environment of the app's own commands: without the npm_* variables `npm run test:e2e` sets for
+ * Gatehouse (npm_config_local_prefix and the like belong to Gatehouse's project, not the app's).
+ */
+function appEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== "INIT_CWD"));
+  return { ...env, NEXT_TELEMETRY_DISABLED: "1", ...extra };
+}
+
 /** Run a command to its end, collecting what it prints (async: this process serves a registry meanwhile). */
 function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
@@ -102,7 +111,7 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
     const { address, port: registryPort } = shadcnRegistry!.address() as AddressInfo;
     const add = await run(path.join(root, "node_modules/.bin/shadcn"), ["add", "--yes", `${gatehouse}/r/login-state-manager.json`], {
       cwd: dir,
-      env: { ...process.env, REGISTRY_URL: `http://${address}:${registryPort}/r`, NEXT_TELEMETRY_DISABLED: "1" },
+      env: appEnv({ REGISTRY_URL: `http://${address}:${registryPort}/r` }),
     });
     expect(add.code, add.output).toBe(0);
     expect(shadcnRequests, "requests the CLI sent to the public shadcn registry").toEqual([]);
@@ -142,7 +151,7 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
 
   test("the app builds, and a user signs in through its /login page onto Gatehouse's origin", async ({ page }) => {
     test.setTimeout(420_000);
-    const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
+    const env = appEnv({ NODE_ENV: "production" });
     // The app's own next binary (the hard-linked copy): Gatehouse's would compile Gatehouse's tree.
     const build = await run(path.join(dir, "node_modules/.bin/next"), ["build"], { cwd: dir, env });
     expect(build.code, build.output).toBe(0);
