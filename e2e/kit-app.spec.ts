@@ -29,9 +29,10 @@ interface RegistryItem {
  * The environment of the app's own commands: without the npm_* variables `npm run test:e2e` sets for
  * Gatehouse (npm_config_local_prefix and the like belong to Gatehouse's project, not the app's).
  */
-function appEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== "INIT_CWD"));
-  return { ...env, NEXT_TELEMETRY_DISABLED: "1", ...extra };
+function appEnv(extra: Partial<NodeJS.ProcessEnv> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...extra };
+  for (const key of Object.keys(env)) if (/^npm_/i.test(key) || key === "INIT_CWD") delete env[key];
+  return env;
 }
 
 /** Run a command to its end, collecting what it prints (async: this process serves a registry meanwhile). */
