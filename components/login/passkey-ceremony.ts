@@ -8,14 +8,9 @@ import { fetchJson } from "@/lib/queries/fetch-json";
  */
 const browser = () => import("@simplewebauthn/browser");
 
-/**
- * Whether this page can use passkeys with Gatehouse (no library needed to ask). A passkey belongs to
- * Gatehouse's own origin (it checks the origin of every answer), so the kit in another app — `baseUrl`
- * on another origin — offers none.
- */
-export function passkeysSupported(baseUrl = ""): boolean {
-  if (typeof window === "undefined" || typeof window.PublicKeyCredential !== "function") return false;
-  return !baseUrl || new URL(baseUrl, window.location.href).origin === window.location.origin;
+/** Whether this browser can use passkeys at all (no library needed to ask). */
+export function passkeysSupported(): boolean {
+  return typeof window !== "undefined" && typeof window.PublicKeyCredential === "function";
 }
 
 type Ceremony<T> = { ceremony: string; options: T };

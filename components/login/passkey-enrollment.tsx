@@ -15,7 +15,7 @@ import { useHydrated, useLoginKit } from "./login-kit";
  */
 export function PasskeyEnrollment({ totp }: { totp: boolean }) {
   const kit = useLoginKit();
-  const supported = useHydrated() && passkeysSupported(kit.baseUrl);
+  const supported = useHydrated() && passkeysSupported();
   const [choice, setChoice] = useState<"app" | "passkey">(totp ? "app" : "passkey");
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();

@@ -14,13 +14,13 @@ import { useHydrated, useLoginKit } from "./login-kit";
 export function PasskeySignIn({ returnTo }: { returnTo: string }) {
   const kit = useLoginKit();
   // Known only in the browser: until the page hydrates the button is not shown.
-  const supported = useHydrated() && passkeysSupported(kit.baseUrl);
+  const supported = useHydrated() && passkeysSupported();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
   const done = () => void kit.refresh();
 
   useEffect(() => {
-    if (!passkeysSupported(kit.baseUrl)) return;
+    if (!passkeysSupported()) return;
     let cancelled = false;
     // After first paint: the WebAuthn code is fetched now, not with the page.
     const timer = setTimeout(() => {
