@@ -44,8 +44,9 @@ export default defineConfig({
       PORT: String(port),
       ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : { DATABASE_URL: "" }),
       DATA_DIR: process.env.E2E_DATA_DIR ?? ".data-e2e",
-      // The other app of e2e/sign-in-finish.spec.ts that uses the sign-in API across origins.
-      LOGIN_ALLOWED_ORIGINS: `http://localhost:${port + 51}`,
+      // Other apps that use the sign-in API across origins: the page of e2e/sign-in-finish.spec.ts and
+      // the Next.js app of e2e/kit-app.spec.ts (fixtures/kit-app with the kit installed by the shadcn CLI).
+      LOGIN_ALLOWED_ORIGINS: `http://localhost:${port + 51},http://localhost:${port + 53}`,
     },
   },
 });
