@@ -1,6 +1,6 @@
 "use client";
 
-import { lazy, Suspense, useMemo } from "react";
+import { type ComponentType, lazy, Suspense, useMemo } from "react";
 import { Button } from "@/components/ui/button";
 import { LoginAndSignup } from "./login-and-signup";
 import { LoginKitProvider, type LoginStateResponse, useLoginStateStore } from "./login-kit";
@@ -8,18 +8,35 @@ import { StepCard, StepError } from "./step-card";
 
 export type { LoginStateResponse } from "./login-kit";
 
+/**
+ * A step component loaded on demand (React.lazy): only the first step ships with the page. On the
+ * server every step is loaded at once and handed to React already resolved (a synchronous thenable),
+ * so the server's HTML holds the step itself, not a loading fallback whose swap needs JavaScript.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- React.lazy's own constraint
+function step<C extends ComponentType<any>>(load: () => Promise<{ default: C }>) {
+  let loaded: { default: C } | undefined;
+  const start = () =>
+    load().then((m) => {
+      loaded = m;
+      return m;
+    });
+  if (typeof window === "undefined") void start();
+  return lazy<C>(() => (loaded ? ({ then: (resolve: (m: { default: C }) => void) => resolve(loaded!) } as unknown as Promise<{ default: C }>) : start()));
+}
+
 // Only the first step ships with the page; every other step loads when the sign-in reaches it.
-const ConfirmYourEmail = lazy(() => import("./confirm-your-email").then((m) => ({ default: m.ConfirmYourEmail })));
-const UpdatePassword = lazy(() => import("./update-password").then((m) => ({ default: m.UpdatePassword })));
-const UpdateUserProperty = lazy(() => import("./update-user-property").then((m) => ({ default: m.UpdateUserProperty })));
-const EnrollInMfa = lazy(() => import("./enroll-in-mfa").then((m) => ({ default: m.EnrollInMfa })));
-const VerifyMfa = lazy(() => import("./verify-mfa").then((m) => ({ default: m.VerifyMfa })));
-const JoinAnOrganization = lazy(() => import("./join-an-organization").then((m) => ({ default: m.JoinAnOrganization })));
-const LoggedIn = lazy(() => import("./logged-in").then((m) => ({ default: m.LoggedIn })));
-const SsoSignIn = lazy(() => import("./sso-sign-in").then((m) => ({ default: m.SsoSignIn })));
-const SsoRedirect = lazy(() => import("./sso-redirect").then((m) => ({ default: m.SsoRedirect })));
-const PasskeyEnrollment = lazy(() => import("./passkey-enrollment").then((m) => ({ default: m.PasskeyEnrollment })));
-const PasskeySecondFactor = lazy(() => import("./passkey-second-factor").then((m) => ({ default: m.PasskeySecondFactor })));
+const ConfirmYourEmail = step(() => import("./confirm-your-email").then((m) => ({ default: m.ConfirmYourEmail })));
+const UpdatePassword = step(() => import("./update-password").then((m) => ({ default: m.UpdatePassword })));
+const UpdateUserProperty = step(() => import("./update-user-property").then((m) => ({ default: m.UpdateUserProperty })));
+const EnrollInMfa = step(() => import("./enroll-in-mfa").then((m) => ({ default: m.EnrollInMfa })));
+const VerifyMfa = step(() => import("./verify-mfa").then((m) => ({ default: m.VerifyMfa })));
+const JoinAnOrganization = step(() => import("./join-an-organization").then((m) => ({ default: m.JoinAnOrganization })));
+const LoggedIn = step(() => import("./logged-in").then((m) => ({ default: m.LoggedIn })));
+const SsoSignIn = step(() => import("./sso-sign-in").then((m) => ({ default: m.SsoSignIn })));
+const SsoRedirect = step(() => import("./sso-redirect").then((m) => ({ default: m.SsoRedirect })));
+const PasskeyEnrollment = step(() => import("./passkey-enrollment").then((m) => ({ default: m.PasskeyEnrollment })));
+const PasskeySecondFactor = step(() => import("./passkey-second-factor").then((m) => ({ default: m.PasskeySecondFactor })));
 
 const loading = () => <div className="h-80 w-full max-w-md animate-pulse rounded-xl bg-accent" role="status" aria-label="Loading" />;
 
