@@ -94,13 +94,14 @@ test.describe("passkeys", () => {
     expect(credentials).toHaveLength(1);
     expect(credentials[0]!.isResidentCredential).toBe(true);
 
+    // Watched from before the sign-out: the autofill request can be answered as soon as /login shows.
+    page.on("request", (r) => {
+      if (r.url().endsWith("/api/login/passkey/verify")) capturedAssertion = r.postData();
+    });
     await new ConsolePage(page).signOut();
     await expect(page).toHaveURL(/\/login/);
 
     // No password typed: the passkey is both factors.
-    page.on("request", (r) => {
-      if (r.url().endsWith("/api/login/passkey/verify")) capturedAssertion = r.postData();
-    });
     // The email field has the focus, so the autofill request is armed at once and the virtual
     // authenticator (automatic presence) may answer it before the button is clicked: either way it is
     // a passkey sign-in with no password.
