@@ -4,7 +4,7 @@
 // throughput of each at 50 connections. Goal: validate p50 ≤ 1.5× the trivial route's.
 //   npm run bench -- api-key      (BENCH_N samples per round, BENCH_ROUNDS rounds, BENCH_SECONDS per throughput run)
 import { prepareApiKeyFixture } from "./_api-keys-setup";
-import { fmt, percentile, sampleInterleaved, startServer } from "./lib";
+import { fmt, percentile, sampleInterleaved, startServer, verdict } from "./lib";
 
 const N = Number(process.env.BENCH_N ?? 300);
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
@@ -76,6 +76,7 @@ async function main() {
     console.log(`throughput at ${CONNECTIONS} connections, validate: min ${tv.min.toFixed(0)}  median ${tv.median.toFixed(0)}  max ${tv.max.toFixed(0)} req/s`);
     console.log(`throughput at ${CONNECTIONS} connections, trivial:  min ${tt.min.toFixed(0)}  median ${tt.median.toFixed(0)}  max ${tt.max.toFixed(0)} req/s`);
     console.log(r.median <= GOAL ? `VERDICT: PASS (median ratio ${r.median.toFixed(2)}× ≤ ${GOAL}×)` : `VERDICT: MISS (median ratio ${r.median.toFixed(2)}× > ${GOAL}×)`);
+    verdict("API key validation ÷ trivial route, p50", `≤ ${GOAL}×`, `${r.min.toFixed(2)}/${r.median.toFixed(2)}/${r.max.toFixed(2)}× (min/median/max)`, r.median <= GOAL);
   } finally {
     server.stop();
   }

@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { firstLoad, kB } from "./_first-load";
+import { verdict } from "./lib";
 
 const root = path.resolve(__dirname, "..");
 const bareDir = path.join(root, "fixtures", "bare-next");
@@ -55,6 +56,7 @@ function main() {
   console.log(`bare Next.js ${nextVersion} page: ${kB(bare.gzipBytes)} gzip (${bare.files.length} files)`);
   console.log(`/login:                   ${kB(login.gzipBytes)} gzip (${login.files.length} files, ${own.length} not in the bare page)`);
   console.log(`delta: +${kB(delta)} (budget +${kB(BUDGET)}) → ${delta <= BUDGET ? "PASS" : "FAIL"}`);
+  verdict("/login first-load JavaScript − bare Next.js page, gzip", `≤ +${kB(BUDGET)}`, `+${kB(delta)}`, delta <= BUDGET);
   return delta <= BUDGET ? 0 : 1;
 }
 
