@@ -47,6 +47,10 @@ export default defineConfig({
       // Other apps that use the sign-in API across origins: the page of e2e/sign-in-finish.spec.ts and
       // the Next.js app of e2e/kit-app.spec.ts (fixtures/kit-app with the kit installed by the shadcn CLI).
       LOGIN_ALLOWED_ORIGINS: `http://localhost:${port + 51},http://localhost:${port + 53}`,
+      // The whole suite signs people up and mails them from one address (127.0.0.1): the per-IP budgets
+      // are for strangers, not for a test run (the per-address and per-account limits stay as configured).
+      SIGN_UPS_PER_IP: "1000",
+      MAILS_PER_IP: "1000",
     },
   },
 });

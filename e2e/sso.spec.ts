@@ -37,8 +37,9 @@ test.describe("enterprise SSO (OIDC)", () => {
     const [popup] = await Promise.all([page.waitForEvent("popup"), connection.getByRole("button", { name: "Test connection" }).click()]);
     await expect(popup.getByTestId("sso-test-claims")).toContainText("it.admin@xcorp.example");
     await expect(popup.getByTestId("sso-test-result")).toContainText("the test sign-in worked");
-    await popup.close();
+    // The popup tells the console after its first paint: keep it open until the console shows the result.
     await expect(connection.getByTestId("sso-tested")).toBeVisible();
+    await popup.close();
 
     // 3. Enable it and map the IdP group to Admin.
     await connection.getByRole("button", { name: "Enable" }).click();
