@@ -9,6 +9,8 @@ const chromiumArgs = [
   "--disable-component-update",
   "--disable-sync",
   "--no-first-run",
+  // Containers often give /dev/shm 64 MB: Chromium then fails to open tabs. /tmp has room.
+  "--disable-dev-shm-usage",
 ];
 
 export default defineConfig({
@@ -16,7 +18,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
-  retries: 0,
+  // One retry in CI, reported as "flaky" in the list: a browser hiccup should not hide the run's result.
+  retries: process.env.CI ? 1 : 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [["list"]] : [["list"]],

@@ -21,4 +21,15 @@ test.describe("sign-in without JavaScript", () => {
     await expect(page).toHaveURL(/\/orgs\/techcorp$/);
     expect((await page.context().cookies()).some((c) => /authjs\.session-token/.test(c.name))).toBe(true);
   });
+
+  test("single sign-on opens as a link and posts as a plain form; an address without SSO is told so", async ({ page }) => {
+    const login = new LoginPage(page);
+    await login.goto("/orgs/techcorp");
+    await page.getByRole("link", { name: "Use single sign-on (SSO)" }).click();
+    await expect(page).toHaveURL(/\/login\?sso=1&next=%2Forgs%2Ftechcorp$/);
+    await page.getByLabel("Work email").fill("member@techcorp.example");
+    await page.getByRole("button", { name: "Continue with SSO" }).click();
+    await expect(page).toHaveURL(/\/login\?error=no_sso&next=%2Forgs%2Ftechcorp$/);
+    await login.expectError("Single sign-on is not set up for that address");
+  });
 });

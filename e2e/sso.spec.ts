@@ -19,16 +19,17 @@ test.describe("enterprise SSO (OIDC)", () => {
 
   test("the owner connects XCorp's IdP, tests it, claims the domain; a new employee signs in by email and lands with the mapped role", async ({ page, browser }) => {
     // 1. The owner adds the connection.
+    const name = `XCorp IdP ${Date.now().toString(36)}`;
     await page.goto("/orgs/xcorp/sso");
     await expect(page.getByTestId("sso-redirect-uri")).toHaveText(`${app}/api/sso/oidc/callback`);
     const form = page.getByTestId("sso-new-connection");
-    await form.getByLabel("Name").fill("XCorp IdP");
+    await form.getByLabel("Name").fill(name);
     await form.getByLabel("Issuer URL").fill(idp.issuer);
     await form.getByLabel("Client ID").fill(idp.clientId);
     await form.getByLabel("Client secret").fill(idp.clientSecret);
     await form.getByLabel("Scopes").fill("openid email profile groups");
     await form.getByRole("button", { name: "Add connection" }).click();
-    const connection = page.getByTestId("sso-connection").filter({ hasText: "XCorp IdP" });
+    const connection = page.getByTestId("sso-connection").filter({ hasText: name });
     await expect(connection).toContainText("Not tested");
     await expect(connection.getByRole("button", { name: "Enable" })).toBeDisabled();
 
@@ -66,7 +67,7 @@ test.describe("enterprise SSO (OIDC)", () => {
     const login = await employee.newPage();
     idp.next = { accountId: "new-hire" };
     await login.goto("/login");
-    await login.getByRole("button", { name: "Use single sign-on (SSO)" }).click();
+    await login.getByRole("link", { name: "Use single sign-on (SSO)" }).click();
     await login.getByLabel("Work email").fill("new.hire@xcorp.example");
     await login.getByRole("button", { name: "Continue with SSO" }).click();
     await login.waitForURL((url) => url.origin === app && !url.pathname.startsWith("/login") && !url.pathname.startsWith("/api/"));
@@ -79,7 +80,7 @@ test.describe("enterprise SSO (OIDC)", () => {
     const other = await browser.newContext();
     const otherPage = await other.newPage();
     await otherPage.goto("/login");
-    await otherPage.getByRole("button", { name: "Use single sign-on (SSO)" }).click();
+    await otherPage.getByRole("link", { name: "Use single sign-on (SSO)" }).click();
     await otherPage.getByLabel("Work email").fill("member@techcorp.example");
     await otherPage.getByRole("button", { name: "Continue with SSO" }).click();
     await expect(otherPage.getByTestId("sso-error")).toContainText("not set up for that address");
@@ -153,7 +154,7 @@ test.describe("enterprise SSO (SAML 2.0)", () => {
     const login = await employee.newPage();
     samlIdp.next = { email: hire, name: "SAML Hire", groups: ["eng-admins"] };
     await login.goto("/login");
-    await login.getByRole("button", { name: "Use single sign-on (SSO)" }).click();
+    await login.getByRole("link", { name: "Use single sign-on (SSO)" }).click();
     await login.getByLabel("Work email").fill(hire);
     await login.getByRole("button", { name: "Continue with SSO" }).click();
     await login.waitForURL((url) => url.origin === app && !url.pathname.startsWith("/login") && !url.pathname.startsWith("/api/"));
@@ -169,7 +170,7 @@ test.describe("enterprise SSO (SAML 2.0)", () => {
       const strangerPage = await stranger.newPage();
       samlIdp.next = null;
       await strangerPage.goto("/login");
-      await strangerPage.getByRole("button", { name: "Use single sign-on (SSO)" }).click();
+      await strangerPage.getByRole("link", { name: "Use single sign-on (SSO)" }).click();
       await strangerPage.getByLabel("Work email").fill("forged@xcorp.example");
       const [request] = await Promise.all([
         strangerPage.waitForRequest((r) => r.url().startsWith(samlIdp.ssoUrl)),

@@ -14,11 +14,11 @@ async function main() {
   const app = next({ dev: false, dir: path.resolve(__dirname, ".."), hostname, port });
   const handle = app.getRequestHandler();
   await app.prepare();
-  const lane = await loadTokenLane();
-  const server = createStampingServer(
-    (req, res) => (lane && lane.isTokenLaneRequest(req) ? lane.serveTokenRequest(req, res) : handle(req, res)),
-    trust,
-  );
+  const lane = await loadDirectLane();
+  const server = createStampingServer((req, res) => {
+    const route = lane?.laneRouteFor(req);
+    return route ? lane!.serveLaneRequest(route, req, res) : handle(req, res);
+  }, trust);
   server.listen(port, hostname, () => {
     const proxies = trust.kind === "list" ? trust.source : trust.kind === "hops" ? `${trust.hops} hop(s)` : trust.kind;
     console.log(`[gatehouse] listening on ${hostname}:${port} (TRUST_PROXY: ${proxies})`);
@@ -27,19 +27,19 @@ async function main() {
 }
 
 /**
- * The token endpoint's direct lane (lib/http/token-lane.ts), unless TOKEN_LANE=off. Its modules are
+ * The direct lane for hot endpoints (lib/http/direct-lane.ts), unless DIRECT_LANE=off. Its modules are
  * server code that imports "server-only", which only Next's bundler resolves to nothing: this process
  * is the server, so resolve it to the package's empty module here, for those modules only.
  */
-async function loadTokenLane() {
-  if (process.env.TOKEN_LANE === "off") return null;
+async function loadDirectLane() {
+  if (process.env.DIRECT_LANE === "off") return null;
   const empty = path.resolve(__dirname, "../node_modules/server-only/empty.js");
   const withResolve = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
   const resolve = withResolve._resolveFilename;
   withResolve._resolveFilename = function (request: string, ...rest: unknown[]) {
     return request === "server-only" ? empty : resolve.call(this, request, ...rest);
   };
-  return import("../lib/http/token-lane");
+  return import("../lib/http/direct-lane");
 }
 
 main().catch((err) => {

@@ -52,18 +52,20 @@ export interface LoginBrand {
  * The server decides; this only displays. `initial` (the state the page was rendered with) lets the
  * first step show, and work as a plain form, before or without JavaScript; `initialError` is the
  * message of a plain form post that failed. `baseUrl` is Gatehouse's origin when the kit runs in
- * another app ("" or unset: this origin).
+ * another app ("" or unset: this origin). `ssoOpen` renders the single sign-on form open (`/login?sso=1`).
  */
 export function LoginStateManager({
   returnTo,
   initial,
   initialError,
+  ssoOpen = false,
   baseUrl = "",
   brand = { productName: "Gatehouse" },
 }: {
   returnTo: string;
   initial?: LoginStateResponse;
   initialError?: string;
+  ssoOpen?: boolean;
   baseUrl?: string;
   brand?: LoginBrand;
 }) {
@@ -76,7 +78,7 @@ export function LoginStateManager({
         <BrandHeader brand={brand} />
         {data ? (
           <Suspense fallback={loading()}>
-            <StateView data={data} returnTo={returnTo} initialError={initialError} />
+            <StateView data={data} returnTo={returnTo} initialError={initialError} ssoOpen={ssoOpen} />
           </Suspense>
         ) : error ? (
           <StepCard title="Something went wrong">
@@ -113,7 +115,7 @@ function BrandHeader({ brand }: { brand: LoginBrand }) {
   );
 }
 
-function StateView({ data, returnTo, initialError }: { data: LoginStateResponse; returnTo: string; initialError?: string }) {
+function StateView({ data, returnTo, initialError, ssoOpen }: { data: LoginStateResponse; returnTo: string; initialError?: string; ssoOpen: boolean }) {
   const policy = data.passwordPolicy ?? { minLength: data.passwordMinLength, maxLength: 1024 };
   switch (data.state) {
     case "LOGIN_REQUIRED":
@@ -121,7 +123,7 @@ function StateView({ data, returnTo, initialError }: { data: LoginStateResponse;
         <div className="grid w-full max-w-md justify-items-center gap-4">
           <LoginAndSignup returnTo={returnTo} passwordMinLength={data.passwordMinLength} passwordPolicy={policy} initialError={initialError} />
           <Suspense fallback={null}>
-            <SsoSignIn returnTo={returnTo} />
+            <SsoSignIn returnTo={returnTo} initiallyOpen={ssoOpen} />
           </Suspense>
         </div>
       );

@@ -13,6 +13,7 @@ export const FORM_POST_ERRORS = {
   failed: "Something went wrong. Try again.",
   sso_failed: "Single sign-on did not complete. Try again, or ask your IT team; the reason is in your organization's audit log.",
   sso_required: "Your organization requires single sign-on: choose \"Use single sign-on (SSO)\".",
+  no_sso: "Single sign-on is not set up for that address. Sign in with your password or a sign-in link.",
 } as const;
 export type FormPostError = keyof typeof FORM_POST_ERRORS;
 

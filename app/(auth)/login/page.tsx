@@ -7,15 +7,15 @@ import { loginStateResponse } from "@/lib/login-flow/state-response";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string; error?: string }> }) {
-  const { next, error } = await searchParams;
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string; error?: string; sso?: string }> }) {
+  const { next, error, sso } = await searchParams;
   // Rendered with the current state, so the first step shows (and posts as a plain form) without JavaScript.
   const initial = JSON.parse(JSON.stringify(await loginStateResponse())) as LoginStateResponse;
   const initialError = error && error in FORM_POST_ERRORS ? FORM_POST_ERRORS[error as FormPostError] : undefined;
   const { productName, logoUrl, supportUrl } = getBrand();
   return (
     <main className="flex min-h-dvh items-center justify-center p-4">
-      <LoginStateManager returnTo={safeNextPath(next)} initial={initial} initialError={initialError} brand={{ productName, logoUrl, supportUrl }} />
+      <LoginStateManager returnTo={safeNextPath(next)} initial={initial} initialError={initialError} ssoOpen={sso === "1"} brand={{ productName, logoUrl, supportUrl }} />
     </main>
   );
 }

@@ -3,7 +3,7 @@ import { preflight } from "@/lib/oauth/cors";
 import { answerTokenRequest } from "@/lib/oauth/token-http";
 
 // POST /oauth/token — exchange a code or refresh token (limited per IP, and per client once
-// authenticated). The production server answers this path itself, beside Next (lib/http/token-lane.ts);
+// authenticated). The production server answers this path itself, beside Next (lib/http/direct-lane.ts);
 // this route serves `next dev` and the tests, with the same code.
 export const POST = route(({ req, context }) => answerTokenRequest(req, context));
 

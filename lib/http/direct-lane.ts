@@ -1,24 +1,43 @@
-// The token endpoint's direct lane: the production server (scripts/server.ts) answers
-// `POST /oauth/token` itself instead of handing it to Next.js. The endpoint is the hottest path of an
-// MCP deployment (every agent refreshes), and Next's per-request machinery (routing, the request
-// and response adapters) costs more CPU than the endpoint's own work; the answer is the same code
-// as the Next route's (lib/oauth/token-http.ts). Loaded after Next has started, so the database,
-// the signing key cache and the audit sequencer are the ones Next's bundles opened (on globalThis).
+// The direct lane: the production server (scripts/server.ts) answers a few hot machine-to-machine
+// endpoints itself instead of handing them to Next.js. Next's per-request machinery (routing, the
+// request and response adapters) costs more CPU than these endpoints' own work; each answer comes from
+// the same function as the endpoint's Next route, so `next dev`, `DIRECT_LANE=off` and the lane agree.
+// Loaded after Next has started, so the database, the key caches and the audit sequencer are the ones
+// Next's bundles opened (on globalThis).
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, toErrorBody } from "@/lib/errors";
 import { answerTokenForm, MAX_FORM_BYTES } from "@/lib/oauth/token-http";
 import { MAX_ANY_BODY_BYTES, parseFormBytes } from "./body";
-import { requestContextFrom } from "./request-context";
+import { type RequestContext, requestContextFrom } from "./request-context";
 
-/** Whether the lane answers this request (POST /oauth/token, any query string). */
-export function isTokenLaneRequest(req: IncomingMessage): boolean {
-  if (req.method !== "POST" || !req.url) return false;
+/** One endpoint on the lane: its body read to at most `maxBodyBytes + 1` bytes, answered as its route answers. */
+export type LaneRoute = {
+  method: "POST";
+  path: string;
+  maxBodyBytes: number;
+  answer: (headers: Headers, body: () => Promise<Buffer>, context: RequestContext) => Promise<Response>;
+};
+
+const ROUTES: LaneRoute[] = [
+  {
+    // OAuth 2.1 token endpoint (app/oauth/token/route.ts): every agent's refresh.
+    method: "POST",
+    path: "/oauth/token",
+    maxBodyBytes: MAX_FORM_BYTES,
+    answer: (headers, body, context) => answerTokenForm(headers, async () => parseFormBytes(headers, await body(), MAX_FORM_BYTES), context),
+  },
+];
+
+/** The lane route for this request (method and path, any query string), or null: Next answers it. */
+export function laneRouteFor(req: IncomingMessage): LaneRoute | null {
+  if (!req.url) return null;
   const q = req.url.indexOf("?");
-  return (q < 0 ? req.url : req.url.slice(0, q)) === "/oauth/token";
+  const path = q < 0 ? req.url : req.url.slice(0, q);
+  return ROUTES.find((r) => r.method === req.method && r.path === path) ?? null;
 }
 
-export async function serveTokenRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function serveLaneRequest(route: LaneRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
@@ -28,12 +47,8 @@ export async function serveTokenRequest(req: IncomingMessage, res: ServerRespons
   try {
     // 413 on a declared length before reading anything, as every route does.
     if (Number(headers.get("content-length")) > MAX_ANY_BODY_BYTES) throw new AppError(413, "payload_too_large", `The body is larger than ${MAX_ANY_BODY_BYTES} bytes.`);
-    // The body read here, at most one byte past the form limit, refused as the route refuses it.
-    response = await answerTokenForm(
-      headers,
-      async () => parseFormBytes(headers, await readAtMost(req, MAX_FORM_BYTES + 1), MAX_FORM_BYTES),
-      context,
-    );
+    // The body read here, at most one byte past the route's limit, refused as the route refuses it.
+    response = await route.answer(headers, () => readAtMost(req, route.maxBodyBytes + 1), context);
   } catch (err) {
     const { status, body, headers: extra } = toErrorBody(err);
     response = Response.json(body, { status, headers: { ...extra, "Cache-Control": "no-store" } });
