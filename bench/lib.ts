@@ -91,7 +91,7 @@ export async function startServer<T = undefined>(
   const child: ChildProcess = spawn(command, args, {
     cwd: root,
     env: { ...env, DATABASE_URL: server?.url ?? "", DATA_DIR: dataDir, APP_ENV: "test", APP_URL: url, PORT: String(port), ...serverEnv },
-    stdio: "ignore",
+    stdio: process.env.BENCH_SERVER_OUTPUT ? "inherit" : "ignore",
   });
   for (let i = 0; i < 120; i++) {
     try {

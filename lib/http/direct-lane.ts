@@ -6,10 +6,13 @@
 // Next's bundles opened (on globalThis).
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { NextRequest } from "next/server";
 import { AppError, toErrorBody } from "@/lib/errors";
 import { answerTokenForm, MAX_FORM_BYTES } from "@/lib/oauth/token-http";
-import { MAX_ANY_BODY_BYTES, parseFormBytes } from "./body";
+import { MAX_ANY_BODY_BYTES, MAX_JSON_BYTES, parseFormBytes } from "./body";
+import { withLaneCookies } from "./cookie-jar";
 import { type RequestContext, requestContextFrom } from "./request-context";
+import type { NextHandler } from "./route";
 
 /** One endpoint on the lane: its body read to at most `maxBodyBytes + 1` bytes, answered as its route answers. */
 export type LaneRoute = {
@@ -19,6 +22,29 @@ export type LaneRoute = {
   answer: (headers: Headers, body: () => Promise<Buffer>, context: RequestContext) => Promise<Response>;
 };
 
+/**
+ * A Next route handler answered on the lane: called with a standard Request built from the bytes read,
+ * its cookies (lib/http/cookie-jar.ts) turned into Set-Cookie headers. The handler's own wrapper
+ * (lib/http/route.ts) checks origin and body and maps errors, exactly as under Next.
+ */
+function routeHandler(path: string, load: () => Promise<NextHandler>, maxBodyBytes = MAX_JSON_BYTES): LaneRoute {
+  let handler: Promise<NextHandler> | null = null;
+  return {
+    method: "POST",
+    path,
+    maxBodyBytes,
+    answer: async (headers, body) => {
+      const bytes = await body();
+      const url = `http://${headers.get("host") ?? "localhost"}${path}`;
+      const request = new Request(url, { method: "POST", headers, body: new Uint8Array(bytes) }) as NextRequest;
+      const cookies = new Headers();
+      const response = await withLaneCookies(headers, cookies, async () => (await (handler ??= load()))(request, { params: Promise.resolve({}) }));
+      for (const cookie of cookies.getSetCookie()) response.headers.append("Set-Cookie", cookie);
+      return response;
+    },
+  };
+}
+
 const ROUTES: LaneRoute[] = [
   {
     // OAuth 2.1 token endpoint (app/oauth/token/route.ts): every agent's refresh.
@@ -27,6 +53,8 @@ const ROUTES: LaneRoute[] = [
     maxBodyBytes: MAX_FORM_BYTES,
     answer: (headers, body, context) => answerTokenForm(headers, async () => parseFormBytes(headers, await body(), MAX_FORM_BYTES), context),
   },
+  // The sign-in kit's password step: every sign-in, an argon2id verify plus a few statements.
+  routeHandler("/api/login/password", async () => (await import("@/app/api/login/password/route")).POST),
 ];
 
 /** The lane route for this request (method and path, any query string), or null: Next answers it. */
@@ -63,7 +91,12 @@ export async function serveLaneRequest(route: LaneRoute, req: IncomingMessage, r
     req.read(0);
     req.pause();
   }
-  res.writeHead(response.status, Object.fromEntries(response.headers));
+  // Headers as Node wants them; each Set-Cookie its own line (Headers would join them with commas).
+  const out: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => void (name !== "set-cookie" && (out[name] = value)));
+  const setCookies = response.headers.getSetCookie();
+  if (setCookies.length) out["set-cookie"] = setCookies;
+  res.writeHead(response.status, out);
   res.end(body);
 }
 

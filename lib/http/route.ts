@@ -8,6 +8,7 @@ import { findMembershipBySlug, findMembershipWithPermission, type MembershipDto 
 import { recordRefusal, routePattern } from "@/lib/orgs/refusals";
 import { isAtLeastRole } from "@/lib/rbac";
 import { refuseDeclaredOver } from "./body";
+import { onDirectLane } from "./cookie-jar";
 import { type RequestContext, requestContextFrom } from "./request-context";
 
 export type Params = Record<string, string | string[] | undefined>;
@@ -61,7 +62,8 @@ export function route<P extends Params = Params>(fn: RouteFn<P, object>): NextHa
   return async (req, ctx) => {
     const context = requestContextFrom(req.headers);
     try {
-      await connection();
+      // Dynamic, never prerendered (Next); the direct lane is outside Next's request scope, where it would throw.
+      if (!onDirectLane()) await connection();
       refuseDeclaredOver(req); // 413 before anything reads the body
       const res = await fn({ req, params: (await ctx.params) as P, context });
       res.headers.set("X-Request-Id", context.requestId);

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { cookies } from "next/headers";
+import { requestCookies } from "@/lib/http/cookie-jar";
 import { randomToken, sha256 } from "@/lib/crypto";
 import { getEnv } from "@/lib/env";
 
@@ -32,12 +32,12 @@ export function verifyDeviceCookie(value: string | undefined, email: string): st
 
 /** This browser's device id for the account, if it signed in to it before. */
 export async function rememberedDevice(email: string): Promise<string | null> {
-  return verifyDeviceCookie((await cookies()).get(DEVICE_COOKIE)?.value, email);
+  return verifyDeviceCookie((await requestCookies()).get(DEVICE_COOKIE)?.value, email);
 }
 
 /** After a completed sign-in: remember this browser for the account. Returns whether it was new to it. */
 export async function rememberDevice(email: string): Promise<{ newDevice: boolean }> {
-  const jar = await cookies();
+  const jar = await requestCookies();
   const known = verifyDeviceCookie(jar.get(DEVICE_COOKIE)?.value, email);
   if (known) return { newDevice: false };
   const env = getEnv();

@@ -1,6 +1,6 @@
 import "server-only";
-import { and, count, eq, gt, isNull, or, sql } from "drizzle-orm";
-import { cookies } from "next/headers";
+import { and, count, eq, gt, isNull, or, type SQL, sql } from "drizzle-orm";
+import { requestCookies } from "@/lib/http/cookie-jar";
 import { loginFlows, memberships, mfaTotp, orgs, passkeys, userPropertyDefinitions, users } from "@/drizzle/schema";
 import { safeNextPath } from "@/lib/auth/safe-next-path";
 import { randomToken, sha256 } from "@/lib/crypto";
@@ -35,34 +35,47 @@ export interface FlowSnapshot {
   missingProperties: { key: string; label: string; type: string }[];
 }
 
+export type NewFlow = { userId: string | null; email: string | null; method: string; returnTo?: string | null; authenticated: boolean; context: RequestContext; cookie?: string };
+
 /** Start a pending sign-in and set its cookie. Any previous flow in this browser is replaced. */
-export async function createFlow(
-  tx: Executor,
-  input: { userId: string | null; email: string | null; method: string; returnTo?: string | null; authenticated: boolean; context: RequestContext; cookie?: string },
-): Promise<{ id: string }> {
-  const env = getEnv();
+export async function createFlow(tx: Executor, input: NewFlow): Promise<{ id: string }> {
   const token = randomToken(32);
   // Every sign-in starts here: a prepared statement.
-  const [flow] = await preparedRows<{ id: string }>(
-    tx,
-    "gh_login_flow_create",
-    sql`insert into login_flows (token_hash, user_id, email, method, return_to, password_verified_at, ip, user_agent, expires_at)
-      values (${sha256(token)}, ${input.userId}, ${input.email}, ${input.method}, ${safeNextPath(input.returnTo)},
-        case when ${input.authenticated} then now() end, ${input.context.ip}, ${input.context.userAgent},
-        now() + make_interval(secs => ${env.LOGIN_FLOW_TTL_SECONDS}))
-      returning id`,
-  );
-  (await cookies()).set(cookieName(input.cookie ?? FLOW_COOKIE), token, { ...hostCookieOptions(), maxAge: env.LOGIN_FLOW_TTL_SECONDS });
+  const [flow] = await preparedRows<{ id: string }>(tx, "gh_login_flow_create", flowInsertSql(input, token));
+  await setFlowCookie(input, token);
   return { id: flow!.id };
 }
 
+/**
+ * `createFlow`'s insert (returning `id`), for a statement that does more; then `setFlowCookie`.
+ * `userId` and `when` may be SQL over the statement's earlier CTEs (no row is inserted unless `when`).
+ */
+export function flowInsertSql(input: NewFlow, token: string, over: { userId?: SQL; when?: SQL } = {}): SQL {
+  return sql`insert into login_flows (token_hash, user_id, email, method, return_to, password_verified_at, ip, user_agent, expires_at)
+      select ${sha256(token)}, ${over.userId ?? sql`${input.userId}::uuid`}, ${input.email}, ${input.method}, ${safeNextPath(input.returnTo)},
+        case when ${input.authenticated} then now() end, ${input.context.ip}, ${input.context.userAgent},
+        now() + make_interval(secs => ${getEnv().LOGIN_FLOW_TTL_SECONDS})
+      where ${over.when ?? sql`true`}
+      returning id`;
+}
+
+/** Drop a flow whose cookie was never sent (a speculative insert that was not needed). */
+export function discardFlowSql(token: string): SQL {
+  return sql`delete from login_flows where token_hash = ${sha256(token)}`;
+}
+
+/** The browser's cookie for a flow inserted with `token`. */
+export async function setFlowCookie(input: NewFlow, token: string): Promise<void> {
+  (await requestCookies()).set(cookieName(input.cookie ?? FLOW_COOKIE), token, { ...hostCookieOptions(), maxAge: getEnv().LOGIN_FLOW_TTL_SECONDS });
+}
+
 export async function clearFlowCookie() {
-  (await cookies()).delete({ name: cookieName(FLOW_COOKIE), ...hostCookieOptions() });
+  (await requestCookies()).delete({ name: cookieName(FLOW_COOKIE), ...hostCookieOptions() });
 }
 
 /** The live flow of this browser's cookie, or null. */
 export async function currentFlow(db: Executor = getDb()): Promise<FlowRow | null> {
-  const token = (await cookies()).get(cookieName(FLOW_COOKIE))?.value;
+  const token = (await requestCookies()).get(cookieName(FLOW_COOKIE))?.value;
   return token ? flowByToken(token, db) : null;
 }
 

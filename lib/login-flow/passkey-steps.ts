@@ -21,7 +21,7 @@ import {
   registrationOptions,
   type StoredPasskey,
 } from "@/lib/passkeys/webauthn";
-import { cookies } from "next/headers";
+import { requestCookies } from "@/lib/http/cookie-jar";
 import { cookieName, hostCookieOptions } from "@/lib/http/cookies";
 import { getEnv } from "@/lib/env";
 import { enforce } from "@/lib/rate-limit";
@@ -82,13 +82,13 @@ const PASSKEY_SIGN_INS_PER_IP = { max: 100, windowSeconds: 600 };
 
 /** The pending passkey sign-in of this browser (no user yet), or null. */
 export async function passkeySignInFlow(): Promise<FlowRow | null> {
-  const token = (await cookies()).get(cookieName(PASSKEY_FLOW_COOKIE))?.value;
+  const token = (await requestCookies()).get(cookieName(PASSKEY_FLOW_COOKIE))?.value;
   const flow = token ? await flowByToken(token) : null;
   return flow && flow.method === "passkey" && !flow.userId ? flow : null;
 }
 
 async function promotePasskeyFlow() {
-  const jar = await cookies();
+  const jar = await requestCookies();
   const token = jar.get(cookieName(PASSKEY_FLOW_COOKIE))?.value;
   if (!token) return;
   jar.set(cookieName(FLOW_COOKIE), token, { ...hostCookieOptions(), maxAge: getEnv().LOGIN_FLOW_TTL_SECONDS });

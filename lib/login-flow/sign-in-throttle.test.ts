@@ -15,7 +15,7 @@ const { backgroundSettled } = await import("./background");
 const { POST: passwordRoute } = await import("@/app/api/login/password/route");
 const { NextRequest } = await import("next/server");
 const { getDb } = await import("@/lib/db");
-const { mailOutbox } = await import("@/drizzle/schema");
+const { loginFlows, mailOutbox } = await import("@/drizzle/schema");
 const { and, desc, eq } = await import("drizzle-orm");
 const { openMailBody } = await import("@/lib/mail/body");
 
@@ -23,6 +23,7 @@ useTestDatabase();
 const PASSWORD = "correct horse battery staple";
 const attempt = (email: string, password: string, ip: string | null, jar = newJar()) =>
   outcome(inBrowser(jar, () => signInWithPassword({ email, password }, ctx(ip))));
+const flowCount = async (email: string) => (await getDb().select({ id: loginFlows.id }).from(loginFlows).where(eq(loginFlows.email, email))).length;
 const times = <T>(n: number, fn: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => fn(i)));
 
 function setBudgets(budgets: Record<string, string>) {
@@ -45,6 +46,22 @@ describe("password step budgets (reserve before spending)", () => {
     expect(results.filter((r) => r === "429 rate_limited").length).toBeGreaterThanOrEqual(45);
     expect(await eventCount("login.failed", "race@example.com")).toBeLessThanOrEqual(5);
     expect(await eventCount("login.throttled", "race@example.com")).toBe(1);
+    // The admission inserts the pending sign-in only within budget, and a wrong password deletes it.
+    expect(await flowCount("race@example.com")).toBe(0);
+  });
+
+  it("a correct password leaves exactly one pending sign-in, for this browser; wrong ones and unknown addresses none", async () => {
+    const jar = newJar();
+    expect(await attempt("unknown-twin@example.com", "not the password", "198.51.100.70")).toBe("401 invalid_credentials");
+    expect(await attempt("nobody-at-all@example.com", "not the password", "198.51.100.70")).toBe("401 invalid_credentials");
+    expect(await attempt("unknown-twin@example.com", PASSWORD, "198.51.100.70", jar)).toBe("ok");
+    expect(await flowCount("unknown-twin@example.com")).toBe(1);
+    expect(await flowCount("nobody-at-all@example.com")).toBe(0);
+    const { flowByToken, FLOW_COOKIE } = await import("./flow");
+    const { cookieName } = await import("@/lib/http/cookies");
+    const flow = await flowByToken(jar.get(cookieName(FLOW_COOKIE))!);
+    expect(flow).toMatchObject({ email: "unknown-twin@example.com", method: "password" });
+    expect(flow!.passwordVerifiedAt).toBeInstanceOf(Date);
   });
 
   it("50 concurrent wrong passwords from 50 addresses → at most 10 evaluated (account budget), owner told once", async () => {

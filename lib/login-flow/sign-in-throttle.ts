@@ -43,8 +43,14 @@ export interface SignInReservation {
  * back (it was not evaluated).
  */
 export async function reserveSignInAttempt(email: string, device: string | null, context: RequestContext, db: Executor = getDb()): Promise<SignInReservation> {
+  const plan = signInReservations(email, device, context.ip);
+  return judgeSignInReservation(plan, await reserveAll(plan.scoped.map(([, r]) => r), db), db);
+}
+
+/** The budgets one attempt reserves, with the scope each one speaks for (the hard stop first). */
+export function signInReservations(email: string, device: string | null, ip: string | null) {
   const limits = signInLimits();
-  const keys = signInKeys(email, device, context.ip);
+  const keys = signInKeys(email, device, ip);
   const scoped: [ThrottleScope, Reservation][] = [
     ["hard_stop", { key: keys.consecutive, limit: limits.hardStop }],
     [device ? "device" : "client", { key: keys.pair, limit: device ? limits.perDevice : limits.perClient }],
@@ -62,7 +68,15 @@ export async function reserveSignInAttempt(email: string, device: string | null,
       ["ip", { key: keys.ip, limit: limits.perIp }],
     );
   }
-  const results = await reserveAll(scoped.map(([, r]) => r), db);
+  return { keys, scoped, reservations: scoped.map(([, r]) => r) };
+}
+
+/** What the reserved counts mean for the attempt (a refused attempt gives its consecutive hit back). */
+export async function judgeSignInReservation(
+  { keys, scoped }: ReturnType<typeof signInReservations>,
+  results: Record<string, LimitResult>,
+  db: Executor = getDb(),
+): Promise<SignInReservation> {
   const consecutive = results[keys.consecutive]!.hits;
   const over = (r: Reservation): LimitResult | null => (results[r.key]!.allowed ? null : results[r.key]!);
   for (const [scope, r] of scoped) {

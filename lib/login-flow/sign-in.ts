@@ -5,19 +5,21 @@ import { users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
 import { isCommonPassword, MAX_PASSWORD_LENGTH, passwordProblem } from "@/lib/auth/password-policy";
-import { type Executor, getDb, preparedRows, type Tx } from "@/lib/db";
+import { randomToken } from "@/lib/crypto";
+import { getDb, preparedRows, type Tx } from "@/lib/db";
 import { AppError, invalidInput } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
-import { enforce } from "@/lib/rate-limit";
-import { assertLocalSignInAllowed } from "@/lib/sso/routing";
+import { enforce, refundAll, reservationResults, reserveAllSql } from "@/lib/rate-limit";
+import { emailDomain } from "@/lib/sso/home-realm";
+import { type ClaimFacts, claimFactsSql, decideRoute, ssoRequired } from "@/lib/sso/routing";
 import { normalizeEmail } from "@/lib/users/queries";
 import { runInBackground } from "./background";
 import { issueEmailToken } from "./email-tokens";
-import { createFlow } from "./flow";
+import { createFlow, discardFlowSql, flowInsertSql, setFlowCookie } from "./flow";
 import { rememberedDevice } from "./device-cookie";
 import { mailLimits, signInLimits } from "./limits";
 import { sendSecurityNotice } from "./security-mails";
-import { reserveSignInAttempt, settleSuccessfulSignIn, type ThrottleScope } from "./sign-in-throttle";
+import { judgeSignInReservation, settleSuccessfulSignIn, signInReservations, type ThrottleScope } from "./sign-in-throttle";
 import { sendAlreadyRegistered, sendConfirmEmail } from "./mails";
 import { emitWebhookEvent } from "@/lib/webhooks/emit";
 
@@ -31,34 +33,61 @@ export type CredentialsInput = z.infer<typeof credentialsSchema>;
 export const invalidCredentials = () =>
   new AppError(401, "invalid_credentials", "That email and password do not match an account.");
 
-// The password step runs on every sign-in: its user lookup is a prepared statement, built once
-// per database handle.
-const userByEmailStatements = new WeakMap<Executor, ReturnType<typeof prepareUserByEmail>>();
-const prepareUserByEmail = (db: Executor) =>
-  db
-    .select({ id: users.id, name: users.name, passwordHash: users.passwordHash, disabledAt: users.disabledAt })
-    .from(users)
-    .where(eq(users.email, sql.placeholder("email")))
-    .prepare("gh_user_by_email_for_sign_in");
-function userByEmail(db: Executor) {
-  let statement = userByEmailStatements.get(db);
-  if (!statement) userByEmailStatements.set(db, (statement = prepareUserByEmail(db)));
-  return statement;
-}
+type AccountRow = { id: string; name: string | null; password_hash: string | null; disabled_at: string | null };
 
 /**
  * LOGIN_REQUIRED → check email and password and start a pending sign-in. Known and unknown emails
  * take the same time and get the same answer. The attempt is reserved against the failure budgets
  * (sign-in-throttle.ts) before the password is checked, so the argon2 work runs only under them.
+ *
+ * One statement before the argon2 verify and none after it on success (README "The password step's
+ * hot path"): the admission reserves the attempt, reads the account and its domain's SSO claim, and,
+ * when the attempt is within every budget, already inserts the pending sign-in under a fresh random
+ * token. That row is unreachable until its cookie is sent, which happens only after the password
+ * verified; any other outcome deletes it. The budgets are settled after the answer.
  */
 export async function signInWithPassword(input: CredentialsInput, context: RequestContext): Promise<void> {
   const email = normalizeEmail(input.email);
   const db = getDb();
-  await assertLocalSignInAllowed(email, "password", db); // Enterprise SSO: an org may require its IdP
   const device = await rememberedDevice(email);
-  // The reservation and the user lookup are independent: one round trip's wait, not two.
-  const [reservation, [user]] = await Promise.all([reserveSignInAttempt(email, device, context, db), userByEmail(db).execute({ email })]);
+  const plan = signInReservations(email, device, context.ip);
+  const flow = { userId: null, email, method: "password", returnTo: input.returnTo, authenticated: true, context };
+  const token = randomToken(32);
+  const limits = JSON.stringify(plan.reservations.map((r) => ({ key: r.key, max: r.limit.max })));
+  const [admitted] = await preparedRows<{
+    reserved: { key: string; hits: number; retry_after: number }[];
+    account: AccountRow | null;
+    claim: ClaimFacts | null;
+    flow_id: string | null;
+  }>(
+    db,
+    "gh_sign_in_admit",
+    sql`with reserved as (${reserveAllSql(plan.reservations)}),
+        account as (select id, name, password_hash, disabled_at from users where email = ${email}),
+        claim as (${claimFactsSql(emailDomain(email))}),
+        within as (
+          select not exists (
+            select 1 from reserved r join jsonb_to_recordset(${limits}::jsonb) as l(key text, max int) on l.key = r.key where r.hits > l.max
+          ) as ok
+        ),
+        -- Known address or not, the same row (no user for an unknown one): the same work either way.
+        flow as (${flowInsertSql(flow, token, { userId: sql`(select id from account)`, when: sql`(select ok from within)` })})
+      select (select coalesce(json_agg(json_build_object('key', key, 'hits', hits, 'retry_after', retry_after)), '[]'::json) from reserved) as reserved,
+        (select row_to_json(a) from account a) as account,
+        (select row_to_json(c) from claim c limit 1) as claim,
+        (select id from flow) as flow_id`,
+  );
+  const row = admitted!;
+  const user = row.account ? { id: row.account.id, name: row.account.name, passwordHash: row.account.password_hash, disabledAt: row.account.disabled_at } : undefined;
+  // Enterprise SSO: an org may require its IdP. Refused before anything is judged; the reservation given back.
+  const route = decideRoute(email, "password", row.claim);
+  if (route.decision === "SSO_REQUIRED") {
+    await Promise.all([refundAll(plan.reservations.map((r) => r.key), db), db.execute(discardFlowSql(token))]);
+    throw ssoRequired(route);
+  }
+  const reservation = await judgeSignInReservation(plan, reservationResults(plan.reservations, row.reserved), db);
   if (reservation.refused) {
+    if (row.flow_id) await db.execute(discardFlowSql(token)); // never: the statement inserts only within budget
     if (reservation.refused.firstOfLock) await recordThrottle(user, email, reservation.refused.scope, context);
     throw reservation.refused.error;
   }
@@ -67,6 +96,8 @@ export async function signInWithPassword(input: CredentialsInput, context: Reque
   if (!user || !valid || user.disabledAt) {
     const hardStop = signInLimits().hardStop.max;
     await db.transaction(async (tx) => {
+      // Known or unknown address, the same statements: the (possibly absent) pending sign-in goes.
+      await tx.execute(discardFlowSql(token));
       await recordAudit(tx, {
         orgId: null,
         actor: { type: "user", id: user?.id ?? null, name: email },
@@ -89,12 +120,11 @@ export async function signInWithPassword(input: CredentialsInput, context: Reque
   if (isCommonPassword(input.password)) {
     await db.update(users).set({ passwordChangeRequired: true }).where(eq(users.id, user.id));
   }
-  // Settling the reservation and opening the pending sign-in are independent: one round trip's
-  // wait. The sign-in itself is audited when it completes (login.succeeded) or fails (login.failed).
-  await Promise.all([
-    settleSuccessfulSignIn(reservation.keys, device, db),
-    createFlow(db, { userId: user.id, email, method: "password", returnTo: input.returnTo, authenticated: true, context }),
-  ]);
+  // The pending sign-in exists: hand this browser its cookie. The sign-in itself is audited when it
+  // completes (login.succeeded) or fails (login.failed). A correct password gives the failure budgets
+  // their hit back and clears the consecutive count: after the answer (a lost settlement is stricter, never looser).
+  await setFlowCookie(flow, token);
+  runInBackground("sign-in settlement", () => settleSuccessfulSignIn(reservation.keys, device, db));
 }
 
 type SignInUser = { id: string; name: string | null } | undefined;

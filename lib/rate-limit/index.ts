@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "@/drizzle/schema";
 import { type Executor, getDb, preparedRows } from "@/lib/db";
 import { RateLimitedError } from "@/lib/errors";
@@ -65,10 +65,11 @@ export interface Reservation {
 }
 
 /**
- * Reserve one hit on several keys in one statement (keys locked in a fixed order, so concurrent
- * reservations never deadlock). Each key is counted; the caller proceeds only if all are allowed.
+ * The upsert that reserves one hit on several keys (keys locked in a fixed order, so concurrent
+ * reservations never deadlock), returning `key`, `hits`, `retry_after` per key: the primitive of
+ * `reserveAll`, for statements that fold a reservation into a larger one (a CTE).
  */
-export async function reserveAll(reservations: Reservation[], db: Executor = getDb()): Promise<Record<string, LimitResult>> {
+export function reserveAllSql(reservations: Reservation[]): SQL {
   const input = reservations.map((r) => ({
     key: r.key,
     window: r.limit.windowSeconds,
@@ -76,10 +77,7 @@ export async function reserveAll(reservations: Reservation[], db: Executor = get
     per: r.backoff?.per ?? 1,
     cap: r.backoff?.maxWindowSeconds ?? r.limit.windowSeconds,
   }));
-  const rows = await preparedRows<{ key: string; hits: number; retry_after: number }>(
-    db,
-    "gh_rate_limit_reserve",
-    sql`insert into rate_limit_buckets (key, hits, reset_at)
+  return sql`insert into rate_limit_buckets (key, hits, reset_at)
       select k.key, 1, now() + make_interval(secs => least(k.cap, k.window * power(2, floor(coalesce(b.hits, 0)::numeric / k.per)))::int)
       from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as k(key text, "window" int, "from" text, per int, cap int)
       left join rate_limit_buckets b on b.key = k."from" and b.reset_at > now()
@@ -87,20 +85,26 @@ export async function reserveAll(reservations: Reservation[], db: Executor = get
       on conflict (key) do update set
         hits = case when rate_limit_buckets.reset_at <= now() then 1 else rate_limit_buckets.hits + 1 end,
         reset_at = case when rate_limit_buckets.reset_at <= now() then excluded.reset_at else rate_limit_buckets.reset_at end
-      returning key, hits, greatest(1, ceil(extract(epoch from (reset_at - now()))))::int as retry_after`,
-  );
+      returning key, hits, greatest(1, ceil(extract(epoch from (reset_at - now()))))::int as retry_after`;
+}
+
+/** `reserveAllSql`'s rows as each reservation's answer. */
+export function reservationResults(
+  reservations: Reservation[],
+  rows: { key: string; hits: number | string; retry_after: number | string }[],
+): Record<string, LimitResult> {
   const out: Record<string, LimitResult> = {};
-  for (const r of reservations) {
-    const row = rows.find((x) => x.key === r.key);
-    const hits = Number(row?.hits ?? 1);
-    out[r.key] = {
-      allowed: hits <= r.limit.max,
-      hits,
-      remaining: Math.max(0, r.limit.max - hits),
-      retryAfterSeconds: Number(row?.retry_after ?? r.limit.windowSeconds),
-    };
-  }
+  for (const r of reservations) out[r.key] = limitResult(r.limit.max, r.limit.windowSeconds, rows.find((x) => x.key === r.key));
   return out;
+}
+
+/**
+ * Reserve one hit on several keys in one statement (keys locked in a fixed order, so concurrent
+ * reservations never deadlock). Each key is counted; the caller proceeds only if all are allowed.
+ */
+export async function reserveAll(reservations: Reservation[], db: Executor = getDb()): Promise<Record<string, LimitResult>> {
+  const rows = await preparedRows<{ key: string; hits: number; retry_after: number }>(db, "gh_rate_limit_reserve", reserveAllSql(reservations));
+  return reservationResults(reservations, rows);
 }
 
 /** Count a hit and throw a 429 (with Retry-After) when over the limit. */
@@ -131,6 +135,14 @@ export async function refund(key: string, db: Executor = getDb()): Promise<void>
     .update(rateLimitBuckets)
     .set({ hits: sql`greatest(0, ${rateLimitBuckets.hits} - 1)` })
     .where(and(eq(rateLimitBuckets.key, key), sql`${rateLimitBuckets.resetAt} > now()`));
+}
+
+/** Give back one hit of the current window on each of `keys` (one statement; see `refund`). */
+export async function refundAll(keys: string[], db: Executor = getDb()): Promise<void> {
+  await db
+    .update(rateLimitBuckets)
+    .set({ hits: sql`greatest(0, ${rateLimitBuckets.hits} - 1)` })
+    .where(and(inArray(rateLimitBuckets.key, keys), sql`${rateLimitBuckets.resetAt} > now()`));
 }
 
 /** Forget a key (e.g. after a successful sign-in clears the failure counter). */
