@@ -187,7 +187,7 @@ export const sessions = pgTable(
     ip: text("ip"),
     userAgent: text("user_agent"),
   },
-  (t) => [index("sessions_user_idx").on(t.userId)],
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
 );
 
 export const MAIL_STATUSES = ["pending", "sent", "failed"] as const;
@@ -436,7 +436,11 @@ export const emailTokens = pgTable(
     expiresAt: tz("expires_at").notNull(),
     usedAt: tz("used_at"),
   },
-  (t) => [uniqueIndex("email_tokens_token_key").on(t.tokenHash), index("email_tokens_user_idx").on(t.userId, t.purpose)],
+  (t) => [
+    uniqueIndex("email_tokens_token_key").on(t.tokenHash),
+    index("email_tokens_user_idx").on(t.userId, t.purpose),
+    index("email_tokens_expires_idx").on(t.expiresAt),
+  ],
 );
 
 /** A user's TOTP authenticator. The secret is encrypted with ENCRYPTION_KEY. */

@@ -6,6 +6,7 @@ import { getDatabase } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { getEnv } from "@/lib/env";
 import { startMailScrubber, startMailWorker } from "@/lib/mail/deliver";
+import { startHousekeeping } from "@/lib/housekeeping";
 import { startOAuthCleanup } from "@/lib/oauth/cleanup";
 import { getActiveSigningKey } from "@/lib/oauth/keys";
 import { checkSecretsFingerprint } from "@/lib/platform/secrets-check";
@@ -67,6 +68,8 @@ export async function bootstrap(): Promise<void> {
   });
   // Unused dynamically registered OAuth clients, expired codes and refresh tokens; key rotation.
   startOAuthCleanup(env.OAUTH_CLEANUP_INTERVAL_MINUTES, env.OAUTH_SIGNING_KEY_MAX_AGE_DAYS, database.db);
+  // Expired limiter windows, pending sign-ins, SSO requests, passkey challenges, mail links, sessions.
+  startHousekeeping(env.HOUSEKEEPING_INTERVAL_MINUTES, database.db);
   if (env.SMTP_URL) {
     await startMailWorker(database.db, env.SMTP_URL, env.MAIL_FROM);
     console.log("[gatehouse] mail delivery over SMTP started");

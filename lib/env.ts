@@ -42,6 +42,7 @@ const schema = z.object({
   DCR_GLOBAL_PER_HOUR: int(100),
   /** How often the OAuth clean-up (unused dynamic clients, expired codes and tokens) runs. */
   OAUTH_CLEANUP_INTERVAL_MINUTES: int(60),
+  HOUSEKEEPING_INTERVAL_MINUTES: int(60),
   /** Access-token signing keys are rotated when the active one is this old. */
   OAUTH_SIGNING_KEY_MAX_AGE_DAYS: int(30),
   /** Delegated access (issue 12): limits on the OAuth and MCP side, grant lifetime, MCP browser origins. */

@@ -149,12 +149,3 @@ export async function refundAll(keys: string[], db: Executor = getDb()): Promise
 export async function reset(key: string, db: Executor = getDb()): Promise<void> {
   await db.delete(rateLimitBuckets).where(eq(rateLimitBuckets.key, key));
 }
-
-/** Delete expired buckets; run from a periodic job. */
-export async function purgeExpired(db: Executor = getDb()): Promise<number> {
-  const rows = await db
-    .delete(rateLimitBuckets)
-    .where(sql`${rateLimitBuckets.resetAt} < now() - interval '1 hour'`)
-    .returning({ key: rateLimitBuckets.key });
-  return rows.length;
-}
