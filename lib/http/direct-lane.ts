@@ -8,7 +8,8 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, toErrorBody } from "@/lib/errors";
 import { answerTokenForm, MAX_FORM_BYTES } from "@/lib/oauth/token-http";
-import { MAX_ANY_BODY_BYTES, parseFormBytes } from "./body";
+import { answerValidate, MAX_VALIDATE_BYTES } from "@/lib/user-api-keys/validate-http";
+import { MAX_ANY_BODY_BYTES, parseFormBytes, parseJsonBytes } from "./body";
 import { type RequestContext, requestContextFrom } from "./request-context";
 
 /** One endpoint on the lane: its body read to at most `maxBodyBytes + 1` bytes, answered as its route answers. */
@@ -26,6 +27,13 @@ const ROUTES: LaneRoute[] = [
     path: "/oauth/token",
     maxBodyBytes: MAX_FORM_BYTES,
     answer: (headers, body, context) => answerTokenForm(headers, async () => parseFormBytes(headers, await body(), MAX_FORM_BYTES), context),
+  },
+  {
+    // API key validation (app/api/v1/api-keys/validate/route.ts): the product's backend, on each of its requests.
+    method: "POST",
+    path: "/api/v1/api-keys/validate",
+    maxBodyBytes: MAX_VALIDATE_BYTES,
+    answer: (headers, body, context) => answerValidate(headers, async () => parseJsonBytes(headers, await body(), MAX_VALIDATE_BYTES), context),
   },
 ];
 
