@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import http from "node:http";
-import { AUTH, expect, test } from "./fixtures";
+import { AUTH, expect, signedInContext, test } from "./fixtures";
 
 const HUNDRED_MB = 100 * 1024 * 1024;
 /**
@@ -59,6 +59,19 @@ test.describe("a 100 MB body is refused without being read", () => {
       .map((c) => `${c.name}=${c.value}`)
       .join("; ");
 
+  // A live platform API key, so that the validation route gets as far as reading its body.
+  let platformKey = "";
+  test.beforeAll(async ({ browser }) => {
+    const admin = await signedInContext(browser, "admin@gatehouse.example");
+    const created = await admin.request.post("/api/admin/api-keys", {
+      headers: { origin: `http://localhost:${process.env.E2E_PORT ?? 3100}` },
+      data: { name: "Body limits (e2e)" },
+    });
+    expect(created.status()).toBe(201);
+    platformKey = ((await created.json()) as { apiKey: { key: string } }).apiKey.key;
+    await admin.close();
+  });
+
   const routes: [string, string, (() => Record<string, string>)?][] = [
     ["/oauth/token", FORM],
     ["/oauth/revoke", FORM],
@@ -68,6 +81,7 @@ test.describe("a 100 MB body is refused without being read", () => {
     ["/api/auth/callback/login-flow", FORM],
     ["/api/login/password", FORM],
     ["/api/mcp", JSON_TYPE, () => ({ authorization: "Bearer not-a-token", accept: "application/json, text/event-stream" })],
+    ["/api/v1/api-keys/validate", JSON_TYPE, () => ({ authorization: `Bearer ${platformKey}` })],
   ];
 
   for (const [path, type, headers] of routes) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError, toErrorBody } from "@/lib/errors";
 import { countingBody, HUNDRED_MB } from "@/test/counting-body";
-import { readBytes, readFormBody, readJson, readJsonValue } from "./body";
+import { parseJsonBytes, readBytes, readFormBody, readJson, readJsonValue } from "./body";
 import { assertCleanStrings } from "./clean-strings";
 
 const schema = z.object({ name: z.string().min(2), count: z.number().int() }).strict();
@@ -114,6 +114,31 @@ describe("strings in bodies", () => {
     expect(Object.fromEntries(await form("a=1&b=%C3%A9&c=x+y%2By&d=50%zz&e"))).toEqual({ a: "1", b: "é", c: "x y+y", d: "50%zz", e: "" });
     const latin1 = await errorOf(form("name=caf%E9"));
     expect([latin1.status, Object.keys(latin1.body.error.fields ?? {})]).toEqual([400, ["name"]]);
+  });
+});
+
+describe("parseJsonBytes (a body the direct lane read)", () => {
+  it.each([
+    ["valid", '{"name":"ok","count":2}', "application/json"],
+    ["not JSON", "{nope", "application/json"],
+    ["a NUL in a key", '{"a\\u0000":1}', "application/json"],
+    ["not UTF-8", "\xff", "application/json"],
+    ["wrong content type", "{}", "text/plain"],
+    ["too large", JSON.stringify({ name: "x".repeat(70_000) }), "application/json"],
+  ])("%s: as readJsonValue", async (_, body, type) => {
+    const bytes = Buffer.from(body, body === "\xff" ? "latin1" : "utf8");
+    const lane = (() => {
+      try {
+        return { value: parseJsonBytes(new Headers({ "content-type": type }), bytes, 64 * 1024) };
+      } catch (err) {
+        return toErrorBody(err);
+      }
+    })();
+    const route = await readJsonValue(new Request("http://localhost/x", { method: "POST", body: bytes, headers: { "content-type": type } })).then(
+      (value) => ({ value }),
+      (err: unknown) => toErrorBody(err),
+    );
+    expect(lane).toEqual(route);
   });
 });
 

@@ -9,7 +9,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextRequest } from "next/server";
 import { AppError, toErrorBody } from "@/lib/errors";
 import { answerTokenForm, MAX_FORM_BYTES } from "@/lib/oauth/token-http";
-import { MAX_ANY_BODY_BYTES, MAX_JSON_BYTES, parseFormBytes } from "./body";
+import { answerValidate, MAX_VALIDATE_BYTES } from "@/lib/user-api-keys/validate-http";
+import { MAX_ANY_BODY_BYTES, MAX_JSON_BYTES, parseFormBytes, parseJsonBytes } from "./body";
 import { withLaneCookies } from "./cookie-jar";
 import { type RequestContext, requestContextFrom } from "./request-context";
 import type { NextHandler } from "./route";
@@ -52,6 +53,13 @@ const ROUTES: LaneRoute[] = [
     path: "/oauth/token",
     maxBodyBytes: MAX_FORM_BYTES,
     answer: (headers, body, context) => answerTokenForm(headers, async () => parseFormBytes(headers, await body(), MAX_FORM_BYTES), context),
+  },
+  {
+    // API key validation (app/api/v1/api-keys/validate/route.ts): the product's backend, on each of its requests.
+    method: "POST",
+    path: "/api/v1/api-keys/validate",
+    maxBodyBytes: MAX_VALIDATE_BYTES,
+    answer: (headers, body, context) => answerValidate(headers, async () => parseJsonBytes(headers, await body(), MAX_VALIDATE_BYTES), context),
   },
   // The sign-in kit's password step: every sign-in, an argon2id verify plus a few statements.
   routeHandler("/api/login/password", async () => (await import("@/app/api/login/password/route")).POST),

@@ -32,7 +32,7 @@ export type Validation =
       rateLimit: { allowed: boolean; limit: number; remaining: number; reset: number; retryAfterSeconds: number };
     };
 
-interface Row {
+export interface Row {
   id: string;
   owner_type: "user" | "org";
   name: string;
@@ -67,10 +67,37 @@ const MESSAGES: Record<RefusalReason, string> = {
   membership_ended: "The key's user is no longer a member of its org.",
 };
 
+/** The columns of a key's facts (the `f` CTE below), in Row order. */
+export const KEY_FACT_COLUMNS = sql.raw(
+  "f.id, f.owner_type, f.name, f.mode, f.key_permissions, f.\"limit\", f.expires_at, f.revoked, f.expired, f.user_id, f.email, f.user_name, " +
+    "f.user_disabled, f.org_id, f.slug, f.org_name, f.plan, f.role_key, f.role_name, f.role_permissions, f.enabled",
+);
+
 /**
- * Everything about a key in one statement: owner, org, plan, role and the role's permissions under
- * the plan; a live key (not revoked, not expired, its kind switched on) is counted as used in the same
- * statement (count, time, caller's address).
+ * Everything about the key of `hash` as of the statement's snapshot: owner, org, plan, role and the
+ * role's permissions under the plan, and whether its kind is switched on (a CTE body; its columns
+ * are KEY_FACT_COLUMNS).
+ */
+export function keyFactsSql(hash: string) {
+  return sql`select k.id, k.owner_type, k.name, k.mode, k.permissions as key_permissions, k.rate_limit_per_minute as "limit",
+        k.expires_at, k.revoked_at is not null as revoked, (k.expires_at is not null and k.expires_at <= now()) as expired,
+        u.id as user_id, u.email, u.name as user_name, (u.disabled_at is not null) as user_disabled,
+        o.id as org_id, o.slug, o.name as org_name, rm.name as plan, r.key as role_key, r.name as role_name,
+        (select coalesce(array_agg(p.permission_id order by p.permission_id), '{}'::text[]) from role_mapping_permissions p
+          where p.mapping_id = o.role_mapping_id and p.role_id = r.id) as role_permissions,
+        (select s.value from platform_settings s where s.key = case k.owner_type when 'user' then 'personal_api_keys' else 'org_api_keys' end) as enabled
+      from user_api_keys k
+      left join users u on u.id = k.user_id
+      left join orgs o on o.id = k.org_id
+      left join role_mappings rm on rm.id = o.role_mapping_id
+      left join memberships m on k.owner_type = 'user' and m.user_id = k.user_id and m.org_id = k.org_id
+      left join roles r on r.id = coalesce(k.role_id, m.role_id)
+      where k.key_hash = ${hash}`;
+}
+
+/**
+ * Everything about a key in one statement (keyFactsSql); a live key (not revoked, not expired, its
+ * kind switched on) is counted as used in the same statement (count, time, caller's address).
  */
 async function loadKey(hash: string, ip: string | null, db: Executor): Promise<Row | undefined> {
   const [row] = await preparedRows<Row>(
@@ -85,26 +112,16 @@ async function loadKey(hash: string, ip: string | null, db: Executor): Promise<R
       ),
       -- One hit on the key's bucket, counted only for a live key (the limiter's upsert; its row is
       -- the key's own, so the statement commits durably as the use count does).
-      hit as (${bucketHitSql(sql`select 'user_api_key:' || id from used`, 60, sql`exists (select 1 from used)`)})
-      select k.id, k.owner_type, k.name, k.mode, (select hits from hit) as limit_hits, (select retry_after from hit) as limit_retry, k.permissions as key_permissions, k.rate_limit_per_minute as "limit",
-        k.expires_at, k.revoked_at is not null as revoked, (k.expires_at is not null and k.expires_at <= now()) as expired,
-        u.id as user_id, u.email, u.name as user_name, (u.disabled_at is not null) as user_disabled,
-        o.id as org_id, o.slug, o.name as org_name, rm.name as plan, r.key as role_key, r.name as role_name,
-        (select coalesce(array_agg(p.permission_id order by p.permission_id), '{}'::text[]) from role_mapping_permissions p
-          where p.mapping_id = o.role_mapping_id and p.role_id = r.id) as role_permissions,
-        (select s.value from platform_settings s where s.key = case k.owner_type when 'user' then 'personal_api_keys' else 'org_api_keys' end) as enabled
-      from user_api_keys k
-      left join users u on u.id = k.user_id
-      left join orgs o on o.id = k.org_id
-      left join role_mappings rm on rm.id = o.role_mapping_id
-      left join memberships m on k.owner_type = 'user' and m.user_id = k.user_id and m.org_id = k.org_id
-      left join roles r on r.id = coalesce(k.role_id, m.role_id)
-      where k.key_hash = ${hash}`,
+      hit as (${bucketHitSql(sql`select 'user_api_key:' || id from used`, 60, sql`exists (select 1 from used)`)}),
+      f as (${keyFactsSql(hash)})
+      select ${KEY_FACT_COLUMNS}, (select hits from hit) as limit_hits, (select retry_after from hit) as limit_retry
+      from f`,
   );
   return row;
 }
 
-function refusalOf(row: Row): RefusalReason | null {
+/** Why a loaded key is refused, or null (the fast path mirrors this in SQL: fast-validate.ts `PLAIN`). */
+export function refusalOf(row: Row): RefusalReason | null {
   if (row.revoked) return "revoked";
   if (row.expired) return "expired";
   if (row.enabled === false) return "disabled";
@@ -119,10 +136,28 @@ function refusalOf(row: Row): RefusalReason | null {
  * row (count, last time and address), not recorded as an event; refusals are audited at most once
  * a minute per key and reason.
  */
-export async function validateUserApiKey(presented: string, opts: { permission?: string; context: RequestContext }, db: Executor = getDb()): Promise<Validation> {
-  const known = presented.startsWith(USER_KEY_PREFIXES.live) || presented.startsWith(USER_KEY_PREFIXES.test);
-  const row = known && presented.length <= 200 ? await loadKey(sha256(presented), opts.context.ip, db) : undefined;
+export async function validateUserApiKey(presented: string, opts: ValidateOptions, db: Executor = getDb()): Promise<Validation> {
+  const row = isWellFormedUserKey(presented) ? await loadKey(sha256(presented), opts.context.ip, db) : undefined;
   if (!row) return { valid: false, reason: "unknown", message: MESSAGES.unknown };
+  return settleKey(row, opts, db);
+}
+
+export interface ValidateOptions {
+  permission?: string;
+  context: RequestContext;
+}
+
+/** Whether `presented` looks like a personal or org key at all (else: "unknown", without a query). */
+export function isWellFormedUserKey(presented: string): boolean {
+  return (presented.startsWith(USER_KEY_PREFIXES.live) || presented.startsWith(USER_KEY_PREFIXES.test)) && presented.length <= 200;
+}
+
+/**
+ * The answer for a key's row as loaded (and, when live, counted) by one statement: the refusal
+ * (audited), or the facts with the limiter's verdict. Shared by the general path and the fast path
+ * (fast-validate.ts), so both answer alike.
+ */
+export async function settleKey(row: Row, opts: ValidateOptions, db: Executor = getDb()): Promise<Validation> {
   const refused = refusalOf(row);
   if (refused) {
     await auditRefusal(row, refused, opts.context, db);

@@ -109,7 +109,7 @@ describe("strings in the bodies of every write route", () => {
   });
 
   it("route files with only body-less writes read no body; the others read it through lib/http/body", () => {
-    const reads = /\b(readJson|readJsonValue|readFormBody|readForm|readText|readBytes|withCheckedForm|handleMcpRequest|answerTokenRequest)\(/;
+    const reads = /\b(readJson|readJsonValue|readFormBody|readForm|readText|readBytes|withCheckedForm|handleMcpRequest|answerTokenRequest|answerValidateRequest)\(/;
     for (const file of new Set(writeRoutes.map((k) => k.split(" ")[0]!))) {
       const src = readFileSync(path.join(ROOT, file), "utf8");
       const declared = withBody.some((k) => k.startsWith(`${file} `));
