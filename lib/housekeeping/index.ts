@@ -32,7 +32,11 @@ export async function cleanUpExpiredRows(db: Executor = getDb()): Promise<Record
     for (;;) {
       const [row] = await queryRows<{ n: number | string }>(
         db,
-        sql.raw(`with gone as (delete from ${table} where ctid in (select ctid from ${table} where ${expired} limit ${BATCH}) returning 1) select count(*) as n from gone`),
+        // SKIP LOCKED: the clean-up never waits on a row a request holds, so it can never be part of a deadlock.
+        sql.raw(
+          `with gone as (delete from ${table} where ctid in (select ctid from ${table} where ${expired} limit ${BATCH} for update skip locked) returning 1)` +
+            ` select count(*) as n from gone`,
+        ),
       );
       const n = Number(row?.n ?? 0);
       removed[table] += n;

@@ -119,6 +119,19 @@ describe("password step budgets (reserve before spending)", () => {
   });
 });
 
+describe("settling successes", () => {
+  it("30 concurrent correct passwords for one account from one client all succeed: reservations and settlements never deadlock", async () => {
+    setBudgets({ SIGN_IN_FAILURES_PER_CLIENT: "1000", SIGN_IN_FAILURES_PER_ACCOUNT: "1000", SIGN_IN_FAILURES_PER_IP: "1000" });
+    await createUser("busy@example.com", PASSWORD);
+    // Twice over: the second wave's reservations meet the first wave's settlements (run after each answer).
+    for (let wave = 0; wave < 2; wave++) {
+      const results = await times(30, () => attempt("busy@example.com", PASSWORD, "198.51.100.80"));
+      expect(results.filter((r) => r !== "ok")).toEqual([]);
+    }
+    await backgroundSettled();
+  }, 120_000);
+});
+
 describe("hard stop", () => {
   it("after 100 consecutive failures only a reset or a magic link signs in; the lock is audited and mailed once", async () => {
     setBudgets({ SIGN_IN_FAILURES_PER_CLIENT: "1000", SIGN_IN_FAILURES_PER_ACCOUNT: "1000", SIGN_IN_FAILURES_PER_IP: "1000" });

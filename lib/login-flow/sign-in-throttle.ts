@@ -97,16 +97,28 @@ export async function judgeSignInReservation(
   return { keys, consecutive, refused: null };
 }
 
-/** A correct password: the consecutive count starts over and the failure budgets get their hit back (one statement). */
+/**
+ * A correct password: the consecutive count starts over and the failure budgets get their hit back,
+ * in one statement that locks its rows in key order, as every reservation does (two statements locking
+ * the same buckets in different orders could deadlock).
+ */
 export async function settleSuccessfulSignIn(keys: SignInKeys, device: string | null, db: Executor = getDb()): Promise<void> {
   const budgets = device ? [keys.pair] : [keys.pair, keys.account, keys.ip];
   await preparedRows(
     db,
     "gh_sign_in_settle",
-    sql`with cleared as (delete from rate_limit_buckets where key = ${keys.consecutive} returning key)
-      update rate_limit_buckets set hits = greatest(0, hits - 1)
-      where key = any(array(select jsonb_array_elements_text(${JSON.stringify(budgets)}::jsonb))) and reset_at > now()
-      returning key`,
+    sql`update rate_limit_buckets b set
+        hits = case when b.key = ${keys.consecutive} then 0 else greatest(0, b.hits - 1) end,
+        -- The consecutive count's window ends now: the next failure starts a new one at 1.
+        reset_at = case when b.key = ${keys.consecutive} then now() else b.reset_at end
+      where b.key in (
+        select key from rate_limit_buckets
+        where key = any(array(select jsonb_array_elements_text(${JSON.stringify([keys.consecutive, ...budgets])}::jsonb)))
+          and (key = ${keys.consecutive} or reset_at > now())
+        order by key
+        for update
+      )
+      returning b.key`,
   );
 }
 

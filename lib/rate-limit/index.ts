@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "@/drizzle/schema";
 import { type Executor, getDb, preparedRows } from "@/lib/db";
 import { RateLimitedError } from "@/lib/errors";
@@ -137,12 +137,15 @@ export async function refund(key: string, db: Executor = getDb()): Promise<void>
     .where(and(eq(rateLimitBuckets.key, key), sql`${rateLimitBuckets.resetAt} > now()`));
 }
 
-/** Give back one hit of the current window on each of `keys` (one statement; see `refund`). */
+/** Give back one hit of the current window on each of `keys`: one statement, rows locked in key order (as `reserveAll`). */
 export async function refundAll(keys: string[], db: Executor = getDb()): Promise<void> {
-  await db
-    .update(rateLimitBuckets)
-    .set({ hits: sql`greatest(0, ${rateLimitBuckets.hits} - 1)` })
-    .where(and(inArray(rateLimitBuckets.key, keys), sql`${rateLimitBuckets.resetAt} > now()`));
+  await db.execute(sql`update rate_limit_buckets set hits = greatest(0, hits - 1)
+    where key in (
+      select key from rate_limit_buckets
+      where key = any(array(select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))) and reset_at > now()
+      order by key
+      for update
+    )`);
 }
 
 /** Forget a key (e.g. after a successful sign-in clears the failure counter). */
