@@ -179,7 +179,11 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
       .toBe(200);
 
     const gatehouseCalls: string[] = [];
-    page.on("request", (r) => void (r.url().startsWith(`${gatehouse}/api/login/`) && gatehouseCalls.push(`${r.method()} ${new URL(r.url()).pathname}`)));
+    const ownApiCalls: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().startsWith(`${gatehouse}/api/login/`)) gatehouseCalls.push(`${r.method()} ${new URL(r.url()).pathname}`);
+      if (r.url().startsWith(`${appUrl}/api/`)) ownApiCalls.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    });
 
     expect((await page.request.get(`${gatehouse}/api/account/sessions`)).status(), "signed out before").toBe(401);
     await page.goto(`${appUrl}/login`);
@@ -193,6 +197,12 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByTestId("sign-in-error")).toContainText("do not match");
     expect(new URL(page.url()).origin).toBe(appUrl);
+    // A passkey is bound to Gatehouse's origin: on this one (hydrated: the error above came by fetch)
+    // the kit shows no passkey button and offers none in the email field's autofill.
+    await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
+    await expect(page.getByTestId("passkey-sign-in")).toHaveCount(0);
+    await expect(page.getByRole("button", { name: /passkey/i })).toHaveCount(0);
+    await expect(emailField).toHaveAttribute("autocomplete", "username");
 
     await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
@@ -200,6 +210,9 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
     await page.waitForURL(`${gatehouse}/account`);
     await expect(page.getByText(email).first()).toBeVisible();
     expect(gatehouseCalls).toEqual(expect.arrayContaining(["GET /api/login/state", "POST /api/login/password", "POST /api/login/complete"]));
+    // No passkey ceremony was started, neither on Gatehouse nor (the old mistake) on the app's own origin.
+    expect(gatehouseCalls.filter((c) => c.includes("/passkey/")), "passkey calls to Gatehouse").toEqual([]);
+    expect(ownApiCalls, "calls the kit sent to the app's own origin").toEqual([]);
 
     // The session is Gatehouse's (its cookie, on its origin): its signed-in API answers this browser.
     expect((await page.request.get(`${gatehouse}/api/account/sessions`)).status()).toBe(200);
