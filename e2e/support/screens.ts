@@ -1,5 +1,5 @@
 import { expect, type Page, type TestInfo } from "@playwright/test";
-import { axeFindings, formatFindings } from "./axe";
+import { AxeWatch, axeFindings, formatFindings } from "./axe";
 
 // What e2e/screens.spec.ts (console pages) and e2e/sign-in-screens.spec.ts (every sign-in state) check
 // at a phone's width and a desktop's, light and dark.
@@ -37,13 +37,15 @@ export async function overflowing(page: Page): Promise<string[]> {
 /**
  * Content that does not fit its own box, outside marked scroll containers: text cut off by a box that
  * hides what sticks out, or spilling over a box's edge (a long address through a card, a label past its
- * button). Text cut on purpose with an ellipsis (`truncate`) is not counted.
+ * button). Text cut on purpose with an ellipsis (`truncate`) and a form field's own value are not counted.
  */
 export async function clipped(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
     for (const el of Array.from(document.body.querySelectorAll<HTMLElement>("*"))) {
       if (el.closest("[data-scroll-container]")) continue;
+      // A form field scrolls its own value (a long address in an email field is fine).
+      if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) continue;
       const style = getComputedStyle(el);
       if (style.display === "none" || style.display === "contents" || style.visibility === "hidden" || style.position === "fixed") continue;
       if (style.overflowX === "auto" || style.overflowX === "scroll" || style.textOverflow === "ellipsis") continue;
@@ -73,7 +75,8 @@ export async function attachScreenshot(page: Page, testInfo: TestInfo, name: str
 /**
  * What the page shows now, at 390 and 1440 px in light and dark, without navigating (a sign-in step
  * lives in one URL): nothing off-screen; with `clipping`, nothing cut off or spilling over; with `axe`,
- * no serious or critical violations (once per scheme). Failures are soft: one run lists them all.
+ * no serious or critical violations (once per scheme; on the page fixture's page they are reported with
+ * its other findings when the test ends). Failures are soft: one run lists them all.
  */
 export async function checkScreens(page: Page, testInfo: TestInfo, name: string, opts: { clipping?: boolean; axe?: boolean } = {}) {
   const original = page.viewportSize();
@@ -87,8 +90,13 @@ export async function checkScreens(page: Page, testInfo: TestInfo, name: string,
       expect.soft(await overflowing(page), `${where}: off-screen`).toEqual([]);
       if (opts.clipping) expect.soft(await clipped(page), `${where}: clipped`).toEqual([]);
       if (opts.axe && viewport === VIEWPORTS[0]) {
-        const findings = await axeFindings(page);
-        expect.soft(findings, `${where}: axe\n${formatFindings(findings)}`).toEqual([]);
+        // The page fixture's watch reports its findings when the test ends; another page is checked here.
+        const watch = AxeWatch.of(page);
+        if (watch) await watch.checkNow();
+        else {
+          const findings = await axeFindings(page);
+          expect.soft(findings, `${where}: axe\n${formatFindings(findings)}`).toEqual([]);
+        }
       }
       await attachScreenshot(page, testInfo, `${name}-${viewport.name}-${scheme}`);
     }
