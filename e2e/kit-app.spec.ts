@@ -16,6 +16,8 @@ const gatehouse = `http://localhost:${port}`;
 const appPort = port + 53;
 const appUrl = `http://localhost:${appPort}`;
 const email = "member@xcorp.example";
+/** What the app installs from Gatehouse's registry. */
+const ITEMS = ["login-state-manager", "members-table", "audit-explorer"];
 
 interface RegistryItem {
   name: string;
@@ -110,24 +112,28 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
     rmSync(path.join(dir, "node_modules", ".package-lock.json"), { force: true });
 
     const { address, port: registryPort } = shadcnRegistry!.address() as AddressInfo;
-    const add = await run(path.join(root, "node_modules/.bin/shadcn"), ["add", "--yes", `${gatehouse}/r/login-state-manager.json`], {
+    // The sign-in kit, and the console blocks (fixtures/kit-app/app/console renders them: the build below
+    // type-checks them in this app).
+    const add = await run(path.join(root, "node_modules/.bin/shadcn"), ["add", "--yes", ...ITEMS.map((i) => `${gatehouse}/r/${i}.json`)], {
       cwd: dir,
       env: appEnv({ REGISTRY_URL: `http://${address}:${registryPort}/r` }),
     });
     expect(add.code, add.output).toBe(0);
     expect(shadcnRequests, "requests the CLI sent to the public shadcn registry").toEqual([]);
 
-    // Every file of every item the manager depends on is where components.json says, as Gatehouse serves it.
-    const tree = await itemTree(`${gatehouse}/r/login-state-manager.json`);
+    // Every file of every item they depend on is where components.json says, as Gatehouse serves it.
+    const tree = new Map<string, RegistryItem>();
+    for (const i of ITEMS) await itemTree(`${gatehouse}/r/${i}.json`, tree);
     const names = [...tree.values()].map((i) => i.name);
     for (const n of ["login-state-manager", "login-kit", "login-and-signup", "verify-mfa", "enroll-in-mfa", "logged-in", "utils", "button", "gatehouse-theme"]) expect(names).toContain(n);
+    for (const n of ["members-table", "audit-explorer", "table", "select", "alert-dialog", "sheet"]) expect(names).toContain(n);
     for (const item of tree.values()) {
       for (const file of item.files) {
         const at = path.join(dir, installedPath(file));
         expect(existsSync(at), `${item.name}: ${file.path} → ${installedPath(file)}`).toBe(true);
       }
     }
-    for (const rel of ["components/login/login-state-manager.tsx", "components/login/login-kit.tsx", "components/login/logged-in.tsx", "components/ui/button.tsx"]) {
+    for (const rel of ["components/login/login-state-manager.tsx", "components/login/login-kit.tsx", "components/login/logged-in.tsx", "components/ui/button.tsx", "components/console/members-table.tsx", "components/audit/audit-explorer.tsx", "lib/queries/members/use-members.ts"]) {
       expect(readFileSync(path.join(dir, rel), "utf8"), rel).toBe(readFileSync(path.join(root, rel), "utf8"));
     }
 
@@ -150,12 +156,13 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
     expect(css).toMatch(/\.dark\s*\{[^}]*--primary:/);
   });
 
-  test("the app builds, and a user signs in through its /login page onto Gatehouse's origin", async ({ page }) => {
+  test("the app builds (the installed console blocks type-check in it), and a user signs in through its /login page onto Gatehouse's origin", async ({ page }) => {
     test.setTimeout(420_000);
     const env = appEnv({ NODE_ENV: "production" });
     // The app's own next binary (the hard-linked copy): Gatehouse's would compile Gatehouse's tree.
     const build = await run(path.join(dir, "node_modules/.bin/next"), ["build"], { cwd: dir, env });
     expect(build.code, build.output).toBe(0);
+    expect(build.output, "the console page with members-table and audit-explorer was built").toMatch(/\/console\b/);
 
     const child = spawn(path.join(dir, "node_modules/.bin/next"), ["start", "-p", String(appPort), "-H", "localhost"], {
       cwd: dir,
@@ -177,6 +184,8 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
         { timeout: 60_000, message: "the kit app's /login" },
       )
       .toBe(200);
+    // The installed console blocks render on the app's server too (their data loads in the browser).
+    expect((await fetch(`${appUrl}/console`)).status, "the kit app's /console").toBe(200);
 
     const gatehouseCalls: string[] = [];
     const ownApiCalls: string[] = [];
