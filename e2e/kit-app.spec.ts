@@ -16,6 +16,8 @@ const gatehouse = `http://localhost:${port}`;
 const appPort = port + 53;
 const appUrl = `http://localhost:${appPort}`;
 const email = "member@xcorp.example";
+/** What the app installs from Gatehouse's registry. */
+const ITEMS = ["login-state-manager", "members-table", "audit-explorer"];
 
 interface RegistryItem {
   name: string;
@@ -110,24 +112,28 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
     rmSync(path.join(dir, "node_modules", ".package-lock.json"), { force: true });
 
     const { address, port: registryPort } = shadcnRegistry!.address() as AddressInfo;
-    const add = await run(path.join(root, "node_modules/.bin/shadcn"), ["add", "--yes", `${gatehouse}/r/login-state-manager.json`], {
+    // The sign-in kit, and the console blocks (fixtures/kit-app/app/console renders them: the build below
+    // type-checks them in this app).
+    const add = await run(path.join(root, "node_modules/.bin/shadcn"), ["add", "--yes", ...ITEMS.map((i) => `${gatehouse}/r/${i}.json`)], {
       cwd: dir,
       env: appEnv({ REGISTRY_URL: `http://${address}:${registryPort}/r` }),
     });
     expect(add.code, add.output).toBe(0);
     expect(shadcnRequests, "requests the CLI sent to the public shadcn registry").toEqual([]);
 
-    // Every file of every item the manager depends on is where components.json says, as Gatehouse serves it.
-    const tree = await itemTree(`${gatehouse}/r/login-state-manager.json`);
+    // Every file of every item they depend on is where components.json says, as Gatehouse serves it.
+    const tree = new Map<string, RegistryItem>();
+    for (const i of ITEMS) await itemTree(`${gatehouse}/r/${i}.json`, tree);
     const names = [...tree.values()].map((i) => i.name);
     for (const n of ["login-state-manager", "login-kit", "login-and-signup", "verify-mfa", "enroll-in-mfa", "logged-in", "utils", "button", "gatehouse-theme"]) expect(names).toContain(n);
+    for (const n of ["members-table", "audit-explorer", "table", "select", "alert-dialog", "sheet"]) expect(names).toContain(n);
     for (const item of tree.values()) {
       for (const file of item.files) {
         const at = path.join(dir, installedPath(file));
         expect(existsSync(at), `${item.name}: ${file.path} → ${installedPath(file)}`).toBe(true);
       }
     }
-    for (const rel of ["components/login/login-state-manager.tsx", "components/login/login-kit.tsx", "components/login/logged-in.tsx", "components/ui/button.tsx"]) {
+    for (const rel of ["components/login/login-state-manager.tsx", "components/login/login-kit.tsx", "components/login/logged-in.tsx", "components/ui/button.tsx", "components/console/members-table.tsx", "components/audit/audit-explorer.tsx", "lib/queries/members/use-members.ts"]) {
       expect(readFileSync(path.join(dir, rel), "utf8"), rel).toBe(readFileSync(path.join(root, rel), "utf8"));
     }
 
@@ -150,12 +156,13 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
     expect(css).toMatch(/\.dark\s*\{[^}]*--primary:/);
   });
 
-  test("the app builds, and a user signs in through its /login page onto Gatehouse's origin", async ({ page }) => {
+  test("the app builds (the installed console blocks type-check in it), and a user signs in through its /login page onto Gatehouse's origin", async ({ page }) => {
     test.setTimeout(420_000);
     const env = appEnv({ NODE_ENV: "production" });
     // The app's own next binary (the hard-linked copy): Gatehouse's would compile Gatehouse's tree.
     const build = await run(path.join(dir, "node_modules/.bin/next"), ["build"], { cwd: dir, env });
     expect(build.code, build.output).toBe(0);
+    expect(build.output, "the console page with members-table and audit-explorer was built").toMatch(/\/console\b/);
 
     const child = spawn(path.join(dir, "node_modules/.bin/next"), ["start", "-p", String(appPort), "-H", "localhost"], {
       cwd: dir,
@@ -177,9 +184,15 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
         { timeout: 60_000, message: "the kit app's /login" },
       )
       .toBe(200);
+    // The installed console blocks render on the app's server too (their data loads in the browser).
+    expect((await fetch(`${appUrl}/console`)).status, "the kit app's /console").toBe(200);
 
     const gatehouseCalls: string[] = [];
-    page.on("request", (r) => void (r.url().startsWith(`${gatehouse}/api/login/`) && gatehouseCalls.push(`${r.method()} ${new URL(r.url()).pathname}`)));
+    const ownApiCalls: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().startsWith(`${gatehouse}/api/login/`)) gatehouseCalls.push(`${r.method()} ${new URL(r.url()).pathname}`);
+      if (r.url().startsWith(`${appUrl}/api/`)) ownApiCalls.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    });
 
     expect((await page.request.get(`${gatehouse}/api/account/sessions`)).status(), "signed out before").toBe(401);
     await page.goto(`${appUrl}/login`);
@@ -193,6 +206,12 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByTestId("sign-in-error")).toContainText("do not match");
     expect(new URL(page.url()).origin).toBe(appUrl);
+    // A passkey is bound to Gatehouse's origin: on this one (hydrated: the error above came by fetch)
+    // the kit shows no passkey button and offers none in the email field's autofill.
+    await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
+    await expect(page.getByTestId("passkey-sign-in")).toHaveCount(0);
+    await expect(page.getByRole("button", { name: /passkey/i })).toHaveCount(0);
+    await expect(emailField).toHaveAttribute("autocomplete", "username");
 
     await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
@@ -200,6 +219,9 @@ test.describe("the sign-in kit installed into another Next.js app with the shadc
     await page.waitForURL(`${gatehouse}/account`);
     await expect(page.getByText(email).first()).toBeVisible();
     expect(gatehouseCalls).toEqual(expect.arrayContaining(["GET /api/login/state", "POST /api/login/password", "POST /api/login/complete"]));
+    // No passkey ceremony was started, neither on Gatehouse nor (the old mistake) on the app's own origin.
+    expect(gatehouseCalls.filter((c) => c.includes("/passkey/")), "passkey calls to Gatehouse").toEqual([]);
+    expect(ownApiCalls, "calls the kit sent to the app's own origin").toEqual([]);
 
     // The session is Gatehouse's (its cookie, on its origin): its signed-in API answers this browser.
     expect((await page.request.get(`${gatehouse}/api/account/sessions`)).status()).toBe(200);

@@ -136,10 +136,11 @@ test.describe("passkeys", () => {
   });
 
   test("password, then the passkey as second factor", async () => {
+    // The user ignores the autofill: the authenticator does not answer until asked. Turned off before
+    // the sign-out, as /login arms the autofill request as soon as it hydrates.
+    await cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled: false });
     await new ConsolePage(page).signOut();
     await expect(page).toHaveURL(/\/login/);
-    // The user ignores the autofill: the authenticator does not answer until asked.
-    await cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled: false });
     await new LoginPage(page).signIn(alice, password);
     await expect(page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible();
     await cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled: true });

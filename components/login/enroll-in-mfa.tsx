@@ -81,7 +81,7 @@ export function EnrollInMfa() {
         <div className="grid justify-items-center gap-3">
           {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL generated on the server */}
           <img src={start.data.qrDataUrl} alt="QR code for your authenticator app" width={200} height={200} className="rounded-md border bg-white p-2" />
-          <Button asChild variant="outline" size="sm">
+          <Button asChild variant="outline" size="sm" className="h-auto min-h-8 py-1.5 whitespace-normal text-center">
             <a href={start.data.otpauthUrl} data-testid="otpauth-link">
               Open in an authenticator app on this device
             </a>

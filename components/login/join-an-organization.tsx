@@ -22,7 +22,7 @@ export function JoinAnOrganization({ join }: { join: NonNullable<LoginStateRespo
         <section aria-label="Invitations" className="grid gap-2">
           <h2 className="text-sm font-medium">Invitations</h2>
           {join.invitations.map((inv) => (
-            <div key={inv.id} className="flex items-center justify-between gap-2 rounded-md border p-3">
+            <div key={inv.id} className="flex flex-wrap items-center justify-between gap-2 rounded-md border p-3">
               <span>
                 {inv.org.name} <Badge variant="secondary">{inv.role}</Badge>
               </span>
@@ -37,7 +37,7 @@ export function JoinAnOrganization({ join }: { join: NonNullable<LoginStateRespo
         <section aria-label="Organizations for your email domain" className="grid gap-2">
           <h2 className="text-sm font-medium">Organizations using your email domain</h2>
           {join.autoJoin.map((org) => (
-            <div key={org.id} className="flex items-center justify-between gap-2 rounded-md border p-3">
+            <div key={org.id} className="flex flex-wrap items-center justify-between gap-2 rounded-md border p-3">
               <span>{org.name}</span>
               <Button size="sm" variant="outline" disabled={step.isPending} onClick={() => step.mutate({ autoJoinOrgId: org.id })}>
                 Join {org.name}

@@ -26,7 +26,7 @@ export function LoginAndSignup({
   passwordPolicy?: PasswordPolicy;
   initialError?: string;
 }) {
-  const { productName, baseUrl } = useLoginKit();
+  const { productName, baseUrl, sameOrigin } = useLoginKit();
   const policy = passwordPolicy ?? { minLength: passwordMinLength, maxLength: 1024 };
   const [email, setEmail] = useState("");
   const [mode, setMode] = useState<Mode>("sign-in");
@@ -93,7 +93,8 @@ export function LoginAndSignup({
               id="email"
               name="email"
               type="email"
-              autoComplete={mode === "sign-up" ? "email" : "username webauthn"}
+              // Passkeys in the autofill only where they work: on Gatehouse's own origin.
+              autoComplete={mode === "sign-up" ? "email" : sameOrigin ? "username webauthn" : "username"}
               required
               autoFocus
               value={email}

@@ -43,6 +43,11 @@ export interface LoginStateResponse {
 interface LoginKit {
   /** Origin of the Gatehouse server ("" for the same origin). */
   baseUrl: string;
+  /**
+   * Whether Gatehouse is this page's own origin (useSameOrigin). Passkeys are bound to Gatehouse's
+   * origin: across origins the kit offers none.
+   */
+  sameOrigin: boolean;
   /** The product name shown in headings. */
   productName: string;
   /** POST/GET against Gatehouse's /api/login/* with the pending sign-in's cookie. */
@@ -141,6 +146,7 @@ export function useLoginKit(): LoginKit {
     () =>
       kit ?? {
         baseUrl: "",
+        sameOrigin: true,
         productName: "Gatehouse",
         call: <T,>(path: string, json?: unknown) => gatehouseCall<T>("", path, json),
         refresh: async () => window.location.reload(),
@@ -207,6 +213,31 @@ export function useLoginStep<TInput, TResult = { ok: true }>(step: string, opts:
 }
 
 const noSubscribe = () => () => {};
+
+/** Whether `baseUrl` ("" or an absolute URL) is the origin of the page this runs in (browser only). */
+export function isSameOrigin(baseUrl: string): boolean {
+  if (!baseUrl) return true;
+  if (typeof window === "undefined") return false;
+  try {
+    return new URL(baseUrl, window.location.href).origin === window.location.origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether Gatehouse (`baseUrl`) is this page's origin. "" is, on the server and in the browser alike,
+ * so Gatehouse's own pages render the same before and after hydration. An absolute `baseUrl` counts as
+ * another origin on the server (the page's origin is known only in the browser) and is compared with
+ * the page's once it hydrates.
+ */
+export function useSameOrigin(baseUrl: string): boolean {
+  return useSyncExternalStore(
+    noSubscribe,
+    () => isSameOrigin(baseUrl),
+    () => !baseUrl,
+  );
+}
 
 /** False on the server and while the page hydrates, true once React runs in the browser. */
 export function useHydrated(): boolean {

@@ -3,7 +3,7 @@
 import { type ComponentType, lazy, Suspense, useMemo } from "react";
 import { Button } from "@/components/ui/button";
 import { LoginAndSignup } from "./login-and-signup";
-import { LoginKitProvider, type LoginStateResponse, useLoginStateStore } from "./login-kit";
+import { LoginKitProvider, type LoginStateResponse, useLoginStateStore, useSameOrigin } from "./login-kit";
 import { StepCard, StepError } from "./step-card";
 
 export type { LoginStateResponse } from "./login-kit";
@@ -52,7 +52,8 @@ export interface LoginBrand {
  * The server decides; this only displays. `initial` (the state the page was rendered with) lets the
  * first step show, and work as a plain form, before or without JavaScript; `initialError` is the
  * message of a plain form post that failed. `baseUrl` is Gatehouse's origin when the kit runs in
- * another app ("" or unset: this origin). `ssoOpen` renders the single sign-on form open (`/login?sso=1`).
+ * another app ("" or unset: this origin); on another origin the kit offers no passkeys (a passkey is
+ * bound to Gatehouse's origin). `ssoOpen` renders the single sign-on form open (`/login?sso=1`).
  */
 export function LoginStateManager({
   returnTo,
@@ -71,7 +72,11 @@ export function LoginStateManager({
 }) {
   const base = baseUrl.replace(/\/+$/, "");
   const { data, error, call, refresh, restart } = useLoginStateStore(base, initial);
-  const kit = useMemo(() => ({ baseUrl: base, productName: brand.productName, call, refresh, restart }), [base, brand.productName, call, refresh, restart]);
+  const sameOrigin = useSameOrigin(base);
+  const kit = useMemo(
+    () => ({ baseUrl: base, sameOrigin, productName: brand.productName, call, refresh, restart }),
+    [base, sameOrigin, brand.productName, call, refresh, restart],
+  );
   return (
     <LoginKitProvider value={kit}>
       <div className="grid w-full max-w-md justify-items-center gap-4">

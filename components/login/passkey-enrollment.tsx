@@ -6,16 +6,18 @@ import { FormField, fieldA11y } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { EnrollInMfa } from "./enroll-in-mfa";
 import { passkeyErrorMessage, passkeysSupported, registerPasskey } from "./passkey-ceremony";
+import { PasskeyOnGatehouse } from "./passkey-second-factor";
 import { StepCard } from "./step-card";
 import { useHydrated, useLoginKit } from "./login-kit";
 
 /**
  * TWO_FACTOR_ENROLLMENT_REQUIRED: an authenticator app or, where the browser can, a passkey; where an
- * org requires a phishing-resistant factor, a passkey only.
+ * org requires a phishing-resistant factor, a passkey only. On another origin than Gatehouse no passkey
+ * is offered: the app only, or (passkey required) a link to finish on Gatehouse's own page.
  */
 export function PasskeyEnrollment({ totp }: { totp: boolean }) {
   const kit = useLoginKit();
-  const supported = useHydrated() && passkeysSupported();
+  const supported = useHydrated() && kit.sameOrigin && passkeysSupported();
   const [choice, setChoice] = useState<"app" | "passkey">(totp ? "app" : "passkey");
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
@@ -31,6 +33,7 @@ export function PasskeyEnrollment({ totp }: { totp: boolean }) {
       </div>
     );
   }
+  if (!kit.sameOrigin) return <PasskeyOnGatehouse title="Add a passkey" reason="Your organization requires a passkey." />;
   return (
     <StepCard
       title="Add a passkey"

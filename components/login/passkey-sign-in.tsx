@@ -4,23 +4,25 @@ import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { autofillSupported, cancelCeremony, loginPasskey, passkeyErrorMessage, passkeysSupported } from "./passkey-ceremony";
 import { StepError } from "./step-card";
-import { useHydrated, useLoginKit } from "./login-kit";
+import { isSameOrigin, useHydrated, useLoginKit } from "./login-kit";
 
 /**
  * LOGIN_REQUIRED: "Sign in with a passkey", and conditional UI (passkeys offered in the email
  * field's autofill), armed after the page has painted. No password is asked: a passkey with user
- * verification is both factors.
+ * verification is both factors. Not offered when the kit runs on another origin than Gatehouse (a
+ * passkey is bound to Gatehouse's origin).
  */
 export function PasskeySignIn({ returnTo }: { returnTo: string }) {
   const kit = useLoginKit();
   // Known only in the browser: until the page hydrates the button is not shown.
-  const supported = useHydrated() && passkeysSupported();
+  const supported = useHydrated() && kit.sameOrigin && passkeysSupported();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
   const done = () => void kit.refresh();
 
   useEffect(() => {
-    if (!passkeysSupported()) return;
+    // Runs once, after hydration: the page's origin is compared here, not taken from the first render.
+    if (!passkeysSupported() || !isSameOrigin(kit.baseUrl)) return;
     let cancelled = false;
     // After first paint: the WebAuthn code is fetched now, not with the page.
     const timer = setTimeout(() => {

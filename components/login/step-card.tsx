@@ -35,7 +35,8 @@ export function StepCard({
             {title}
           </h1>
         </CardTitle>
-        {description && <CardDescription>{description}</CardDescription>}
+        {/* An address longer than a phone's width breaks instead of pushing the card off-screen. */}
+        {description && <CardDescription className="wrap-anywhere">{description}</CardDescription>}
       </CardHeader>
       <CardContent className="grid gap-4">{children}</CardContent>
       {footer && <CardFooter className="flex-wrap gap-2 text-sm text-muted-foreground">{footer}</CardFooter>}

@@ -57,8 +57,15 @@ export class AxeWatch {
   /** Checks run one at a time (axe refuses to run twice at once in a page). */
   private queue: Promise<void> = Promise.resolve();
   private static readonly seen = new Set<string>();
+  private static readonly watches = new WeakMap<Page, AxeWatch>();
+
+  /** The watch on `page` (the page fixture's), if any. */
+  static of(page: Page): AxeWatch | undefined {
+    return AxeWatch.watches.get(page);
+  }
 
   constructor(private readonly page: Page) {
+    AxeWatch.watches.set(page, this);
     // Full loads and client-side (App Router) navigations alike.
     page.on("framenavigated", (frame) => {
       if (frame !== page.mainFrame()) return;
@@ -110,6 +117,14 @@ export class AxeWatch {
       // The page navigated or closed while axe ran: the next navigation is checked instead.
       if (!/navigat|closed|destroyed|detached|Target page/i.test(String(err))) throw err;
     }
+  }
+
+  /**
+   * Check what the page shows now (a state reached without navigating, e.g. a sign-in step), in turn
+   * with the checks already queued: axe runs one at a time in a page. Findings go with the others.
+   */
+  async checkNow(): Promise<void> {
+    await this.enqueue(true);
   }
 
   /** Wait for running checks, check the final state, and return every finding. */
