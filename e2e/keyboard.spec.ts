@@ -114,7 +114,12 @@ test("keyboard only: sign in with MFA, invite a member, change a role — focus 
   await tabTo(page, roleSelect, { backwards: true });
   await page.keyboard.press("Enter");
   await expect(page.getByRole("listbox")).toBeVisible();
-  await page.keyboard.type("Admin");
+  // Typeahead: typed while the list still animates in, the letters can go unheard; type until Admin is highlighted.
+  const adminOption = page.getByRole("option", { name: "Admin", exact: true });
+  await expect(async () => {
+    await page.keyboard.type("Admin");
+    await expect(adminOption).toHaveAttribute("data-highlighted", "", { timeout: 1500 });
+  }).toPass({ timeout: 10_000 });
   await page.keyboard.press("Enter");
   await expect(page.getByText("Role changed to Admin")).toBeVisible();
   await expect(roleSelect).toHaveText("Admin");
