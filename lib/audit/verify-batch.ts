@@ -99,7 +99,6 @@ export async function checkedBatch(db: Executor, chainKey: string, afterSeq: num
   );
   if (!links.length) return { rows: [], lastSeq: null, full: false };
   const events = new Map<string, EventRow>();
-  const key = (id: string, at: string) => `${at}|${id}`;
   const scope = chainEvents(chainKey);
   if (scope) {
     const lo = links[0]!.lo!;
@@ -109,9 +108,11 @@ export async function checkedBatch(db: Executor, chainKey: string, afterSeq: num
       sql`select ${EVENT_COLUMNS} from audit_events e
           where ${scope} and e.occurred_at >= ${lo}::timestamptz and e.occurred_at <= ${hi}::timestamptz`,
     );
-    for (const e of rows) events.set(key(e.id, e.at), e);
+    for (const e of rows) events.set(e.id, e);
   }
-  const strays = links.filter((l) => !events.has(key(l.id, l.at)));
+  // A link names its event by (occurred_at, id): an event with its id at another time is not it.
+  const found = (l: LinkRow) => events.get(l.id)?.at === l.at;
+  const strays = links.filter((l) => !found(l));
   if (strays.length) {
     // One primary-key lookup per link (LIMIT keeps the planner from turning it into a hash join
     // over the whole events table).
@@ -121,12 +122,12 @@ export async function checkedBatch(db: Executor, chainKey: string, afterSeq: num
           from unnest(${`{${strays.map((l) => l.id).join(",")}}`}::uuid[], ${`{${strays.map((l) => `"${l.at}"`).join(",")}}`}::timestamptz[]) as k(id, at)
           cross join lateral (select * from audit_events e where e.occurred_at = k.at and e.id = k.id limit 1) e`,
     );
-    for (const e of rows) events.set(key(e.id, e.at), e);
+    for (const e of rows) events.set(e.id, e);
   }
   const out: CheckedRow[] = [];
   for (const l of links) {
-    const e = events.get(key(l.id, l.at));
-    if (!e) continue; // the event row is gone
+    const e = events.get(l.id);
+    if (!e || e.at !== l.at) continue; // the event row is gone
     const content = e.a + l.seq + e.c + canonicalJson(JSON.parse(e.m)) + e.b;
     let intact = sha256(`${l.prev_hash}\n${content}`) === l.hash;
     if (!intact && recheckMismatches) intact = await recheck(db, { id: l.id, at: l.at, seq: Number(l.seq), prevHash: l.prev_hash, hash: l.hash });
