@@ -16,25 +16,27 @@ export interface CheckedRow {
 
 export const VERIFY_BATCH = 5000;
 
-// Postgres writes the event's canonical JSON around its metadata (keys in sorted order, strings
-// escaped by to_json exactly as JSON.stringify does), so only the metadata is encoded here. The
-// sequence number is the link's, spliced in between.
-const j = (col: string) => `coalesce(to_json(${col})::text, 'null')`;
-const BEFORE = sql.raw(
-  `'{"action":' || ${j("e.action")} || ',"actorId":' || ${j("e.actor_id")} || ',"actorName":' || ${j("e.actor_name")} ||` +
-    ` ',"actorType":' || ${j("e.actor_type")} || ',"chainSeq":'`,
+// The event's columns as they are (the time also in the ISO form the hash covers: milliseconds, Z);
+// the canonical JSON is written here, field by field. Letting Postgres escape and concatenate it
+// costs the database more than it saves Node.
+const EVENT_COLUMNS = sql.raw(
+  `e.id::text as id, e.occurred_at::text as at, to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as iso,` +
+    ` e.action, e.actor_id, e.actor_name, e.actor_type, e.client_id, e.grant_id, e.ip, e.metadata::text as m, e.on_behalf_of_name,` +
+    ` e.on_behalf_of_user_id::text as obo_id, e.org_id::text as org_id, e.outcome, e.request_id, e.target_id, e.target_name, e.target_type, e.user_agent`,
 );
-const MIDDLE = sql.raw(
-  `',"clientId":' || ${j("e.client_id")} || ',"grantId":' || ${j("e.grant_id")} || ',"id":' || ${j("e.id::text")} ||` +
-    ` ',"ip":' || ${j("e.ip")} || ',"metadata":'`,
-);
-const AFTER = sql.raw(
-  `',"occurredAt":"' || to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '","onBehalfOfName":' ||` +
-    ` ${j("e.on_behalf_of_name")} || ',"onBehalfOfUserId":' || ${j("e.on_behalf_of_user_id::text")} || ',"orgId":' || ${j("e.org_id::text")} ||` +
-    ` ',"outcome":' || ${j("e.outcome")} || ',"requestId":' || ${j("e.request_id")} || ',"targetId":' || ${j("e.target_id")} ||` +
-    ` ',"targetName":' || ${j("e.target_name")} || ',"targetType":' || ${j("e.target_type")} || ',"userAgent":' || ${j("e.user_agent")} || '}'`,
-);
-const EVENT_COLUMNS = sql`e.id::text as id, e.occurred_at::text as at, ${BEFORE} as a, ${MIDDLE} as c, e.metadata::text as m, ${AFTER} as b`;
+
+const str = (v: string | null) => (v === null ? "null" : JSON.stringify(v));
+/**
+ * The event's canonical JSON with the link's sequence number: the same bytes as verify-core.mjs's
+ * canonicalEvent (tested), without building the event object first.
+ */
+const canonical = (e: EventRow, seq: string) =>
+  `{"action":${str(e.action)},"actorId":${str(e.actor_id)},"actorName":${str(e.actor_name)},"actorType":${str(e.actor_type)}` +
+  `,"chainSeq":${Number(seq)},"clientId":${str(e.client_id)},"grantId":${str(e.grant_id)},"id":${str(e.id)}` +
+  `,"ip":${str(e.ip)},"metadata":${canonicalJson(JSON.parse(e.m))},"occurredAt":"${e.iso}"` +
+  `,"onBehalfOfName":${str(e.on_behalf_of_name)},"onBehalfOfUserId":${str(e.obo_id)},"orgId":${str(e.org_id)}` +
+  `,"outcome":${str(e.outcome)},"requestId":${str(e.request_id)},"targetId":${str(e.target_id)},"targetName":${str(e.target_name)}` +
+  `,"targetType":${str(e.target_type)},"userAgent":${str(e.user_agent)}}`;
 
 // One-shot hashing where Node has it (20.12+), else a Hash object per event.
 const sha256 =
@@ -54,10 +56,24 @@ interface LinkRow {
 interface EventRow {
   id: string;
   at: string;
-  a: string;
-  c: string;
+  iso: string;
+  action: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  actor_type: string;
+  client_id: string | null;
+  grant_id: string | null;
+  ip: string | null;
   m: string;
-  b: string;
+  on_behalf_of_name: string | null;
+  obo_id: string | null;
+  org_id: string | null;
+  outcome: string;
+  request_id: string | null;
+  target_id: string | null;
+  target_name: string | null;
+  target_type: string | null;
+  user_agent: string | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -128,8 +144,7 @@ export async function checkedBatch(db: Executor, chainKey: string, afterSeq: num
   for (const l of links) {
     const e = events.get(l.id);
     if (!e || e.at !== l.at) continue; // the event row is gone
-    const content = e.a + l.seq + e.c + canonicalJson(JSON.parse(e.m)) + e.b;
-    let intact = sha256(`${l.prev_hash}\n${content}`) === l.hash;
+    let intact = sha256(`${l.prev_hash}\n${canonical(e, l.seq)}`) === l.hash;
     if (!intact && recheckMismatches) intact = await recheck(db, { id: l.id, at: l.at, seq: Number(l.seq), prevHash: l.prev_hash, hash: l.hash });
     out.push({ id: l.id, chainSeq: Number(l.seq), prevHash: l.prev_hash, hash: l.hash, intact });
   }
