@@ -107,6 +107,30 @@ describe("audit write path", () => {
     expect(report.checked).toBe(6);
   });
 
+  it("finds an event moved to another org or chain: altered, not missing, as by its primary key", async () => {
+    // Verification reads a batch's events by one range scan over the chain's org; an event moved
+    // out of that range behind the app's back must still be found by the key its link names.
+    const org = await makeOrg("moved");
+    const other = await makeOrg("moved-to");
+    await write(org.id, 5);
+    await write(null, 1, "platform.setting_changed");
+    const { db } = getDb();
+    await db.execute(sql`alter table audit_events disable trigger audit_events_append_only`);
+    await db.execute(sql`update audit_events set org_id = ${other.id} where id = (select event_id from audit_chain_links where chain_key = ${org.id} and seq = 2)`);
+    await db.execute(sql`update audit_events set org_id = null where id = (select event_id from audit_chain_links where chain_key = ${org.id} and seq = 4)`);
+    await db.execute(sql`update audit_events set org_id = ${org.id} where id = (select event_id from audit_chain_links where chain_key = 'platform' order by seq desc limit 1)`);
+    await db.execute(sql`alter table audit_events enable trigger audit_events_append_only`);
+    const report = await verifyChain(db, org.id);
+    expect(report.breaks.map((b) => [b.reason, b.seq])).toEqual([
+      ["content_altered", 2],
+      ["content_altered", 4],
+    ]);
+    expect(report.checked).toBe(5);
+    const platform = await verifyChain(db, null);
+    expect(platform.breaks.map((b) => b.reason)).toEqual(["content_altered"]);
+    expect((await verifyChain(db, other.id)).ok).toBe(true);
+  });
+
   it("detects a removed row in the middle and at the end", async () => {
     const org = await makeOrg("removed");
     await write(org.id, 5);
@@ -156,7 +180,7 @@ describe("audit write path", () => {
 });
 
 describe("verification fast path", () => {
-  it("encodes events in SQL byte for byte as the JavaScript hash does (quotes, escapes, unicode, nesting)", async () => {
+  it("encodes events byte for byte as the hash does (quotes, escapes, unicode, nesting)", async () => {
     const org = await makeOrg("encoding");
     const { db } = getDb();
     const tricky = ['quote " back \\ slash', "tab\tnew\nline\r\u0001\u001f", "ünïcødé ✓ 𝄞 \u2028", "", "=cmd"];
@@ -176,8 +200,10 @@ describe("verification fast path", () => {
         });
       }
     });
+    // And one with every optional field left out (nulls, empty metadata).
+    await db.transaction((tx) => recordAudit(tx, { orgId: org.id, actor: { type: "system" }, action: "member.invited" }));
     await flushAuditChains(db);
     const { rows } = await checkedBatch(db, org.id, 0, false);
-    expect(rows.map((r) => r.intact)).toEqual(tricky.map(() => true));
+    expect(rows.map((r) => r.intact)).toEqual([...tricky.map(() => true), true]);
   });
 });
