@@ -147,6 +147,31 @@ async function fullFlow(scope = "profile members:read") {
   };
 }
 
+/** The public client's replay events of one kind, as the audit log holds them. */
+async function replayEvents(action: "oauth.code_replayed" | "oauth.refresh_token_replayed") {
+  return getDb()
+    .db.select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.action, action), eq(auditEvents.clientId, publicClient)));
+}
+
+/** A replay revoked one grant: one new denied event about it, by the client, on John's behalf. */
+function expectOneReplayEvent(before: { id: string }[], after: Awaited<ReturnType<typeof replayEvents>>) {
+  const added = after.filter((e) => !before.some((b) => b.id === e.id));
+  expect(added).toHaveLength(1);
+  expect(added[0]).toMatchObject({
+    orgId: xcorpId,
+    actorType: "agent",
+    actorId: publicClient,
+    actorName: "Claude Code",
+    onBehalfOfUserId: john.id,
+    outcome: "denied",
+    targetType: "oauth_grant",
+    targetId: added[0]!.grantId,
+    metadata: { revoked: true },
+  });
+}
+
 async function callTool(accessToken: string | null, name: string, args: Record<string, unknown> = {}) {
   return call(mcp, "/api/mcp", mcpInit(accessToken, toolCall(name, args)));
 }
@@ -440,9 +465,11 @@ describe("token endpoint errors", () => {
     const { code, verifier } = await freshCode();
     const first = await (await redeem(code, verifier)).json();
     expect((await callTool(first.access_token, "whoami")).status).toBe(200);
+    const replayedBefore = await replayEvents("oauth.code_replayed");
     const second = await redeem(code, verifier);
     expect(second.status).toBe(400);
     expect((await second.json()).error).toBe("invalid_grant");
+    expectOneReplayEvent(replayedBefore, await replayEvents("oauth.code_replayed"));
     expect((await callTool(first.access_token, "whoami")).status).toBe(401);
     const refreshed = await call(
       token,
@@ -496,12 +523,14 @@ describe("token endpoint errors", () => {
       }),
     );
     expect((await widen.json()).error).toBe("invalid_scope");
+    const replayedBefore = await replayEvents("oauth.refresh_token_replayed");
     const replay = await call(
       token,
       "/oauth/token",
       form({ grant_type: "refresh_token", refresh_token: t.refresh_token, client_id: publicClient }),
     );
     expect((await replay.json()).error).toBe("invalid_grant");
+    expectOneReplayEvent(replayedBefore, await replayEvents("oauth.refresh_token_replayed"));
     expect((await callTool(r1.access_token, "whoami")).status).toBe(401);
     expect((await callTool(narrowed.access_token, "whoami")).status).toBe(401);
   });

@@ -1,5 +1,5 @@
 import "server-only";
-import { recordAudit } from "@/lib/audit/record";
+import { type AuditEventInput, recordAudit } from "@/lib/audit/record";
 import { getDb, type Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/request-context";
 import { findClient, type OAuthClientRow, readClientCredentials } from "./clients";
@@ -113,21 +113,7 @@ async function redeemCode(
     if (!consumed) return fail(invalidGrant("The code is not valid."));
     if ("reused" in consumed) {
       // RFC 6749 §4.1.2 / RFC 9700 §4.5: a replayed code revokes what it issued.
-      const revoked = await revokeGrant(tx, consumed.reused.grantId, "code_reuse");
-      for (const g of revoked) {
-        await recordAudit(tx, {
-          orgId: g.orgId,
-          actor: { type: "agent", id: g.clientId, name: client.name },
-          onBehalfOf: { userId: g.userId },
-          clientId: g.clientId,
-          grantId: g.id,
-          action: "oauth.code_replayed",
-          outcome: "denied",
-          target: { type: "oauth_grant", id: g.id },
-          context,
-          metadata: { revoked: true },
-        });
-      }
+      await revokeReplayed(tx, client, consumed.reused.grantId, "code_reuse", "oauth.code_replayed", context);
       return fail(invalidGrant("The code was already used; the tokens it issued are revoked."));
     }
     const row = consumed.row;
@@ -142,14 +128,8 @@ async function redeemCode(
     const grant = await getGrantStatus(row.grantId, tx);
     if (!grant?.active) return fail(invalidGrant("The grant was revoked."));
     const body = await issueTokens(tx, client, { id: row.grantId, ...grant }, row.scopes, row.resource);
-    await recordAudit(tx, {
-      orgId: grant.orgId,
-      actor: { type: "agent", id: client.id, name: client.name },
-      onBehalfOf: { userId: grant.userId },
-      clientId: client.id,
-      grantId: row.grantId,
+    await auditGrantEvent(tx, client.name, { id: row.grantId, ...grant, clientId: client.id }, {
       action: "oauth.token_issued",
-      target: { type: "oauth_grant", id: row.grantId },
       context,
       metadata: { grant_type: "authorization_code", scope: body.scope, resource: row.resource },
     });
@@ -172,21 +152,14 @@ async function refresh(
     if ("reused" in consumed) {
       if (consumed.reused.clientId !== client.id)
         return fail(invalidGrant("The refresh token is not valid."));
-      const revoked = await revokeGrant(tx, consumed.reused.grantId, "refresh_reuse");
-      for (const g of revoked) {
-        await recordAudit(tx, {
-          orgId: g.orgId,
-          actor: { type: "agent", id: g.clientId, name: client.name },
-          onBehalfOf: { userId: g.userId },
-          clientId: g.clientId,
-          grantId: g.id,
-          action: "oauth.refresh_token_replayed",
-          outcome: "denied",
-          target: { type: "oauth_grant", id: g.id },
-          context,
-          metadata: { revoked: true },
-        });
-      }
+      await revokeReplayed(
+        tx,
+        client,
+        consumed.reused.grantId,
+        "refresh_reuse",
+        "oauth.refresh_token_replayed",
+        context,
+      );
       return fail(invalidGrant("The refresh token was already used; the grant is revoked."));
     }
     const row = consumed.row;
@@ -209,14 +182,8 @@ async function refresh(
     if (resourceParam && resourceParam !== resource)
       return fail(invalidTarget("resource does not match the grant."));
     const body = await issueTokens(tx, client, { id: row.grantId, ...grant }, scopes, resource);
-    await recordAudit(tx, {
-      orgId: grant.orgId,
-      actor: { type: "agent", id: client.id, name: client.name },
-      onBehalfOf: { userId: grant.userId },
-      clientId: client.id,
-      grantId: row.grantId,
+    await auditGrantEvent(tx, client.name, { id: row.grantId, ...grant, clientId: client.id }, {
       action: "oauth.token_refreshed",
-      target: { type: "oauth_grant", id: row.grantId },
       context,
       metadata: { grant_type: "refresh_token", scope: body.scope },
     });
@@ -255,6 +222,42 @@ async function issueTokens(
     refresh_token: refreshToken,
     scope: scopes.join(" "),
   };
+}
+
+/** A replayed code or refresh token: revoke the grant it came from, one denied audit event per grant revoked. */
+async function revokeReplayed(
+  tx: Tx,
+  client: OAuthClientRow,
+  grantId: string,
+  reason: "code_reuse" | "refresh_reuse",
+  action: "oauth.code_replayed" | "oauth.refresh_token_replayed",
+  context: RequestContext,
+): Promise<void> {
+  const revoked = await revokeGrant(tx, grantId, reason);
+  for (const g of revoked) {
+    await auditGrantEvent(tx, client.name, g, { action, outcome: "denied", context, metadata: { revoked: true } });
+  }
+}
+
+/** One audit event about a grant, acted by the grant's client on behalf of its user. */
+function auditGrantEvent(
+  tx: Tx,
+  clientName: string,
+  grant: { id: string; clientId: string; userId: string; orgId: string },
+  event: Pick<AuditEventInput, "action" | "outcome" | "context" | "metadata">,
+) {
+  return recordAudit(tx, {
+    orgId: grant.orgId,
+    actor: { type: "agent", id: grant.clientId, name: clientName },
+    onBehalfOf: { userId: grant.userId },
+    clientId: grant.clientId,
+    grantId: grant.id,
+    action: event.action,
+    outcome: event.outcome,
+    target: { type: "oauth_grant", id: grant.id },
+    context: event.context,
+    metadata: event.metadata,
+  });
 }
 
 function fail(error: OAuthError): Outcome {

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
-import { loginFlows, orgs, ssoConnections, ssoRequests, ssoSamlAssertions } from "@/drizzle/schema";
+import { orgs, ssoConnections, ssoRequests, ssoSamlAssertions } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { decryptSecret, encryptSecret, sha256 } from "@/lib/crypto";
 import { getDb } from "@/lib/db";
@@ -9,10 +9,9 @@ import { AppError } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
 import { clearFlowCookie, currentFlow } from "@/lib/login-flow/flow";
 import { enforce } from "@/lib/rate-limit";
-import { idpAssertsMfa } from "./claims";
-import { provisionFromIdp, SsoRefusal } from "./provision";
+import { completeLoginAnswer, recordTestAnswer } from "./idp-answer";
 import { MAX_SAML_RESPONSE_CHARS, SAML_CLOCK_SKEW_MS, SamlInvalid, samlInResponseTo, validateSamlResponse } from "./saml";
-import { samlSettings, shownClaims } from "./sign-in";
+import { samlSettings } from "./sign-in";
 
 const HANDOFF_TTL_MS = 2 * 60 * 1000;
 /** Answers that match no pending request can be posted by anyone: their audit events are bounded per IP. */
@@ -148,47 +147,21 @@ export async function finishSamlAnswer(handoff: string | null, context: RequestC
 
   if (request.purpose === "test") {
     if (currentUserId !== request.startedBy) return refuse(connection, request, "browser_mismatch", "The test answer came back to a different user.", context, undefined, "finish");
-    await db.transaction(async (tx) => {
-      await tx.update(ssoRequests).set({ result: { ok: true, claims: shownClaims(claims, connection.groupsClaim), mfa: idpAssertsMfa(claims) } }).where(eq(ssoRequests.id, request.id));
-      await tx.update(ssoConnections).set({ testedAt: new Date() }).where(and(eq(ssoConnections.orgId, request.orgId), eq(ssoConnections.id, connection.id)));
-      await recordAudit(tx, {
-        orgId: request.orgId,
-        actor: { type: "user", id: request.startedBy },
-        action: "sso.connection_tested",
-        target: { type: "sso_connection", id: connection.id, name: connection.name },
-        context,
-        metadata: { kind: "saml", sub: claims.sub, email: email ?? null },
-      });
-    });
+    await recordTestAnswer(request, connection, claims, context, { kind: "saml", sub: claims.sub, email: email ?? null });
     return { redirect: `/orgs/${await orgSlug(connection.orgId)}/sso/test/${request.id}`, clearFlow: false };
   }
 
   const flow = await currentFlow();
   if (flow?.id !== request.loginFlowId) return refuse(connection, request, "browser_mismatch", "The answer came back to a different browser than the one that started the sign-in.", context, email, "finish");
   if (!connection.enabled) return refuse(connection, request, "connection_disabled", "The connection was disabled.", context, email, "finish");
-  try {
-    await db.transaction(async (tx) => {
-      const { userId, email: who } = await provisionFromIdp(tx, connection, claims, context);
-      const mfa = connection.idpEnforcesMfa && idpAssertsMfa(claims);
-      const [updated] = await tx
-        .update(loginFlows)
-        .set({ userId, email: who, passwordVerifiedAt: new Date(), mfaVerifiedAt: mfa ? new Date() : null })
-        .where(and(eq(loginFlows.id, request.loginFlowId!), isNull(loginFlows.completedAt), isNull(loginFlows.passwordVerifiedAt)))
-        .returning({ id: loginFlows.id });
-      if (!updated) throw new SsoRefusal("flow_ended", "The pending sign-in ended before the identity provider answered.");
-      await recordAudit(tx, {
-        orgId: connection.orgId,
-        actor: { type: "user", id: userId, name: who },
-        action: "login.sso_succeeded",
-        target: { type: "sso_connection", id: connection.id, name: connection.name },
-        context,
-        metadata: { kind: "saml", sub: claims.sub, iss: claims.iss, authnContext: claims.acr ?? null, mfaFromIdp: mfa },
-      });
-    });
-  } catch (err) {
-    if (err instanceof SsoRefusal) return refuse(connection, request, err.reason, err.message, context, email, "finish");
-    throw err;
-  }
+  const refused = await completeLoginAnswer(request, connection, claims, context, (mfaFromIdp) => ({
+    kind: "saml",
+    sub: claims.sub,
+    iss: claims.iss,
+    authnContext: claims.acr ?? null,
+    mfaFromIdp,
+  }));
+  if (refused) return refuse(connection, request, refused.reason, refused.message, context, email, "finish");
   return { redirect: "/login", clearFlow: false };
 }
 

@@ -9,9 +9,8 @@ import type { RequestContext } from "@/lib/http/request-context";
 import { clearFlowCookie, createFlow, currentFlow, requireFlowState } from "@/lib/login-flow/flow";
 import { enforce } from "@/lib/rate-limit";
 import { normalizeEmail } from "@/lib/users/queries";
-import { idpAssertsMfa } from "./claims";
+import { completeLoginAnswer, recordTestAnswer } from "./idp-answer";
 import { authorizationUrl, newRequestSecrets, type OidcRequestSecrets, oidcRedirectUri, redeemCode } from "./oidc";
-import { provisionFromIdp, SsoRefusal } from "./provision";
 import { routeEmail } from "./routing";
 import { samlLoginUrl } from "./saml";
 
@@ -104,12 +103,6 @@ function oidcSettings(c: typeof ssoConnections.$inferSelect) {
   return { id: c.id, issuer: c.issuer!, clientId: c.clientId!, clientSecretEnc: c.clientSecretEnc!, updatedAt: c.updatedAt };
 }
 
-/** The claims a test shows: what the mapping and routing read, nothing else. */
-export function shownClaims(claims: Record<string, unknown>, groupsClaim: string) {
-  const keys = ["iss", "sub", "email", "email_verified", "name", "amr", "acr", groupsClaim];
-  return Object.fromEntries(keys.filter((k) => k in claims).map((k) => [k, claims[k]]));
-}
-
 /**
  * GET /api/sso/oidc/callback: redeem the IdP's answer. The request (found by the hash of `state`) is
  * consumed once, atomically; a login must come back to the browser whose pending sign-in started it,
@@ -171,43 +164,17 @@ export async function handleOidcCallback(
   }
 
   if (request.purpose === "test") {
-    await db.transaction(async (tx) => {
-      await tx.update(ssoRequests).set({ result: { ok: true, claims: shownClaims(claims, connection.groupsClaim), mfa: idpAssertsMfa(claims) } }).where(eq(ssoRequests.id, request.id));
-      await tx.update(ssoConnections).set({ testedAt: new Date() }).where(and(eq(ssoConnections.orgId, request.orgId), eq(ssoConnections.id, connection.id)));
-      await recordAudit(tx, {
-        orgId: request.orgId,
-        actor: { type: "user", id: request.startedBy },
-        action: "sso.connection_tested",
-        target: { type: "sso_connection", id: connection.id, name: connection.name },
-        context,
-        metadata: { sub: claims.sub, email: claims.email ?? null },
-      });
-    });
+    await recordTestAnswer(request, connection, claims, context, { sub: claims.sub, email: claims.email ?? null });
     return { redirect: `/orgs/${org.slug}/sso/test/${request.id}` };
   }
 
-  try {
-    await db.transaction(async (tx) => {
-      const { userId, email } = await provisionFromIdp(tx, connection, claims, context);
-      const mfa = connection.idpEnforcesMfa && idpAssertsMfa(claims);
-      const [updated] = await tx
-        .update(loginFlows)
-        .set({ userId, email, passwordVerifiedAt: new Date(), mfaVerifiedAt: mfa ? new Date() : null })
-        .where(and(eq(loginFlows.id, request.loginFlowId!), isNull(loginFlows.completedAt), isNull(loginFlows.passwordVerifiedAt)))
-        .returning({ id: loginFlows.id });
-      if (!updated) throw new SsoRefusal("flow_ended", "The pending sign-in ended before the identity provider answered.");
-      await recordAudit(tx, {
-        orgId: connection.orgId,
-        actor: { type: "user", id: userId, name: email },
-        action: "login.sso_succeeded",
-        target: { type: "sso_connection", id: connection.id, name: connection.name },
-        context,
-        metadata: { sub: claims.sub, iss: claims.iss, amr: claims.amr ?? null, acr: claims.acr ?? null, mfaFromIdp: mfa },
-      });
-    });
-  } catch (err) {
-    if (err instanceof SsoRefusal) return fail(err.reason, err.message, typeof claims.email === "string" ? claims.email : undefined);
-    throw err;
-  }
+  const refused = await completeLoginAnswer(request, connection, claims, context, (mfaFromIdp) => ({
+    sub: claims.sub,
+    iss: claims.iss,
+    amr: claims.amr ?? null,
+    acr: claims.acr ?? null,
+    mfaFromIdp,
+  }));
+  if (refused) return fail(refused.reason, refused.message, typeof claims.email === "string" ? claims.email : undefined);
   return { redirect: "/login" };
 }

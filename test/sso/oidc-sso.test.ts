@@ -1,14 +1,11 @@
-import { randomUUID } from "node:crypto";
-import { and, asc, eq, gt } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { auditEvents, loginFlows, memberships, orgs, roles, ssoConnections, ssoRequests, users } from "@/drizzle/schema";
+import { loginFlows, orgs, ssoConnections, ssoRequests, users } from "@/drizzle/schema";
 import { decryptSecret } from "@/lib/crypto";
-import type { RequestContext } from "@/lib/http/request-context";
 import { completeFlow } from "@/lib/login-flow/complete";
 import { currentFlow, snapshot } from "@/lib/login-flow/flow";
 import { signInWithPassword } from "@/lib/login-flow/sign-in";
 import { DEMO_PASSWORD } from "@/lib/seed/demo-logins";
-import { seedDemo } from "@/lib/seed/demo";
 import { changeConnection, createOidcConnection, setConnectionEnabled } from "@/lib/sso/connections";
 import { approveDomain, claimDomain } from "@/lib/sso/domains";
 import { oidcRedirectUri } from "@/lib/sso/oidc";
@@ -16,68 +13,31 @@ import { routeEmail } from "@/lib/sso/routing";
 import { updateSsoSettings } from "@/lib/sso/settings";
 import { handleOidcCallback, idpRedirectForFlow, idpRedirectForTest, startSsoSignIn } from "@/lib/sso/sign-in";
 import { inBrowser, newJar, type Jar } from "@/test/browser-jar";
-import { useTestDatabase } from "@/test/db";
-import { failure } from "@/test/expect-failure";
+import { ctx, expectFailure, redirectToIdp, useSsoWorld } from "./fixture";
 import { followToRedirectUri, startTestIdp, type TestIdp } from "./oidc-idp";
 
 vi.mock("next/headers", async () => (await import("@/test/browser-jar")).browserHeadersMock());
 
-const getDb = useTestDatabase();
-async function expectFailure(p: Promise<unknown>, status: number, code?: string) {
-  const err = await failure(p);
-  expect(err.status, err.message).toBe(status);
-  if (code) expect(err.code).toBe(code);
-}
-
-const ctx = (): RequestContext => ({ ip: "127.0.0.1", userAgent: "vitest", requestId: randomUUID() });
+const { getDb, world, person, roleOf, eventsSince } = useSsoWorld();
+const people = world.people;
 let idp: TestIdp;
-const people: Record<string, { id: string; email: string }> = {};
 let xcorp: string;
 let techcorp: string;
 let connectionId: string;
-
-async function person(email: string) {
-  const [u] = await getDb().db.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, email));
-  return u!;
-}
-
-async function roleOf(email: string, orgId: string) {
-  const [row] = await getDb()
-    .db.select({ key: roles.key })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .innerJoin(roles, eq(roles.id, memberships.roleId))
-    .where(and(eq(users.email, email), eq(memberships.orgId, orgId)));
-  return row?.key ?? null;
-}
-
-async function eventsSince(since: Date, orgId: string) {
-  return getDb()
-    .db.select({ action: auditEvents.action, outcome: auditEvents.outcome, metadata: auditEvents.metadata })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.orgId, orgId), gt(auditEvents.occurredAt, since)))
-    .orderBy(asc(auditEvents.occurredAt));
-}
 
 /** One browser signing in through the IdP: type the email, go to the IdP, come back. */
 async function ssoSignIn(jar: Jar, email: string, as: TestIdp["next"]) {
   idp.next = as;
   return inBrowser(jar, async () => {
-    await startSsoSignIn({ email }, ctx());
-    expect((await snapshot(await currentFlow())).state).toBe("SSO_REDIRECT");
-    const back = await followToRedirectUri(await idpRedirectForFlow(), oidcRedirectUri());
+    const back = await followToRedirectUri(await redirectToIdp(email), oidcRedirectUri());
     const result = await handleOidcCallback(back.searchParams, ctx(), null);
     return { ...result, back, snap: await snapshot(await currentFlow()) };
   });
 }
 
 beforeAll(async () => {
-  await seedDemo(getDb().db);
+  ({ xcorp, techcorp } = world);
   idp = await startTestIdp({ redirectUri: oidcRedirectUri() });
-  for (const e of ["owner@xcorp.example", "admin@xcorp.example", "member@xcorp.example", "owner@techcorp.example", "admin@gatehouse.example"]) people[e] = await person(e);
-  const all = await getDb().db.select({ id: orgs.id, slug: orgs.slug }).from(orgs);
-  xcorp = all.find((o) => o.slug === "xcorp")!.id;
-  techcorp = all.find((o) => o.slug === "techcorp")!.id;
 });
 afterAll(async () => idp?.close());
 
@@ -148,7 +108,7 @@ describe("OIDC enterprise SSO against a real OpenID Provider (oidc-provider)", (
     expect(redirect).toBe("/login");
     expect(snap.state).toBe("LOGGED_IN");
     const session = await inBrowser(jar, async () => completeFlow([...jar.values()][0]!, ctx()));
-    expect(session?.userId).toBe((await person("new.hire@xcorp.example")).id);
+    expect(session?.userId).toBe((await person("new.hire@xcorp.example"))!.id);
     expect(await roleOf("new.hire@xcorp.example", xcorp)).toBe("admin");
     expect(await roleOf("new.hire@xcorp.example", techcorp)).toBeNull();
     const [u] = await getDb().db.select().from(users).where(eq(users.email, "new.hire@xcorp.example"));

@@ -1,69 +1,35 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, gt } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { auditEvents, loginFlows, memberships, orgs, roles, ssoConnections, ssoSamlAssertions, users } from "@/drizzle/schema";
+import { loginFlows, orgs, ssoConnections, ssoSamlAssertions } from "@/drizzle/schema";
 import type { RequestContext } from "@/lib/http/request-context";
 import { completeFlow } from "@/lib/login-flow/complete";
 import { currentFlow, snapshot } from "@/lib/login-flow/flow";
-import { seedDemo } from "@/lib/seed/demo";
 import { changeConnection, createSamlConnection, listConnections, setConnectionEnabled } from "@/lib/sso/connections";
 import { approveDomain, claimDomain } from "@/lib/sso/domains";
 import { samlSpMetadata } from "@/lib/sso/saml";
 import { finishSamlAnswer, handleSamlAcs, SAML_UNMATCHED_PER_IP } from "@/lib/sso/saml-sign-in";
-import { idpRedirectForFlow, idpRedirectForTest, samlSettings, startSsoSignIn } from "@/lib/sso/sign-in";
+import { idpRedirectForTest, samlSettings, startSsoSignIn } from "@/lib/sso/sign-in";
 import { testResult } from "@/lib/sso/test-result";
 import { inBrowser, newJar, type Jar } from "@/test/browser-jar";
-import { useTestDatabase } from "@/test/db";
-import { failure } from "@/test/expect-failure";
+import { ctx, expectFailure, redirectToIdp, useSsoWorld } from "./fixture";
 import { type Overrides, type SamlUser, startTestSamlIdp, type TestSamlIdp, wrap } from "./saml-idp";
 
 vi.mock("next/headers", async () => (await import("@/test/browser-jar")).browserHeadersMock());
 
-const getDb = useTestDatabase();
-async function expectFailure(p: Promise<unknown>, status: number, code?: string) {
-  const err = await failure(p);
-  expect(err.status, err.message).toBe(status);
-  if (code) expect(err.code).toBe(code);
-}
-
-const ctx = (): RequestContext => ({ ip: "127.0.0.1", userAgent: "vitest", requestId: randomUUID() });
+const { getDb, world, person, roleOf, eventsSince } = useSsoWorld();
+const people = world.people;
 let idp: TestSamlIdp;
 let attackerIdp: TestSamlIdp;
-const people: Record<string, { id: string; email: string }> = {};
 let xcorp: string;
 let techcorp: string;
 let connectionId: string;
 let spMetadata: string;
 
-async function person(email: string) {
-  const [u] = await getDb().db.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, email));
-  return u;
-}
-
-async function roleOf(email: string, orgId: string) {
-  const [row] = await getDb()
-    .db.select({ key: roles.key })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .innerJoin(roles, eq(roles.id, memberships.roleId))
-    .where(and(eq(users.email, email), eq(memberships.orgId, orgId)));
-  return row?.key ?? null;
-}
-
-async function eventsSince(since: Date, orgId: string) {
-  return getDb()
-    .db.select({ action: auditEvents.action, outcome: auditEvents.outcome, metadata: auditEvents.metadata })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.orgId, orgId), gt(auditEvents.occurredAt, since)))
-    .orderBy(asc(auditEvents.occurredAt));
-}
-
 /** A browser starts an SSO sign-in and is sent to the IdP: the AuthnRequest id the IdP sees. */
 async function startAtIdp(jar: Jar, email: string): Promise<string> {
   return inBrowser(jar, async () => {
-    await startSsoSignIn({ email }, ctx());
-    expect((await snapshot(await currentFlow())).state).toBe("SSO_REDIRECT");
-    const url = await idpRedirectForFlow();
+    const url = await redirectToIdp(email);
     expect(url.toString().startsWith(idp.ssoUrl)).toBe(true);
     return idp.requestIdOf(url);
   });
@@ -87,12 +53,8 @@ async function samlSignIn(email: string, user: SamlUser, overrides?: Overrides, 
 }
 
 beforeAll(async () => {
-  await seedDemo(getDb().db);
+  ({ xcorp, techcorp } = world);
   [idp, attackerIdp] = await Promise.all([startTestSamlIdp("xcorp-idp"), startTestSamlIdp("attacker")]);
-  for (const e of ["owner@xcorp.example", "admin@xcorp.example", "owner@techcorp.example", "admin@gatehouse.example"]) people[e] = (await person(e))!;
-  const all = await getDb().db.select({ id: orgs.id, slug: orgs.slug }).from(orgs);
-  xcorp = all.find((o) => o.slug === "xcorp")!.id;
-  techcorp = all.find((o) => o.slug === "techcorp")!.id;
 }, 60_000);
 afterAll(async () => {
   await idp?.close();
