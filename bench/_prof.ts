@@ -20,7 +20,7 @@ async function main() {
     }
   }));
   console.log(n / 15, "req/s");
-  gh.stop();
+  await gh.stop();
   await new Promise((r) => setTimeout(r, 3000));
 }
 void main();

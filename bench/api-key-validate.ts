@@ -78,7 +78,7 @@ async function main() {
     console.log(r.median <= GOAL ? `VERDICT: PASS (median ratio ${r.median.toFixed(2)}× ≤ ${GOAL}×)` : `VERDICT: MISS (median ratio ${r.median.toFixed(2)}× > ${GOAL}×)`);
     verdict("API key validation ÷ trivial route, p50", `≤ ${GOAL}×`, `${r.min.toFixed(2)}/${r.median.toFixed(2)}/${r.max.toFixed(2)}× (min/median/max)`, r.median <= GOAL);
   } finally {
-    server.stop();
+    await server.stop();
   }
 }
 

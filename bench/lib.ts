@@ -60,7 +60,7 @@ export async function startServer<T = undefined>(
   port: number,
   prepare?: (database: Database) => Promise<T>,
   serverEnv: Record<string, string> = {},
-): Promise<{ url: string; kind: string; fixture: T; pid: () => number; databaseUrl: string | undefined; stop: () => void }> {
+): Promise<{ url: string; kind: string; fixture: T; pid: () => number; databaseUrl: string | undefined; stop: () => Promise<void> }> {
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     const build = spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], { cwd: root, env, stdio: "inherit" });
@@ -107,12 +107,14 @@ export async function startServer<T = undefined>(
     fixture,
     pid: () => child.pid!,
     databaseUrl: server?.url,
-    stop: () => {
+    // Awaited in the benchmarks' `finally`, so the throw-away database is dropped even when a run fails.
+    stop: async () => {
+      const exited = child.exitCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once("exit", () => resolve()));
       child.kill("SIGTERM");
-      setTimeout(() => {
-        rmSync(dataDir, { recursive: true, force: true });
-        void server?.drop();
-      }, 1000);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+      rmSync(dataDir, { recursive: true, force: true });
+      await server?.drop();
     },
   };
 }

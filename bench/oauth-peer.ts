@@ -190,7 +190,7 @@ async function main() {
     }
   } finally {
     await admin.end();
-    gh.stop();
+    await gh.stop();
     await peer.stop();
   }
 }

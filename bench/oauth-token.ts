@@ -59,7 +59,7 @@ async function main() {
     console.log(`(last round above) ratio per round, min/median/max: p50 ${p50.text}×  p95 ${p95.text}×`);
     verdict("token refresh ÷ trivial route (GET /oauth/jwks), p50", "≤ 2×", `${p50.text}× (min/median/max of ${ROUNDS} rounds)`, p50.med <= 2);
   } finally {
-    server.stop();
+    await server.stop();
   }
 }
 

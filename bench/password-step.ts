@@ -39,7 +39,7 @@ async function main() {
     console.log(`(last round above) step ÷ argon2id per round, min/median/max: p50 ${ratio.text}×  p95 ${spread(roundRatios(rounds, "step", "bare", 95)).text}×`);
     verdict("password step ÷ one argon2id verify, p50", "≤ 1.3×", `${ratio.text}× (min/median/max of ${ROUNDS} rounds)`, ratio.med <= 1.3);
   } finally {
-    server.stop();
+    await server.stop();
   }
 }
 

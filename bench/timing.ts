@@ -84,7 +84,7 @@ async function main() {
     }
     verdict("timing parity, known vs unknown address (every surface)", "|Δ p50| ≤ max(5 ms, 5 %)", failures ? `${failures} surface(s) over` : "every surface within", failures === 0);
   } finally {
-    server.stop();
+    await server.stop();
   }
 }
 
