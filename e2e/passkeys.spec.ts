@@ -33,12 +33,7 @@ async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; auth
 
 /** A new account through the real pages: sign up, confirm by mail, name, accept the invitation. */
 async function signUpInvited(page: Page, request: APIRequestContext, email: string, orgName: string) {
-  await page.goto("/login");
-  await page.getByRole("button", { name: "Create an account" }).click();
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
+  await new LoginPage(page).signUp(email, password);
   await page.goto(linkIn((await latestMail(request, email, "email.confirm")).text));
   await page.getByRole("button", { name: "Confirm my email" }).click();
   await expect(page.getByRole("heading", { name: "A few details" })).toBeVisible();

@@ -34,12 +34,7 @@ test.describe("sign-in kit", () => {
   });
 
   test("a new user signs up, confirms, enrolls in MFA, saves backup codes, joins by invitation and lands in the console", async ({ page, request }) => {
-    await page.goto("/login");
-    await page.getByRole("button", { name: "Create an account" }).click();
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
+    await new LoginPage(page).signUp(email, password);
     await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeFocused();
 
     const confirm = await latestMail(request, email, "email.confirm");

@@ -74,12 +74,7 @@ test.describe("sign-in states at 390 and 1440 px, light and dark", () => {
   });
 
   test("a new user: EMAIL_NOT_CONFIRMED_YET, USER_MISSING_REQUIRED_PROPERTIES, TWO_FACTOR_ENROLLMENT_REQUIRED (app, passkey, backup codes), USER_MUST_BE_IN_AT_LEAST_ONE_ORG, LOGGED_IN", async ({ page, request }) => {
-    await page.goto("/login");
-    await page.getByRole("button", { name: "Create an account" }).click();
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
+    await new LoginPage(page).signUp(email, password);
     await expect(page.getByTestId("use-another-account")).toBeVisible();
     await check(page, "email-not-confirmed");
 

@@ -16,6 +16,16 @@ export class LoginPage {
     await this.page.getByRole("button", { name: "Sign in", exact: true }).click();
   }
 
+  /** Sign up through the real page, up to "Check your inbox". */
+  async signUp(email: string, password: string) {
+    await this.page.goto("/login");
+    await this.page.getByRole("button", { name: "Create an account" }).click();
+    await this.page.getByLabel("Email").fill(email);
+    await this.page.getByLabel("Password", { exact: true }).fill(password);
+    await this.page.getByRole("button", { name: "Create account" }).click();
+    await expect(this.page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
+  }
+
   async expectError(text: RegExp | string) {
     await expect(this.page.getByTestId("sign-in-error")).toContainText(text);
   }

@@ -84,26 +84,26 @@ async function grantableRole(tx: Tx, orgId: string, actor: Actor, key: string) {
   return role;
 }
 
-/** Create an OIDC connection (disabled until tested). The issuer is discovered first: a wrong URL is a 422. */
-export async function createOidcConnection(orgId: string, actor: Actor, input: OidcConnectionInput, context: RequestContext): Promise<{ id: string }> {
-  await discover(input.issuer, input.clientId, input.clientSecret);
+type ConnectionInput = { name: string; defaultRoleKey: string; groupsClaim?: string; idpEnforcesMfa?: boolean };
+
+/**
+ * Insert a connection (disabled until tested) with the settings both kinds share, mapped to a role the
+ * actor may grant, and audit it: one transaction under the org's authority lock.
+ */
+async function insertConnection(
+  orgId: string,
+  actor: Actor,
+  input: ConnectionInput,
+  context: RequestContext,
+  kind: { values: Omit<typeof ssoConnections.$inferInsert, "orgId" | "name" | "defaultRoleId" | "groupsClaim" | "idpEnforcesMfa">; metadata: Record<string, unknown> },
+): Promise<string> {
   return getDb().transaction(async (tx) => {
     await lockOrgAuthority(tx, orgId);
     const role = await grantableRole(tx, orgId, actor, input.defaultRoleKey);
+    const idpEnforcesMfa = input.idpEnforcesMfa ?? false;
     const [row] = await tx
       .insert(ssoConnections)
-      .values({
-        orgId,
-        kind: "oidc",
-        name: input.name,
-        issuer: input.issuer,
-        clientId: input.clientId,
-        clientSecretEnc: encryptSecret(input.clientSecret),
-        scopes: input.scopes ?? "openid email profile",
-        defaultRoleId: role.id,
-        groupsClaim: input.groupsClaim ?? "groups",
-        idpEnforcesMfa: input.idpEnforcesMfa ?? false,
-      })
+      .values({ ...kind.values, orgId, name: input.name, defaultRoleId: role.id, groupsClaim: input.groupsClaim ?? "groups", idpEnforcesMfa })
       .returning({ id: ssoConnections.id });
     await recordAudit(tx, {
       orgId,
@@ -111,10 +111,26 @@ export async function createOidcConnection(orgId: string, actor: Actor, input: O
       action: "sso.connection_created",
       target: { type: "sso_connection", id: row!.id, name: input.name },
       context,
-      metadata: { kind: "oidc", issuer: input.issuer, clientId: input.clientId, defaultRole: role.key, idpEnforcesMfa: input.idpEnforcesMfa ?? false },
+      metadata: { kind: kind.values.kind, ...kind.metadata, defaultRole: role.key, idpEnforcesMfa },
     });
-    return { id: row!.id };
+    return row!.id;
   });
+}
+
+/** Create an OIDC connection (disabled until tested). The issuer is discovered first: a wrong URL is a 422. */
+export async function createOidcConnection(orgId: string, actor: Actor, input: OidcConnectionInput, context: RequestContext): Promise<{ id: string }> {
+  await discover(input.issuer, input.clientId, input.clientSecret);
+  const id = await insertConnection(orgId, actor, input, context, {
+    values: {
+      kind: "oidc",
+      issuer: input.issuer,
+      clientId: input.clientId,
+      clientSecretEnc: encryptSecret(input.clientSecret),
+      scopes: input.scopes ?? "openid email profile",
+    },
+    metadata: { issuer: input.issuer, clientId: input.clientId },
+  });
+  return { id };
 }
 
 /** Read the IdP metadata given by URL, through the SSRF guard (5 s, 1 MiB, no private addresses, no redirects). */
@@ -133,34 +149,17 @@ async function fetchMetadata(url: string): Promise<string> {
 export async function createSamlConnection(orgId: string, actor: Actor, input: SamlConnectionInput, context: RequestContext): Promise<{ id: string; acsUrl: string; spEntityId: string }> {
   const xml = input.metadataXml ?? (await fetchMetadata(input.metadataUrl!));
   const meta = parseIdpMetadata(xml);
-  return getDb().transaction(async (tx) => {
-    await lockOrgAuthority(tx, orgId);
-    const role = await grantableRole(tx, orgId, actor, input.defaultRoleKey);
-    const [row] = await tx
-      .insert(ssoConnections)
-      .values({
-        orgId,
-        kind: "saml",
-        name: input.name,
-        samlIdpEntityId: meta.entityId,
-        samlSsoUrl: meta.ssoUrl,
-        samlIdpCerts: meta.certs.join("\n"),
-        samlMetadataUrl: input.metadataUrl ?? null,
-        defaultRoleId: role.id,
-        groupsClaim: input.groupsClaim ?? "groups",
-        idpEnforcesMfa: input.idpEnforcesMfa ?? false,
-      })
-      .returning({ id: ssoConnections.id });
-    await recordAudit(tx, {
-      orgId,
-      actor: { type: "user", id: actor.id, name: actor.email },
-      action: "sso.connection_created",
-      target: { type: "sso_connection", id: row!.id, name: input.name },
-      context,
-      metadata: { kind: "saml", idpEntityId: meta.entityId, ssoUrl: meta.ssoUrl, certificates: meta.certs.length, metadataUrl: input.metadataUrl ?? null, defaultRole: role.key, idpEnforcesMfa: input.idpEnforcesMfa ?? false },
-    });
-    return { id: row!.id, acsUrl: samlAcsUrl(row!.id), spEntityId: samlSpEntityId(row!.id) };
+  const id = await insertConnection(orgId, actor, input, context, {
+    values: {
+      kind: "saml",
+      samlIdpEntityId: meta.entityId,
+      samlSsoUrl: meta.ssoUrl,
+      samlIdpCerts: meta.certs.join("\n"),
+      samlMetadataUrl: input.metadataUrl ?? null,
+    },
+    metadata: { idpEntityId: meta.entityId, ssoUrl: meta.ssoUrl, certificates: meta.certs.length, metadataUrl: input.metadataUrl ?? null },
   });
+  return { id, acsUrl: samlAcsUrl(id), spEntityId: samlSpEntityId(id) };
 }
 
 async function connectionInOrg(tx: Executor, orgId: string, id: string, lock = false) {
