@@ -3,8 +3,7 @@ import { inArray, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "@/drizzle/schema";
 import { type Executor, getDb, preparedRows } from "@/lib/db";
 import { AppError, RateLimitedError } from "@/lib/errors";
-import type { RequestContext } from "@/lib/http/request-context";
-import { type LimitResult, refund, type Reservation, reserveAll } from "@/lib/rate-limit";
+import { type LimitResult, refund, type Reservation } from "@/lib/rate-limit";
 import { MAX_BACKOFF_WINDOW_SECONDS, signInLimits } from "./limits";
 
 /** The budgets one password attempt draws on. Keys are by address, so unknown addresses behave alike. */
@@ -36,18 +35,12 @@ export interface SignInReservation {
 }
 
 /**
- * Reserve one password attempt before checking the password: the pair budget (per account and
- * client, or per remembered device), the account and IP budgets for clients without a device
- * cookie, and the consecutive-failure count of the hard stop, all in one atomic statement. Of N
- * concurrent attempts at most the budget get through. A refused attempt gives its consecutive hit
- * back (it was not evaluated).
+ * The budgets one password attempt reserves before the password is checked, with the scope each one
+ * speaks for (the hard stop first): the pair budget (per account and client, or per remembered device),
+ * the account and IP budgets for clients without a device cookie, and the consecutive-failure count.
+ * Reserved in one atomic statement (the sign-in's admission), so of N concurrent attempts at most the
+ * budget get through.
  */
-export async function reserveSignInAttempt(email: string, device: string | null, context: RequestContext, db: Executor = getDb()): Promise<SignInReservation> {
-  const plan = signInReservations(email, device, context.ip);
-  return judgeSignInReservation(plan, await reserveAll(plan.scoped.map(([, r]) => r), db), db);
-}
-
-/** The budgets one attempt reserves, with the scope each one speaks for (the hard stop first). */
 export function signInReservations(email: string, device: string | null, ip: string | null) {
   const limits = signInLimits();
   const keys = signInKeys(email, device, ip);

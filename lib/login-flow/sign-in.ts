@@ -87,7 +87,6 @@ export async function signInWithPassword(input: CredentialsInput, context: Reque
   }
   const reservation = await judgeSignInReservation(plan, reservationResults(plan.reservations, row.reserved), db);
   if (reservation.refused) {
-    if (row.flow_id) await db.execute(discardFlowSql(token)); // never: the statement inserts only within budget
     if (reservation.refused.firstOfLock) await recordThrottle(user, email, reservation.refused.scope, context);
     throw reservation.refused.error;
   }
