@@ -21,6 +21,8 @@ async function main() {
           body,
         });
         if (!res.ok) throw new Error(`password step answered ${res.status}: ${await res.text()}`);
+        // Read to its end, as a browser does: an unread body keeps the connection from being reused.
+        await res.arrayBuffer();
       },
       trivial: async () => {
         const res = await fetch(`${server.url}/api/login/state`);

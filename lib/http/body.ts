@@ -127,7 +127,11 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S, max
 
 /** Whether the body is a plain HTML form post (`application/x-www-form-urlencoded`). */
 export function isFormPost(req: Request): boolean {
-  return FORM_TYPE.test(req.headers.get("content-type") ?? "");
+  return isFormType(req.headers);
+}
+
+export function isFormType(headers: Headers): boolean {
+  return FORM_TYPE.test(headers.get("content-type") ?? "");
 }
 
 /**

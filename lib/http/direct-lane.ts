@@ -8,9 +8,10 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextRequest } from "next/server";
 import { AppError, toErrorBody } from "@/lib/errors";
+import { answerPasswordJson } from "@/lib/login-flow/password-http";
 import { answerTokenForm, MAX_FORM_BYTES } from "@/lib/oauth/token-http";
 import { answerValidate, MAX_VALIDATE_BYTES } from "@/lib/user-api-keys/validate-http";
-import { MAX_ANY_BODY_BYTES, MAX_JSON_BYTES, parseFormBytes, parseJsonBytes } from "./body";
+import { isFormType, MAX_ANY_BODY_BYTES, MAX_JSON_BYTES, parseFormBytes, parseJsonBytes } from "./body";
 import { withLaneCookies } from "./cookie-jar";
 import { type RequestContext, requestContextFrom } from "./request-context";
 import type { NextHandler } from "./route";
@@ -61,9 +62,20 @@ const ROUTES: LaneRoute[] = [
     maxBodyBytes: MAX_VALIDATE_BYTES,
     answer: (headers, body, context) => answerValidate(headers, async () => parseJsonBytes(headers, await body(), MAX_VALIDATE_BYTES), context),
   },
-  // The sign-in kit's password step: every sign-in, an argon2id verify plus a few statements.
-  routeHandler("/api/login/password", async () => (await import("@/app/api/login/password/route")).POST),
+  passwordStep(),
 ];
+
+/**
+ * The sign-in kit's password step: every sign-in, an argon2id verify plus one statement. JSON (the
+ * kit's pages) is answered here; a plain form post (no JavaScript) goes to the route's own handler.
+ */
+function passwordStep(): LaneRoute {
+  const form = routeHandler("/api/login/password", async () => (await import("@/app/api/login/password/route")).POST);
+  return {
+    ...form,
+    answer: (headers, body, context) => (isFormType(headers) ? form.answer(headers, body, context) : answerPasswordJson(headers, body, context)),
+  };
+}
 
 /** The lane route for this request (method and path, any query string), or null: Next answers it. */
 export function laneRouteFor(req: IncomingMessage): LaneRoute | null {

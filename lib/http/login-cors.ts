@@ -9,7 +9,7 @@ import { route, type NextHandler, type RouteFn, type Params } from "./route";
  * in LOGIN_ALLOWED_ORIGINS may call /api/login/* with credentials; every other origin is refused
  * like before (no CORS headers, and writes answer 403).
  */
-export function allowedLoginOrigin(req: Request): string | null {
+export function allowedLoginOrigin(req: { headers: Headers }): string | null {
   const origin = req.headers.get("origin");
   if (!origin) return null;
   return getEnv().LOGIN_ALLOWED_ORIGINS.includes(origin) ? origin : null;
@@ -23,12 +23,18 @@ function setCors(res: Response, origin: string | null) {
   res.headers.set("Access-Control-Expose-Headers", "X-Request-Id");
 }
 
+/** A sign-in step's answer with its CORS headers (credentials, for an allowed origin only). */
+export function withLoginCors(headers: Headers, res: Response): Response {
+  setCors(res, allowedLoginOrigin({ headers }));
+  return res;
+}
+
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Whether a write comes from our own pages (Origin, or failing that Sec-Fetch-Site). */
-function sameOrigin(req: NextRequest): boolean {
-  const origin = req.headers.get("origin");
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+function sameOrigin(headers: Headers): boolean {
+  const origin = headers.get("origin");
+  const host = headers.get("x-forwarded-host") ?? headers.get("host");
   if (origin) {
     try {
       return new URL(origin).host === host;
@@ -36,8 +42,15 @@ function sameOrigin(req: NextRequest): boolean {
       return false;
     }
   }
-  const site = req.headers.get("sec-fetch-site");
+  const site = headers.get("sec-fetch-site");
   return !site || site === "same-origin" || site === "none";
+}
+
+/** 403 for a sign-in write from neither our own pages nor an allowed origin (no login CSRF). */
+export function assertLoginWrite(method: string, headers: Headers): void {
+  if (!SAFE_METHODS.has(method) && !sameOrigin(headers) && !allowedLoginOrigin({ headers })) {
+    throw forbidden("Cross-site request refused.");
+  }
 }
 
 /**
@@ -46,16 +59,10 @@ function sameOrigin(req: NextRequest): boolean {
  */
 export function loginRoute<P extends Params = Params>(fn: RouteFn<P, object>): NextHandler {
   const inner = route<P>(async (args) => {
-    if (!SAFE_METHODS.has(args.req.method) && !sameOrigin(args.req) && !allowedLoginOrigin(args.req)) {
-      throw forbidden("Cross-site request refused.");
-    }
+    assertLoginWrite(args.req.method, args.req.headers);
     return fn(args);
   });
-  return async (req, ctx) => {
-    const res = await inner(req, ctx);
-    setCors(res, allowedLoginOrigin(req));
-    return res;
-  };
+  return async (req, ctx) => withLoginCors(req.headers, await inner(req, ctx));
 }
 
 /** The CORS preflight of a sign-in route: allowed origins may POST JSON with credentials. */

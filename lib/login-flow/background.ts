@@ -8,7 +8,9 @@ const running = new Set<Promise<void>>();
  * audit event; a failure is logged. The server process is long-lived (scripts/server.ts).
  */
 export function runInBackground(label: string, work: () => Promise<void>): void {
-  const task: Promise<void> = Promise.resolve()
+  // Started from the event loop's check phase, not a microtask: after the answer has been written,
+  // so even the work's first synchronous part (building and sending a statement) is off the request path.
+  const task: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
     .then(work)
     .catch((err) => console.error(`[background] ${label} failed`, err))
     .finally(() => running.delete(task));

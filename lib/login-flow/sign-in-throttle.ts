@@ -111,6 +111,8 @@ export async function settleSuccessfulSignIn(keys: SignInKeys, device: string | 
         order by key
         for update
       )
+      -- No wait for the WAL flush: a settlement lost in a crash leaves the budgets stricter, never looser.
+      and (select set_config('synchronous_commit', 'off', true)) = 'off'
       returning b.key`,
   );
 }
