@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import { auditEvents, auditUnchained } from "@/drizzle/schema";
-import { type Database, type Db, queryRows } from "@/lib/db";
+import { type Database, type Db, preparedRows, queryRows } from "@/lib/db";
 import { clearSequencerWakeHandler, setSequencerWakeHandler } from "./sequencer-wake";
 import { GENESIS_HASH, hashEvent } from "./verify-core.mjs";
 
@@ -35,9 +35,13 @@ export async function linkChainBatch(db: Db, chainKey: string, batch = LINK_BATC
     // Committed without waiting for the WAL flush: the run is one atomic transaction, so a crash can
     // only lose it whole (the queue rows come back and the next run links them again), and anything
     // that relies on the links — a checkpoint — commits durably after it, which flushes it too.
-    const [lock] = await queryRows<{ ok: boolean }>(
+    // Kept generic plans too: planning the read below anew would cost more than running it (it joins
+    // the queue to every monthly partition of audit_events; a generic plan prunes them as it runs).
+    const [lock] = await preparedRows<{ ok: boolean }>(
       tx,
-      sql`select pg_try_advisory_xact_lock(${SEQUENCER_LOCK}, hashtext(${chainKey})) as ok, set_config('synchronous_commit', 'off', true)`,
+      "gh_audit_link_lock",
+      sql`select pg_try_advisory_xact_lock(${SEQUENCER_LOCK}, hashtext(${chainKey})) as ok,
+        set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)`,
     );
     if (!lock?.ok) return { linked: 0, busy: true, more: false };
     // Committed events only (read committed): an event whose transaction is still open is linked
@@ -53,7 +57,9 @@ export async function linkChainBatch(db: Db, chainKey: string, batch = LINK_BATC
       .innerJoin(auditEvents, and(eq(auditEvents.occurredAt, auditUnchained.occurredAt), eq(auditEvents.id, auditUnchained.eventId)))
       .where(eq(auditUnchained.chainKey, chainKey))
       .orderBy(asc(auditUnchained.occurredAt), asc(auditUnchained.eventId))
-      .limit(batch);
+      .limit(batch)
+      .prepare("gh_audit_link_read")
+      .execute();
     if (!events.length) return { linked: 0, busy: false, more: false };
     const head = events[0]!.headHash === null ? null : { last_seq: events[0]!.headSeq!, last_hash: events[0]!.headHash };
     let seq = head ? Number(head.last_seq) : 0;
@@ -66,7 +72,10 @@ export async function linkChainBatch(db: Db, chainKey: string, batch = LINK_BATC
       return link;
     });
     // Links, queue rows and head in one statement: one round trip whatever the batch size.
-    await tx.execute(sql`
+    await preparedRows(
+      tx,
+      "gh_audit_link_write",
+      sql`
       with l as (
         select * from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as x(s bigint, e uuid, o timestamptz, p text, h text)
       ), ins as (
@@ -77,7 +86,9 @@ export async function linkChainBatch(db: Db, chainKey: string, batch = LINK_BATC
       )
       insert into audit_chain_heads (chain_key, last_seq, last_hash, updated_at)
       values (${chainKey}, ${seq}, ${prev}, now())
-      on conflict (chain_key) do update set last_seq = excluded.last_seq, last_hash = excluded.last_hash, updated_at = excluded.updated_at`);
+      on conflict (chain_key) do update set last_seq = excluded.last_seq, last_hash = excluded.last_hash, updated_at = excluded.updated_at
+      returning chain_key`,
+    );
     return { linked: events.length, busy: false, more: events.length === batch };
   });
 }
