@@ -47,6 +47,20 @@ describe("the session cookie reads as Auth.js reads it", () => {
     expect(byUs).toEqual(byAuthJs);
   });
 
+  it("a token read before (opened once, kept) still ends at its expiry", async () => {
+    request.cookie = `${sessionCookieName()}=${await seal({ sub: USER, sid: "s1" }, { maxAge: 60 })}`;
+    const read = () => withLaneCookies(new Headers({ cookie: request.cookie }), new Headers(), readSessionCookie);
+    expect(await read()).toEqual({ userId: USER, sid: "s1" });
+    expect(await read()).toEqual({ userId: USER, sid: "s1" });
+    vi.useFakeTimers({ now: Date.now() + 80_000, toFake: ["Date"] });
+    try {
+      expect(await auth()).toBeNull();
+      expect(await read()).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("reads a session (the table above can tell a session from none)", async () => {
     request.cookie = `${sessionCookieName()}=${await seal({ sub: USER, sid: "s1" })}`;
     expect(await withLaneCookies(new Headers({ cookie: request.cookie }), new Headers(), readSessionCookie)).toEqual({ userId: USER, sid: "s1" });
