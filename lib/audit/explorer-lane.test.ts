@@ -8,7 +8,7 @@ import { and, eq } from "drizzle-orm";
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { accessRefusals, auditEvents, orgs, users } from "@/drizzle/schema";
+import { accessRefusals, auditEvents, orgs, sessions, users } from "@/drizzle/schema";
 import { grantSupportAccess } from "@/lib/audit/support-access";
 import { sessionCookieName } from "@/lib/auth/session-cookie";
 import { createSession, revokeSession } from "@/lib/auth/sessions";
@@ -119,6 +119,14 @@ describe("the direct lane answers the explorer as the Next routes", () => {
     expect(a).toEqual(b);
   });
 
+  it("an org that does not exist: 404, as for a non-member", async () => {
+    const { cookie } = await signedIn("admin@xcorp.example");
+    const { lane: a, next: b } = await both(tenantRoute.GET, "/api/orgs/no-such-org/audit", { cookie }, { slug: "no-such-org" });
+    expect(a.status).toBe(404);
+    expect(a.body).toEqual(b.body);
+    expect(a).toEqual(b);
+  });
+
   it("a member without audit::read: 403, and the refusal in the org's log (access.denied)", async () => {
     const { cookie, userId } = await signedIn("john@xcorp.example");
     const { db } = getDb();
@@ -168,11 +176,40 @@ describe("the direct lane answers the explorer as the Next routes", () => {
       await getDb().db.transaction((tx) => revokeSession(tx, sha256(sid), "signed_out"));
       return cookie;
     }],
+    ["a session past its absolute lifetime", async () => {
+      const { cookie, sid } = await signedIn("admin@xcorp.example");
+      await getDb().db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.idHash, sha256(sid)));
+      return cookie;
+    }],
+    ["a session idle past the timeout", async () => {
+      const { cookie, sid } = await signedIn("admin@xcorp.example");
+      const idle = new Date(Date.now() - (getEnv().SESSION_IDLE_TIMEOUT_SECONDS + 1) * 1000);
+      await getDb().db.update(sessions).set({ lastSeenAt: idle }).where(eq(sessions.idHash, sha256(sid)));
+      return cookie;
+    }],
+    ["a disabled user", async () => {
+      const { cookie } = await signedIn("member@xcorp.example");
+      await getDb().db.update(users).set({ disabledAt: new Date() }).where(eq(users.email, "member@xcorp.example"));
+      return cookie;
+    }],
   ])("%s: 401", async (_, make) => {
     const cookie = await make();
     const { lane: a, next: b } = await both(tenantRoute.GET, tenant(), cookie ? { cookie } : {}, { slug: "xcorp" });
     expect(a.status).toBe(401);
     expect(a).toEqual(b);
+  });
+
+  it("a session used more than a minute ago: answered, and its last use moved to now", async () => {
+    const { cookie, sid } = await signedIn("admin@xcorp.example");
+    const { db } = getDb();
+    const lastSeen = async () => (await db.select({ at: sessions.lastSeenAt }).from(sessions).where(eq(sessions.idHash, sha256(sid))))[0]!.at.getTime();
+    await db.update(sessions).set({ lastSeenAt: new Date(Date.now() - 5 * 60_000) }).where(eq(sessions.idHash, sha256(sid)));
+    const before = Date.now();
+    // On the lane (asked first): the touch is the session check's, in its own statement as before.
+    const { lane: a, next: b } = await both(tenantRoute.GET, tenant("?limit=1"), { cookie }, { slug: "xcorp" });
+    expect(a.status).toBe(200);
+    expect(a).toEqual(b);
+    expect(await lastSeen()).toBeGreaterThanOrEqual(before - 1000);
   });
 
   it("a session cookie in chunks (name.0, name.1) reads as Auth.js joins it", async () => {

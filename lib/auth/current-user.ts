@@ -1,8 +1,9 @@
 import "server-only";
 import { cache } from "react";
+import type { MembershipDto } from "@/lib/orgs/queries";
 import type { UserDto } from "@/lib/users/queries";
 import { readSessionCookie } from "./session-cookie";
-import { validateSession } from "./sessions";
+import { validateSession, validateSessionInOrg } from "./sessions";
 
 export interface CurrentUser extends UserDto {
   /** Hash of the current session id, to tell "this session" apart. */
@@ -22,3 +23,18 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   if (!live || live.userId !== session.userId) return null;
   return { ...live.user, sessionIdHash: live.idHash };
 });
+
+/**
+ * getCurrentUser and, in the same statement, the user's membership of the org `slug` (null: no such
+ * org or not a member) with whether its role holds `permission` there (withOrg's one round trip).
+ */
+export async function getCurrentUserInOrg(
+  slug: string,
+  permission?: string,
+): Promise<{ user: CurrentUser; membership: (MembershipDto & { allowed: boolean }) | null } | null> {
+  const session = await readSessionCookie();
+  if (!session) return null;
+  const live = await validateSessionInOrg(session.sid, slug, permission);
+  if (!live || live.userId !== session.userId) return null;
+  return { user: { ...live.user, sessionIdHash: live.idHash }, membership: live.membership };
+}
