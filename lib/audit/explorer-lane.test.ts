@@ -15,6 +15,7 @@ import { createSession, revokeSession } from "@/lib/auth/sessions";
 import { sha256 } from "@/lib/crypto";
 import { getEnv } from "@/lib/env";
 import { systemContext } from "@/lib/http/request-context";
+import { STATIC_HEADERS } from "@/lib/http/security-headers";
 import { seedDemo } from "@/lib/seed/demo";
 import { inBrowser, type Jar } from "@/test/browser-jar";
 import { useTestDatabase } from "@/test/db";
@@ -103,6 +104,14 @@ describe("the direct lane answers the explorer as the Next routes", () => {
     const second = await both(tenantRoute.GET, tenant(`?limit=2&cursor=${cursor}`), { cookie }, { slug: "xcorp" });
     expect(second.lane.body.events!.map((e) => e.id)).not.toContain(first.lane.body.events![0]!.id);
     expect(second.lane).toEqual(second.next);
+  });
+
+  it("the lane adds the static headers Next adds to every response (next.config.ts)", async () => {
+    const { cookie } = await signedIn("admin@xcorp.example");
+    for (const path of [tenant(), "/api/orgs/techcorp/audit", "/api/audit"]) {
+      const res = await fetch(`${laneUrl}${path}`, { headers: { cookie } });
+      for (const { key, value } of STATIC_HEADERS) expect(res.headers.get(key)).toBe(value);
+    }
   });
 
   it("a bad filter: the same 400", async () => {

@@ -13,6 +13,7 @@ import { answerValidate, MAX_VALIDATE_BYTES } from "@/lib/user-api-keys/validate
 import { MAX_ANY_BODY_BYTES, MAX_JSON_BYTES, parseFormBytes, parseJsonBytes } from "./body";
 import { withLaneCookies } from "./cookie-jar";
 import { type RequestContext, requestContextFrom } from "./request-context";
+import { STATIC_HEADERS } from "./security-headers";
 import type { NextHandler } from "./route";
 
 /**
@@ -123,6 +124,8 @@ export async function serveLaneRequest(route: LaneRoute, req: IncomingMessage, r
     response = Response.json(body, { status, headers: { ...extra, "Cache-Control": "no-store" } });
   }
   response.headers.set("X-Request-Id", context.requestId);
+  // What next.config.ts adds to every response Next answers.
+  for (const { key, value } of STATIC_HEADERS) if (!response.headers.has(key)) response.headers.set(key, value);
   const body = Buffer.from(await response.arrayBuffer());
   response.headers.set("Content-Length", String(body.length));
   // A body not read to its end (refused as too large) is neither drained nor cut off: as on Next's
