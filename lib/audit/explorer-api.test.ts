@@ -8,7 +8,7 @@ import { useTestDatabase } from "@/test/db";
 
 // Route handlers run as whichever user the test says is signed in.
 const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
-vi.mock("@/lib/auth/current-user", () => ({ getCurrentUser: async () => session.user }));
+vi.mock("@/lib/auth/current-user", async () => (await import("@/test/current-user")).currentUserMock(() => session.user));
 vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/server")>()), connection: async () => {} }));
 
 const tenantList = await import("@/app/api/orgs/[slug]/audit/route");

@@ -4,7 +4,8 @@ import { auditEvents, orgs, roleMappings } from "@/drizzle/schema";
 import type { Db } from "@/lib/db";
 import { useTestDatabase } from "@/test/db";
 import { recordAudit } from "./record";
-import { type AuditFilter, searchAuditEvents } from "./query";
+import { encodeCursor } from "./cursor";
+import { type AuditFilter, auditPageQuery, pageStatementName, searchAuditEvents } from "./query";
 
 const getDb = useTestDatabase();
 
@@ -186,5 +187,40 @@ describe("searchAuditEvents", () => {
     } while (cursor);
     expect(seen).toEqual(before);
     expect(new Set(seen).size).toBe(seen.length);
+  });
+});
+
+describe("the page statement's name", () => {
+  it("is one SQL text per name and one name per SQL text, over every combination of conditions", () => {
+    const { db } = getDb();
+    const optional: [keyof AuditFilter, unknown[]][] = [
+      ["actorId", [USERS.ann]],
+      ["actorType", ["agent"]],
+      ["clientId", ["cursor"]],
+      ["onBehalfOfUserId", [USERS.john]],
+      ["targetId", ["doc-1"]],
+      ["outcome", ["failure"]],
+      ["action", ["member.invited", " member.* ", "oauth.token.*"]],
+      ["text", ["report", "  "]],
+      ["from", [new Date(NOW - DAY)]],
+      ["to", [new Date(NOW)]],
+    ];
+    const cursor = encodeCursor({ ts: "2026-11-20T12:00:00.000001Z", id: USERS.bob });
+    const byName = new Map<string, string>();
+    const byText = new Map<string, string>();
+    let filters: Partial<AuditFilter>[] = [{ orgId: "00000000-0000-0000-0000-000000000001" }, { orgId: { allOrgs: true } }];
+    for (const [key, values] of optional) filters = filters.flatMap((f) => [f, ...values.map((v) => ({ ...f, [key]: v }))]);
+    for (const f of filters) {
+      for (const c of [null, cursor]) {
+        const name = pageStatementName(f as AuditFilter, c);
+        const text = auditPageQuery(f as AuditFilter, { limit: 50, cursor: c }, db).toSQL().sql;
+        expect(byName.get(name) ?? text).toBe(text);
+        expect(byText.get(text) ?? name).toBe(name);
+        byName.set(name, text);
+        byText.set(text, name);
+      }
+    }
+    // Every shape distinct: 2 scopes × 2^6 equality conditions × 4 action kinds × 2 (text) × 2 × 2 (time) × 2 (cursor).
+    expect(byName.size).toBe(2 * 64 * 4 * 2 * 2 * 2 * 2);
   });
 });

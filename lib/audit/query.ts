@@ -1,5 +1,4 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import { and, eq, lt, lte, or, sql } from "drizzle-orm";
 import { type AuditActorType, type AuditOutcome, auditChainLinks, auditEvents, orgs } from "@/drizzle/schema";
 import { PgTransaction } from "drizzle-orm/pg-core";
@@ -110,15 +109,30 @@ export function toAuditEventDto(r: {
  */
 export const auditOrder = [sql`${t.occurredAt} desc nulls last`, sql`${t.id} desc nulls last`];
 
-/** Prepared statements by SQL text: one name per query shape (the filters used), values bound. */
-const statementNames = new Map<string, string>();
-function statementName(text: string): string {
-  let name = statementNames.get(text);
-  if (!name) {
-    name = `audit_page_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
-    if (statementNames.size < 10_000) statementNames.set(text, name);
-  }
-  return name;
+/**
+ * The page statement's name, from the shape of its filter: which conditions auditWhere adds and
+ * whether a cursor bounds it (values are bound parameters, so equal shapes are equal SQL). Named
+ * without building the SQL a second time just to hash it; query.test.ts checks that each shape has
+ * one SQL text and different shapes different ones.
+ */
+export function pageStatementName(filter: AuditFilter, cursor: string | null | undefined): string {
+  const action = filter.action?.trim();
+  return [
+    "audit_page_",
+    typeof filter.orgId === "string" ? "o" : "x",
+    filter.actorId ? "a" : "",
+    filter.actorType ? "t" : "",
+    filter.clientId ? "c" : "",
+    filter.onBehalfOfUserId ? "b" : "",
+    filter.targetId ? "g" : "",
+    filter.outcome ? "r" : "",
+    // An exact action, a namespace (`member.*`) or a deeper prefix (`oauth.token.*`, also a LIKE).
+    !action ? "" : !action.endsWith(".*") ? "e" : action.slice(0, -2).includes(".") ? "pl" : "p",
+    filter.text?.trim() ? "q" : "",
+    filter.from ? "f" : "",
+    filter.to ? "u" : "",
+    cursor ? "k" : "",
+  ].join("");
 }
 
 /**
@@ -138,7 +152,7 @@ export async function searchAuditEvents(
   const limit = Math.min(Math.max(Math.trunc(page.limit) || 1, 1), MAX_PAGE);
   const rows = await inIndexOrder(db, async (ex) => {
     const query = auditPageQuery(filter, { limit, cursor: page.cursor }, ex);
-    return (await query.prepare(statementName(query.toSQL().sql)).execute()) as Row[];
+    return (await query.prepare(pageStatementName(filter, page.cursor)).execute()) as Row[];
   });
   const more = rows.length > limit;
   const events = (more ? rows.slice(0, limit) : rows).map(toAuditEventDto);

@@ -1,11 +1,12 @@
 import "server-only";
-import { and, desc, eq, gt, isNull, ne } from "drizzle-orm";
-import { sessions, users } from "@/drizzle/schema";
+import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { memberships, orgs, roles, sessions, users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { randomToken, sha256 } from "@/lib/crypto";
 import { type Executor, getDb, type Tx } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { RequestContext } from "@/lib/http/request-context";
+import { holdsPermission, type MembershipDto, orgColumns, roleColumns } from "@/lib/orgs/queries";
 import { toUserDto, type UserDto, userDtoColumns } from "@/lib/users/queries";
 
 /** Only write last_seen_at when it is older than this, to keep reads cheap. */
@@ -36,19 +37,52 @@ export interface ActiveSession {
   user: UserDto;
 }
 
+/** What a session check reads: the session's bounds and its user. */
+const sessionColumns = { userId: sessions.userId, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt, user: userDtoColumns };
+type SessionRow = { userId: string; lastSeenAt: Date; expiresAt: Date; user: Parameters<typeof toUserDto>[0] };
+
+/** The session row, if not revoked and its user not disabled (joined with users). */
+const sessionIs = (idHash: string) => and(eq(sessions.idHash, idHash), isNull(sessions.revokedAt), isNull(users.disabledAt));
+
 /**
  * The session's user if the session is live: not revoked, within its absolute lifetime, used within
  * the idle timeout, and its user not disabled. Checked on every request.
  */
 export async function validateSession(sid: string, db: Executor = getDb()): Promise<ActiveSession | null> {
-  const env = getEnv();
-  const now = Date.now();
+  const idHash = sha256(sid);
+  const [row] = await db.select(sessionColumns).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(sessionIs(idHash));
+  return liveSession(row, idHash, db);
+}
+
+/**
+ * validateSession and, in the same statement, the session user's membership of the org `slug` (null
+ * when the org does not exist or the user is not a member: the same to the caller) and whether its
+ * role holds `permission` there: an org route's session, membership and permission in one round trip.
+ */
+export async function validateSessionInOrg(
+  sid: string,
+  slug: string,
+  permission: string | undefined,
+  db: Executor = getDb(),
+): Promise<(ActiveSession & { membership: (MembershipDto & { allowed: boolean }) | null }) | null> {
   const idHash = sha256(sid);
   const [row] = await db
-    .select({ userId: sessions.userId, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt, user: userDtoColumns })
+    .select({ ...sessionColumns, org: orgColumns, role: roleColumns, allowed: permission ? holdsPermission(permission) : sql<boolean>`false` })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.idHash, idHash), isNull(sessions.revokedAt), isNull(users.disabledAt)));
+    .leftJoin(orgs, eq(orgs.slug, slug))
+    .leftJoin(memberships, and(eq(memberships.orgId, orgs.id), eq(memberships.userId, sessions.userId)))
+    .leftJoin(roles, eq(roles.id, memberships.roleId))
+    .where(sessionIs(idHash));
+  const live = await liveSession(row, idHash, db);
+  if (!live || !row) return null;
+  return { ...live, membership: row.org && row.role ? { org: row.org, role: row.role, allowed: row.allowed === true } : null };
+}
+
+/** A session row read with its user, within its lifetime and the idle timeout; last_seen_at touched at most once a minute. */
+async function liveSession(row: SessionRow | undefined, idHash: string, db: Executor): Promise<ActiveSession | null> {
+  const env = getEnv();
+  const now = Date.now();
   if (!row) return null;
   if (row.expiresAt.getTime() <= now) return null;
   if (row.lastSeenAt.getTime() + env.SESSION_IDLE_TIMEOUT_SECONDS * 1000 <= now) return null;

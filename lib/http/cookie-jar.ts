@@ -5,9 +5,10 @@ import { cookies } from "next/headers";
 
 type SetOptions = Parameters<ResponseCookies["set"]>[2];
 
-/** What the sign-in steps need of a request's cookies: read, set, delete (as Next's `cookies()` in a route). */
+/** What the sign-in steps and the session check need of a request's cookies: read, set, delete (as Next's `cookies()` in a route). */
 export interface CookieJar {
   get(name: string): { value: string } | undefined;
+  getAll(): { name: string; value: string }[];
   set(name: string, value: string, options?: SetOptions): unknown;
   delete(cookie: { name: string; path?: string; domain?: string; secure?: boolean; httpOnly?: boolean; sameSite?: "lax" | "strict" | "none" }): unknown;
 }
@@ -35,11 +36,17 @@ export function onDirectLane(): boolean {
 export function withLaneCookies<T>(requestHeaders: Headers, responseHeaders: Headers, fn: () => Promise<T>): Promise<T> {
   const incoming = new RequestCookies(requestHeaders);
   const outgoing = new ResponseCookies(responseHeaders);
+  const deleted = (c: { value: string; expires?: number | Date }) => c.value === "" && c.expires !== undefined && new Date(c.expires).getTime() <= Date.now();
   const jar: CookieJar = {
     get: (name) => {
       const changed = outgoing.get(name);
       if (!changed) return incoming.get(name);
-      return changed.value === "" && changed.expires !== undefined && new Date(changed.expires).getTime() <= Date.now() ? undefined : changed;
+      return deleted(changed) ? undefined : changed;
+    },
+    getAll: () => {
+      const changed = outgoing.getAll();
+      const names = new Set(changed.map((c) => c.name));
+      return [...incoming.getAll().filter((c) => !names.has(c.name)), ...changed.filter((c) => !deleted(c))];
     },
     set: (name, value, options) => outgoing.set(name, value, options),
     delete: (cookie) => outgoing.delete(cookie),

@@ -6,7 +6,7 @@
 // Next's bundles opened (on globalThis).
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { NextRequest } from "next/server";
+import { NextRequest } from "next/server";
 import { AppError, toErrorBody } from "@/lib/errors";
 import { answerPasswordJson } from "@/lib/login-flow/password-http";
 import { answerTokenForm, MAX_FORM_BYTES } from "@/lib/oauth/token-http";
@@ -14,33 +14,39 @@ import { answerValidate, MAX_VALIDATE_BYTES } from "@/lib/user-api-keys/validate
 import { isFormType, MAX_ANY_BODY_BYTES, MAX_JSON_BYTES, parseFormBytes, parseJsonBytes } from "./body";
 import { withLaneCookies } from "./cookie-jar";
 import { type RequestContext, requestContextFrom } from "./request-context";
+import { STATIC_HEADERS } from "./security-headers";
 import type { NextHandler } from "./route";
 
-/** One endpoint on the lane: its body read to at most `maxBodyBytes + 1` bytes, answered as its route answers. */
+/**
+ * One endpoint on the lane: its body read to at most `maxBodyBytes + 1` bytes, answered as its route
+ * answers. `path` may hold `[name]` segments, as the route's folder does; `target` is the request's
+ * path and query string.
+ */
 export type LaneRoute = {
-  method: "POST";
+  method: "GET" | "POST";
   path: string;
   maxBodyBytes: number;
-  answer: (headers: Headers, body: () => Promise<Buffer>, context: RequestContext) => Promise<Response>;
+  answer: (headers: Headers, body: () => Promise<Buffer>, context: RequestContext, target: string) => Promise<Response>;
 };
 
 /**
- * A Next route handler answered on the lane: called with a standard Request built from the bytes read,
- * its cookies (lib/http/cookie-jar.ts) turned into Set-Cookie headers. The handler's own wrapper
- * (lib/http/route.ts) checks origin and body and maps errors, exactly as under Next.
+ * A Next route handler answered on the lane: called with a NextRequest built from the bytes read (a
+ * GET: from its query string; handlers read `req.nextUrl`) and the path's `[name]` segments as its
+ * params, its cookies (lib/http/cookie-jar.ts) turned into Set-Cookie headers. The handler's own
+ * wrapper (lib/http/route.ts) checks session, origin and body and maps errors, exactly as under Next.
  */
-function routeHandler(path: string, load: () => Promise<NextHandler>, maxBodyBytes = MAX_JSON_BYTES): LaneRoute {
+function routeHandler(path: string, load: () => Promise<NextHandler>, maxBodyBytes = MAX_JSON_BYTES, method: LaneRoute["method"] = "POST"): LaneRoute {
   let handler: Promise<NextHandler> | null = null;
   return {
-    method: "POST",
+    method,
     path,
     maxBodyBytes,
-    answer: async (headers, body) => {
-      const bytes = await body();
-      const url = `http://${headers.get("host") ?? "localhost"}${path}`;
-      const request = new Request(url, { method: "POST", headers, body: new Uint8Array(bytes) }) as NextRequest;
+    answer: async (headers, body, _context, target) => {
+      const url = `http://${headers.get("host") ?? "localhost"}${method === "GET" ? target : path}`;
+      const request = new NextRequest(url, method === "GET" ? { method, headers } : { method, headers, body: new Uint8Array(await body()) });
+      const params = matchPath(path, request.nextUrl.pathname) ?? {};
       const cookies = new Headers();
-      const response = await withLaneCookies(headers, cookies, async () => (await (handler ??= load()))(request, { params: Promise.resolve({}) }));
+      const response = await withLaneCookies(headers, cookies, async () => (await (handler ??= load()))(request, { params: Promise.resolve(params) }));
       for (const cookie of cookies.getSetCookie()) response.headers.append("Set-Cookie", cookie);
       return response;
     },
@@ -63,7 +69,35 @@ const ROUTES: LaneRoute[] = [
     answer: (headers, body, context) => answerValidate(headers, async () => parseJsonBytes(headers, await body(), MAX_VALIDATE_BYTES), context),
   },
   passwordStep(),
+  // The audit explorer's page (tenant admins, support staff): every filter change and every page.
+  routeHandler("/api/orgs/[slug]/audit", async () => (await import("@/app/api/orgs/[slug]/audit/route")).GET, 0, "GET"),
+  routeHandler("/api/audit", async () => (await import("@/app/api/audit/route")).GET, 0, "GET"),
 ];
+
+/**
+ * The params of `path` under a route `pattern` whose `[name]` segments match any one segment
+ * (decoded, as Next decodes them), or null when it does not match (Next answers then).
+ */
+function matchPath(pattern: string, path: string): Record<string, string> | null {
+  const want = pattern.split("/");
+  const got = path.split("/");
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (const [i, segment] of want.entries()) {
+    const value = got[i]!;
+    if (segment.startsWith("[") && segment.endsWith("]")) {
+      if (!value || value === "." || value === "..") return null; // empty or dot segments: Next's to answer
+      try {
+        params[segment.slice(1, -1)] = decodeURIComponent(value);
+      } catch {
+        return null; // malformed escapes: Next's to answer
+      }
+    } else if (segment !== value) {
+      return null;
+    }
+  }
+  return params;
+}
 
 /**
  * The sign-in kit's password step: every sign-in, an argon2id verify plus one statement. JSON (the
@@ -73,7 +107,7 @@ function passwordStep(): LaneRoute {
   const form = routeHandler("/api/login/password", async () => (await import("@/app/api/login/password/route")).POST);
   return {
     ...form,
-    answer: (headers, body, context) => (isFormType(headers) ? form.answer(headers, body, context) : answerPasswordJson(headers, body, context)),
+    answer: (headers, body, context, target) => (isFormType(headers) ? form.answer(headers, body, context, target) : answerPasswordJson(headers, body, context)),
   };
 }
 
@@ -82,7 +116,7 @@ export function laneRouteFor(req: IncomingMessage): LaneRoute | null {
   if (!req.url) return null;
   const q = req.url.indexOf("?");
   const path = q < 0 ? req.url : req.url.slice(0, q);
-  return ROUTES.find((r) => r.method === req.method && r.path === path) ?? null;
+  return ROUTES.find((r) => r.method === req.method && matchPath(r.path, path)) ?? null;
 }
 
 export async function serveLaneRequest(route: LaneRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -96,12 +130,14 @@ export async function serveLaneRequest(route: LaneRoute, req: IncomingMessage, r
     // 413 on a declared length before reading anything, as every route does.
     if (Number(headers.get("content-length")) > MAX_ANY_BODY_BYTES) throw new AppError(413, "payload_too_large", `The body is larger than ${MAX_ANY_BODY_BYTES} bytes.`);
     // The body read here, at most one byte past the route's limit, refused as the route refuses it.
-    response = await route.answer(headers, () => readAtMost(req, route.maxBodyBytes + 1), context);
+    response = await route.answer(headers, () => readAtMost(req, route.maxBodyBytes + 1), context, req.url ?? route.path);
   } catch (err) {
     const { status, body, headers: extra } = toErrorBody(err);
     response = Response.json(body, { status, headers: { ...extra, "Cache-Control": "no-store" } });
   }
   response.headers.set("X-Request-Id", context.requestId);
+  // What next.config.ts adds to every response Next answers.
+  for (const { key, value } of STATIC_HEADERS) if (!response.headers.has(key)) response.headers.set(key, value);
   const body = Buffer.from(await response.arrayBuffer());
   response.headers.set("Content-Length", String(body.length));
   // A body not read to its end (refused as too large) is neither drained nor cut off: as on Next's

@@ -1,10 +1,10 @@
 import "server-only";
 import { connection, type NextRequest, NextResponse } from "next/server";
 import type { PlatformRole } from "@/drizzle/schema";
-import { type CurrentUser, getCurrentUser } from "@/lib/auth/current-user";
+import { type CurrentUser, getCurrentUser, getCurrentUserInOrg } from "@/lib/auth/current-user";
 import { isPlatformStaff } from "@/lib/auth/guards";
 import { AppError, forbidden, notFound, toErrorBody, unauthenticated } from "@/lib/errors";
-import { findMembershipBySlug, findMembershipWithPermission, type MembershipDto } from "@/lib/orgs/queries";
+import type { MembershipDto } from "@/lib/orgs/queries";
 import { recordRefusal, routePattern } from "@/lib/orgs/refusals";
 import { isAtLeastRole } from "@/lib/rbac";
 import { refuseDeclaredOver } from "./body";
@@ -115,25 +115,27 @@ export function withOrg<P extends Params & { slug: string }>(
   fn: RouteFn<P, { user: CurrentUser } & MembershipDto>,
   opts: { permission?: string; minRole?: string } = {},
 ): NextHandler {
-  return withUser<P>(async (args) => {
-    // With a permission, membership and permission come back from one statement.
-    const found = opts.permission
-      ? await findMembershipWithPermission(args.user.id, args.params.slug, opts.permission)
-      : await findMembershipBySlug(args.user.id, args.params.slug);
-    if (!found) throw notFound("No such organization.");
-    const membership: MembershipDto = { org: found.org, role: found.role };
+  return route<P>(async (args) => {
+    // The session, the membership and (with a permission) whether the member holds it: one statement.
+    // Then withUser's order: 401, the same-origin check, 404.
+    const found = await getCurrentUserInOrg(args.params.slug, opts.permission);
+    if (!found) throw unauthenticated();
+    assertSameOrigin(args.req);
+    const { user, membership: m } = found;
+    if (!m) throw notFound("No such organization.");
+    const membership: MembershipDto = { org: m.org, role: m.role };
     try {
-      if (opts.permission && !("allowed" in found && found.allowed)) {
+      if (opts.permission && !m.allowed) {
         throw forbidden(`This needs the ${opts.permission} permission.`);
       }
-      if (opts.minRole && !(await isAtLeastRole(args.user, membership.org, opts.minRole))) {
+      if (opts.minRole && !(await isAtLeastRole(user, membership.org, opts.minRole))) {
         throw forbidden("Your role does not allow this.");
       }
-      return await fn({ ...args, ...membership });
+      return await fn({ ...args, user, ...membership });
     } catch (err) {
       // A member refused (403) or sent after an id outside the org (404): evidence in the org's log.
       if (err instanceof AppError && (err.status === 403 || err.status === 404)) {
-        const { user, req, context } = args;
+        const { req, context } = args;
         const route = routePattern(req.method, req.nextUrl.pathname);
         await recordRefusal({ orgId: membership.org.id, action: "access.denied", actor: { type: "user", id: user.id, name: user.email }, route, status: err.status, reason: err.message, context });
       }

@@ -1,5 +1,18 @@
 // The headers the proxy (proxy.ts) puts on every page: pure functions of the request, tested alone.
 
+/**
+ * Static headers of every response (next.config.ts; the production server's direct lane adds them
+ * itself). Pages also get the full Content-Security-Policy with a nonce, HSTS and a stricter
+ * Referrer-Policy where needed from proxy.ts (per request); this baseline CSP covers what the proxy
+ * does not see (route handlers' JSON, files).
+ */
+export const STATIC_HEADERS = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
+];
+
 /** A fresh CSP nonce: 128 random bits, base64. */
 export function newNonce(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");

@@ -16,8 +16,13 @@ export interface MembershipDto {
   role: RoleDto;
 }
 
-const orgColumns = { id: orgs.id, slug: orgs.slug, name: orgs.name, requireMfa: orgs.requireMfa };
-const roleColumns = { id: roles.id, key: roles.key, name: roles.name, rank: roles.rank };
+export const orgColumns = { id: orgs.id, slug: orgs.slug, name: orgs.name, requireMfa: orgs.requireMfa };
+export const roleColumns = { id: roles.id, key: roles.key, name: roles.name, rank: roles.rank };
+
+/** Whether the role of the joined membership holds `permission` under the joined org's plan (what `hasPermission` answers). */
+export const holdsPermission = (permission: string) =>
+  sql<boolean>`exists (select 1 from ${roleMappingPermissions} where ${roleMappingPermissions.mappingId} = ${orgs.roleMappingId}
+    and ${roleMappingPermissions.roleId} = ${memberships.roleId} and ${roleMappingPermissions.permissionId} = ${permission})`;
 
 /**
  * The org with this slug and the user's role in it, or null when the org does not exist or the
@@ -31,31 +36,6 @@ export async function findMembershipBySlug(userId: string, slug: string, db: Exe
     .innerJoin(roles, eq(roles.id, memberships.roleId))
     .where(eq(orgs.slug, slug));
   return row ?? null;
-}
-
-/**
- * `findMembershipBySlug` and whether the member's role holds `permission` there (what
- * `hasPermission` answers), in one statement: the permission check of every org route costs no
- * round trip of its own.
- */
-export async function findMembershipWithPermission(
-  userId: string,
-  slug: string,
-  permission: string,
-  db: Executor = getDb(),
-): Promise<(MembershipDto & { allowed: boolean }) | null> {
-  const [row] = await db
-    .select({
-      org: orgColumns,
-      role: roleColumns,
-      allowed: sql<boolean>`exists (select 1 from ${roleMappingPermissions} where ${roleMappingPermissions.mappingId} = ${orgs.roleMappingId}
-        and ${roleMappingPermissions.roleId} = ${memberships.roleId} and ${roleMappingPermissions.permissionId} = ${permission})`,
-    })
-    .from(orgs)
-    .innerJoin(memberships, and(eq(memberships.orgId, orgs.id), eq(memberships.userId, userId)))
-    .innerJoin(roles, eq(roles.id, memberships.roleId))
-    .where(eq(orgs.slug, slug));
-  return row ? { org: row.org, role: row.role, allowed: row.allowed === true } : null;
 }
 
 /** The orgs a user belongs to, with their role, by name. */

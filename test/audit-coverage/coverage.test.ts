@@ -10,7 +10,7 @@ import { callRoute, loadEntry } from "./harness";
 
 // Wrapped handlers and actions see this user; Auth.js routes use their real cookies and tokens.
 const session = vi.hoisted(() => ({ user: null as CurrentUser | null, jar: new Map<string, string>() }));
-vi.mock("@/lib/auth/current-user", () => ({ getCurrentUser: async () => session.user }));
+vi.mock("@/lib/auth/current-user", async () => (await import("@/test/current-user")).currentUserMock(() => session.user));
 vi.mock("next/headers", async (importOriginal) => ({
   ...(await importOriginal<typeof import("next/headers")>()),
   headers: async () => new Headers({ "user-agent": "coverage-test", origin: "http://localhost:3000", host: "localhost:3000" }),

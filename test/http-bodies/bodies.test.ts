@@ -15,7 +15,7 @@ import { BODY_CASES, type BodyCase, type Caller } from "./cases";
 
 // Wrapped handlers see this user; everything else runs for real on a fresh database.
 const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
-vi.mock("@/lib/auth/current-user", () => ({ getCurrentUser: async () => session.user }));
+vi.mock("@/lib/auth/current-user", async () => (await import("@/test/current-user")).currentUserMock(() => session.user));
 vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/server")>()), connection: async () => {} }));
 
 const getDb = useTestDatabase();
