@@ -2,6 +2,7 @@ import { afterAll, beforeAll } from "vitest";
 import { type Database, openDatabase } from "@/lib/db/client";
 import { setDatabase } from "@/lib/db";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { backgroundSettled } from "@/lib/login-flow/background";
 import { createServerDatabase } from "./server-database";
 
 export interface TestDatabase extends Database {
@@ -46,6 +47,8 @@ export function useTestDatabase(): () => TestDatabase {
     setDatabase(database);
   });
   afterAll(async () => {
+    // Work a test started after its answers (sign-in settlements, mails) finishes on this database first.
+    await backgroundSettled();
     setDatabase(undefined);
     await database?.dispose();
   });
