@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, gte } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, oauthClients, oauthGrants, users } from "@/drizzle/schema";
 import { systemContext } from "@/lib/http/request-context";
@@ -41,8 +41,10 @@ describe("members", () => {
 
   it("changes a role with before → after, but never above the actor's own role", async () => {
     const admin = await as("admin@xcorp.example");
+    const before = new Date();
     expect(await changeMemberRole(admin.actor, admin.m, people["john@xcorp.example"]!.id, { roleKey: "admin" }, ctx)).toMatchObject({ key: "admin" });
-    const [event] = await getDb()
+    // The demo seed holds an older role change of John's by the same admin: only this change's event counts.
+    const [event, ...others] = await getDb()
       .db.select()
       .from(auditEvents)
       .where(
@@ -50,8 +52,10 @@ describe("members", () => {
           eq(auditEvents.action, "member.role_changed"),
           eq(auditEvents.targetId, people["john@xcorp.example"]!.id),
           eq(auditEvents.actorId, admin.actor.id),
+          gte(auditEvents.occurredAt, before),
         ),
       );
+    expect(others).toEqual([]);
     expect(event!.metadata).toEqual({ before: { role: "Member" }, after: { role: "Admin" } });
     expect((await failure(changeMemberRole(admin.actor, admin.m, people["john@xcorp.example"]!.id, { roleKey: "owner" }, ctx))).status).toBe(403);
     expect((await failure(changeMemberRole(admin.actor, admin.m, people["owner@xcorp.example"]!.id, { roleKey: "member" }, ctx))).status).toBe(403);
