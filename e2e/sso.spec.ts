@@ -172,13 +172,15 @@ test.describe("enterprise SSO (SAML 2.0)", () => {
       await strangerPage.goto("/login");
       await strangerPage.getByRole("link", { name: "Use single sign-on (SSO)" }).click();
       await strangerPage.getByLabel("Work email").fill("forged@xcorp.example");
-      const [request] = await Promise.all([
-        strangerPage.waitForRequest((r) => r.url().startsWith(samlIdp.ssoUrl)),
+      // Wait until the page has landed at the IdP (which refuses: nobody signs in), not just for the request, so the
+      // forged form below is not written into a page that is still navigating.
+      await Promise.all([
+        strangerPage.waitForURL((url) => url.href.startsWith(samlIdp.ssoUrl)),
         strangerPage.getByRole("button", { name: "Continue with SSO" }).click(),
       ]);
       // The attacker signs an answer to the same request with its own key and posts it from this browser.
       const acs = (await connection.getByTestId("saml-acs-url").textContent())!;
-      const requestId = samlIdp.requestIdOf(new URL(request.url()));
+      const requestId = samlIdp.requestIdOf(new URL(strangerPage.url()));
       const spMetadata = await (await page.request.get(entityId)).text();
       const forged = await attacker.respond(spMetadata, requestId, { email: "forged@xcorp.example", name: "Forged" }, { issuer: samlIdp.entityId });
       await strangerPage.setContent(`<form method="post" action="${acs}"><input type="hidden" name="SAMLResponse" value="${forged}"></form>`);

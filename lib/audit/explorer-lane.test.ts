@@ -2,8 +2,6 @@
 // the Next routes do, from a real Auth.js session cookie: same status, body and headers for a member,
 // a non-member, a member without audit::read (and its access.denied event), no, broken, tampered,
 // chunked and revoked session cookies, and support staff with and without an access grant.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
@@ -19,6 +17,7 @@ import { STATIC_HEADERS } from "@/lib/http/security-headers";
 import { seedDemo } from "@/lib/seed/demo";
 import { inBrowser, type Jar } from "@/test/browser-jar";
 import { useTestDatabase } from "@/test/db";
+import { startLaneServer, type LaneServer } from "@/test/lane-server";
 
 // Under Next, the session cookie comes from `cookies()`: here, the jar of the request being answered.
 vi.mock("next/headers", async () => (await import("@/test/browser-jar")).browserHeadersMock());
@@ -26,11 +25,11 @@ vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<typ
 
 const tenantRoute = await import("@/app/api/orgs/[slug]/audit/route");
 const supportRoute = await import("@/app/api/audit/route");
-const { laneRouteFor, serveLaneRequest } = await import("@/lib/http/direct-lane");
+const { laneRouteFor } = await import("@/lib/http/direct-lane");
 
 const getDb = useTestDatabase();
 const ctx = systemContext();
-let lane: Server;
+let lane: LaneServer;
 let laneUrl: string;
 let xcorpId = "";
 
@@ -38,15 +37,10 @@ beforeAll(async () => {
   const { db } = getDb();
   await seedDemo(db);
   xcorpId = (await db.select({ id: orgs.id }).from(orgs).where(eq(orgs.slug, "xcorp")))[0]!.id;
-  lane = createServer((req, res) => {
-    const r = laneRouteFor(req);
-    if (!r) return void res.writeHead(404).end();
-    void serveLaneRequest(r, req, res);
-  });
-  await new Promise<void>((resolve) => lane.listen(0, "127.0.0.1", resolve));
-  laneUrl = `http://127.0.0.1:${(lane.address() as AddressInfo).port}`;
+  lane = await startLaneServer();
+  laneUrl = lane.url;
 });
-afterAll(() => new Promise<void>((resolve) => lane.close(() => resolve())));
+afterAll(() => lane.close());
 
 /** A signed-in browser's cookie header for `email`: a session row and the JWE Auth.js would set. */
 async function signedIn(email: string): Promise<{ cookie: string; token: string; sid: string; userId: string }> {

@@ -1,11 +1,10 @@
 // The password step on the production server's direct lane (lib/login-flow/password-http.ts) answers
 // as its Next route does: the same refusals (origin, media type, JSON, fields, credentials), the
 // flow cookie on success, and plain form posts handed to the route's own handler.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { browserHeadersMock, inBrowser, newJar } from "@/test/browser-jar";
 import { useTestDatabase } from "@/test/db";
+import { startLaneServer, type LaneServer } from "@/test/lane-server";
 import { call } from "@/test/oauth";
 import { createUser } from "@/test/sign-in";
 
@@ -16,7 +15,6 @@ vi.mock("next/server", async (importOriginal) => ({
 }));
 
 const { POST: passwordRoute } = await import("@/app/api/login/password/route");
-const { laneRouteFor, serveLaneRequest } = await import("@/lib/http/direct-lane");
 const { flowByToken, FLOW_COOKIE } = await import("./flow");
 const { backgroundSettled } = await import("./background");
 
@@ -25,21 +23,16 @@ const PATH = "/api/login/password";
 const EMAIL = "lane@example.com";
 const PASSWORD = "a lane of its own 2026";
 
-let lane: Server;
+let lane: LaneServer;
 let base: string;
 beforeAll(async () => {
   await createUser(EMAIL, PASSWORD);
-  lane = createServer((req, res) => {
-    const r = laneRouteFor(req);
-    if (!r) return void res.writeHead(404).end();
-    void serveLaneRequest(r, req, res);
-  });
-  await new Promise<void>((resolve) => lane.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(lane.address() as AddressInfo).port}`;
+  lane = await startLaneServer();
+  base = lane.url;
 });
 afterAll(async () => {
   await backgroundSettled();
-  await new Promise<void>((resolve) => lane.close(() => resolve()));
+  await lane.close();
 });
 
 /** The same request to the lane (its own host) and to the Next route (localhost:3000), same-origin for each. */

@@ -2,8 +2,6 @@
 // (the platform key, then the key, each its own statement): the same status, body, headers, counts
 // and audit events over the table of refusals, and the direct lane answers as the Next route does.
 // PGlite serializes everything: the parallel cases mean most on the PostgreSQL server (DATABASE_URL).
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { and, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { apiKeys, auditEvents, memberships, rateLimitBuckets, roleMappings, roles, userApiKeys, users } from "@/drizzle/schema";
@@ -14,6 +12,7 @@ import { subscribeOrg } from "@/lib/plans/mappings";
 import { setPlatformSetting } from "@/lib/platform/settings";
 import { seedDemo } from "@/lib/seed/demo";
 import { useTestDatabase } from "@/test/db";
+import { startLaneServer, type LaneServer } from "@/test/lane-server";
 import { call, orgBySlug, userByEmail } from "@/test/oauth";
 import { createOrgApiKey, createPersonalApiKey } from "./create";
 import type { FastValidation } from "./fast-validate";
@@ -41,7 +40,6 @@ vi.mock("./fast-validate", async (importOriginal) => {
 });
 
 const { POST: validateRoute } = await import("@/app/api/v1/api-keys/validate/route");
-const { laneRouteFor, serveLaneRequest } = await import("@/lib/http/direct-lane");
 
 const getDb = useTestDatabase();
 const ctx = systemContext();
@@ -345,18 +343,13 @@ describe("atomic limits in one statement", () => {
 });
 
 describe("the direct lane answers as the Next route", () => {
-  let lane: Server;
+  let lane: LaneServer;
   let laneUrl: string;
   beforeAll(async () => {
-    lane = createServer((req, res) => {
-      const r = laneRouteFor(req);
-      if (!r) return void res.writeHead(404).end();
-      void serveLaneRequest(r, req, res);
-    });
-    await new Promise<void>((resolve) => lane.listen(0, "127.0.0.1", resolve));
-    laneUrl = `http://127.0.0.1:${(lane.address() as AddressInfo).port}`;
+    lane = await startLaneServer();
+    laneUrl = lane.url;
   });
-  afterAll(() => new Promise<void>((resolve) => lane.close(() => resolve())));
+  afterAll(() => lane.close());
 
   it.each([
     ["a valid key", (k: string) => ({ body: JSON.stringify({ apiKey: k, permission: "reports::read" }) })],
