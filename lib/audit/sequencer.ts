@@ -24,6 +24,41 @@ export interface LinkBatchResult {
 }
 
 /**
+ * The sequencer transaction's settings, set by its first statement (exported for the plan test).
+ * - Committed without waiting for the WAL flush: the run is one atomic transaction, so a crash can
+ *   only lose it whole (the queue rows come back and the next run links them again), and anything
+ *   that relies on the links — a checkpoint — commits durably after it, which flushes it too.
+ * - Kept generic plans: planning the read anew would cost more than running it (it joins the queue to
+ *   every monthly partition of audit_events; a generic plan prunes them as it runs).
+ * - The queue read by a plain index scan, never a bitmap or sequential one: every linked event leaves
+ *   a dead queue row until vacuum comes by, and only a plain index scan marks the dead entries it
+ *   passes, so the next run skips them. With a bitmap scan each run visited every row linked since
+ *   the last vacuum (thousands under a steady token load: 2.5 ms a run, and growing).
+ */
+export const LINK_TX_SETTINGS = sql`set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true),
+  set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`;
+
+/**
+ * The next `batch` queued events of a chain in (occurred_at, id) order, with the chain's head.
+ * Committed events only (read committed): an event whose transaction is still open is linked by the
+ * run its commit wakes, or by the sweep. The head comes with the events (one round trip), read after
+ * the lock is held: no other runner can move it until this one commits.
+ */
+export function linkReadQuery(tx: Db, chainKey: string, batch: number) {
+  return tx
+    .select({
+      ...getTableColumns(auditEvents),
+      headSeq: sql<string | number | null>`(select last_seq from audit_chain_heads where chain_key = ${chainKey})`,
+      headHash: sql<string | null>`(select last_hash from audit_chain_heads where chain_key = ${chainKey})`,
+    })
+    .from(auditUnchained)
+    .innerJoin(auditEvents, and(eq(auditEvents.occurredAt, auditUnchained.occurredAt), eq(auditEvents.id, auditUnchained.eventId)))
+    .where(eq(auditUnchained.chainKey, chainKey))
+    .orderBy(asc(auditUnchained.occurredAt), asc(auditUnchained.eventId))
+    .limit(batch);
+}
+
+/**
  * Link the next batch of one chain's queued events, in one transaction: take the chain's lock
  * without waiting (one runner per chain across every node), read the head, take up to LINK_BATCH
  * queued events in (occurred_at, id) order, give them the next sequence numbers, hash each onto its
@@ -32,34 +67,13 @@ export interface LinkBatchResult {
  */
 export async function linkChainBatch(db: Db, chainKey: string, batch = LINK_BATCH): Promise<LinkBatchResult> {
   return db.transaction(async (tx) => {
-    // Committed without waiting for the WAL flush: the run is one atomic transaction, so a crash can
-    // only lose it whole (the queue rows come back and the next run links them again), and anything
-    // that relies on the links — a checkpoint — commits durably after it, which flushes it too.
-    // Kept generic plans too: planning the read below anew would cost more than running it (it joins
-    // the queue to every monthly partition of audit_events; a generic plan prunes them as it runs).
     const [lock] = await preparedRows<{ ok: boolean }>(
       tx,
       "gh_audit_link_lock",
-      sql`select pg_try_advisory_xact_lock(${SEQUENCER_LOCK}, hashtext(${chainKey})) as ok,
-        set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)`,
+      sql`select pg_try_advisory_xact_lock(${SEQUENCER_LOCK}, hashtext(${chainKey})) as ok, ${LINK_TX_SETTINGS}`,
     );
     if (!lock?.ok) return { linked: 0, busy: true, more: false };
-    // Committed events only (read committed): an event whose transaction is still open is linked
-    // by the run its commit wakes, or by the sweep. The head comes with the events (one round
-    // trip), read after the lock is held: no other runner can move it until this one commits.
-    const events = await tx
-      .select({
-        ...getTableColumns(auditEvents),
-        headSeq: sql<string | number | null>`(select last_seq from audit_chain_heads where chain_key = ${chainKey})`,
-        headHash: sql<string | null>`(select last_hash from audit_chain_heads where chain_key = ${chainKey})`,
-      })
-      .from(auditUnchained)
-      .innerJoin(auditEvents, and(eq(auditEvents.occurredAt, auditUnchained.occurredAt), eq(auditEvents.id, auditUnchained.eventId)))
-      .where(eq(auditUnchained.chainKey, chainKey))
-      .orderBy(asc(auditUnchained.occurredAt), asc(auditUnchained.eventId))
-      .limit(batch)
-      .prepare("gh_audit_link_read")
-      .execute();
+    const events = await linkReadQuery(tx, chainKey, batch).prepare("gh_audit_link_read").execute();
     if (!events.length) return { linked: 0, busy: false, more: false };
     const head = events[0]!.headHash === null ? null : { last_seq: events[0]!.headSeq!, last_hash: events[0]!.headHash };
     let seq = head ? Number(head.last_seq) : 0;
