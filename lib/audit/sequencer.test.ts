@@ -8,7 +8,7 @@ import { openDatabase } from "@/lib/db/client";
 import { asOwner, makeAuditOrg, writeAuditEvents } from "@/test/audit";
 import { useTestDatabase } from "@/test/db";
 import { recordAudit } from "./record";
-import { flushAuditChains, LINK_TX_SETTINGS, linkChain, linkReadQuery, startAuditSequencer } from "./sequencer";
+import { flushAuditChains, LINK_TX_SETTINGS, linkChain, linkChains, linkChainsBatch, linkReadQuery, startAuditSequencer } from "./sequencer";
 import { verifyAllChains, verifyChain } from "./verify";
 import { formatVerification } from "./verify-text";
 
@@ -186,6 +186,89 @@ describe("audit write path: no lock shared by an org's writers", () => {
   });
 });
 
+describe("one sequencer run over several chains", () => {
+  const writeIn = (db: Db, orgId: string | null, n: number) =>
+    db.transaction(async (tx) => {
+      for (let i = 0; i < n; i++) await recordAudit(tx, { orgId, actor: { type: "system" }, action: "org.renamed", metadata: { i } });
+    });
+  const linkedSeqs = async (db: Db, chainKey: string) =>
+    (await db.select({ seq: auditChainLinks.seq }).from(auditChainLinks).where(eq(auditChainLinks.chainKey, chainKey)).orderBy(auditChainLinks.seq)).map((r) => r.seq);
+
+  it("links each chain in its own order and numbering, and says which chains a full batch did not finish", async () => {
+    const { db } = getDb();
+    const [a, b, c] = [await makeAuditOrg(db, "multi-a"), await makeAuditOrg(db, "multi-b"), await makeAuditOrg(db, "multi-c")];
+    await flushAuditChains(db); // whatever earlier tests left queued (the platform chain included)
+    await writeIn(db, a.id, 3);
+    await writeIn(db, b.id, 4);
+    await writeIn(db, c.id, 2);
+    await writeIn(db, null, 2);
+    const keys = [a.id, b.id, c.id, "platform"];
+    // A batch of 5 stops inside one chain: that chain and the chains it never reached may hold more.
+    const first = await linkChainsBatch(db, keys, 5);
+    expect(first.linked).toBe(5);
+    expect(first.busy).toEqual([]);
+    expect(first.more.length).toBeGreaterThan(0);
+    let total = first.linked;
+    for (let more = first.more; more.length; ) {
+      const r = await linkChainsBatch(db, more, 5);
+      total += r.linked;
+      more = r.more;
+    }
+    expect(total).toBe(11);
+    expect(await linkedSeqs(db, a.id)).toEqual([1, 2, 3]);
+    expect(await linkedSeqs(db, b.id)).toEqual([1, 2, 3, 4]);
+    expect(await linkedSeqs(db, c.id)).toEqual([1, 2]);
+    for (const org of [a, b, c]) expect(await verifyChain(db, org.id)).toMatchObject({ ok: true });
+    expect((await verifyAllChains(db)).ok).toBe(true);
+    // And again on top of the heads the run left.
+    await writeIn(db, a.id, 2);
+    await writeIn(db, c.id, 1);
+    expect(await linkChains(db, keys)).toEqual({ linked: 3, busy: [] });
+    expect(await linkedSeqs(db, a.id)).toEqual([1, 2, 3, 4, 5]);
+    expect(await verifyChain(db, c.id)).toMatchObject({ ok: true, checked: 3 });
+  });
+
+  it("a chain that cannot be linked does not hold up the others in its run, and its error is reported", async () => {
+    const { db } = getDb();
+    const [good, broken] = [await makeAuditOrg(db, "multi-good"), await makeAuditOrg(db, "multi-broken")];
+    await writeIn(db, broken.id, 2);
+    await flushAuditChains(db);
+    // The broken chain's head is set back by hand: its next link would reuse a sequence number.
+    await asOwner(db, sql`update audit_chain_heads set last_seq = 1 where chain_key = ${broken.id}`);
+    await writeIn(db, good.id, 2);
+    await writeIn(db, broken.id, 1);
+    await expect(linkChains(db, [broken.id, good.id])).rejects.toThrow();
+    expect(await linkedSeqs(db, good.id)).toEqual([1, 2]);
+    expect(await verifyChain(db, good.id)).toMatchObject({ ok: true, checked: 2 });
+    expect(await db.select().from(auditUnchained).where(eq(auditUnchained.chainKey, broken.id))).toHaveLength(1);
+    // Mended, the chain links its waiting event on the next run.
+    await asOwner(db, sql`update audit_chain_heads set last_seq = 2 where chain_key = ${broken.id}`);
+    expect(await linkChains(db, [broken.id, good.id])).toEqual({ linked: 1, busy: [] });
+    expect(await verifyChain(db, broken.id)).toMatchObject({ ok: true, checked: 3 });
+  });
+
+  it.skipIf(!onServer)("a chain another runner holds is reported busy; the run links the rest", async () => {
+    const database = getDb();
+    const [held, free] = [await makeAuditOrg(database.db, "multi-held"), await makeAuditOrg(database.db, "multi-free")];
+    await writeIn(database.db, held.id, 2);
+    await writeIn(database.db, free.id, 2);
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    try {
+      await other.query("begin");
+      await other.query("select pg_advisory_xact_lock(7243994, hashtext($1))", [held.id]);
+      expect(await linkChainsBatch(database.db, [held.id, free.id])).toEqual({ linked: 2, busy: [held.id], more: [] });
+      expect(await linkedSeqs(database.db, free.id)).toEqual([1, 2]);
+      expect(await linkedSeqs(database.db, held.id)).toEqual([]);
+    } finally {
+      await other.query("rollback");
+      await other.end();
+    }
+    expect(await flushAuditChains(database.db)).toBeGreaterThanOrEqual(2);
+    expect(await verifyChain(database.db, held.id)).toMatchObject({ ok: true, checked: 2 });
+  });
+});
+
 interface PlanNode {
   "Node Type": string;
   "Relation Name"?: string;
@@ -214,7 +297,7 @@ describe("the sequencer's queue read", () => {
       expect(await flushAuditChains(db)).toBeGreaterThanOrEqual(3000);
       // Not analyzed since: the statistics a busy queue has between autovacuum's visits.
       await db.transaction((tx) => recordAudit(tx, { orgId: org.id, actor: { type: "system" }, action: "org.renamed" }));
-      const { sql: text, params } = linkReadQuery(db, org.id, 1000).toSQL();
+      const { sql: text, params } = linkReadQuery(db, [org.id], 1000).toSQL();
       const literal = (v: unknown) => (typeof v === "number" ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
       const bound = text.replace(/\$(\d+)/g, (_, i: string) => literal(params[Number(i) - 1]));
       const runs = await db.transaction(async (tx) => {

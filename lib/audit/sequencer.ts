@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
-import { auditEvents, auditUnchained } from "@/drizzle/schema";
-import { type Database, type Db, preparedRows, queryRows } from "@/lib/db";
+import { auditChainHeads, auditEvents, auditUnchained } from "@/drizzle/schema";
+import { type Database, type Db, preparedRows, queryRows, textArrayLiteral } from "@/lib/db";
 import { clearSequencerWakeHandler, setSequencerWakeHandler } from "./sequencer-wake";
 import { GENESIS_HASH, hashEvent } from "./verify-core.mjs";
 
@@ -9,18 +9,18 @@ import { GENESIS_HASH, hashEvent } from "./verify-core.mjs";
 export const LINK_BATCH = 1000;
 /** First key of the per-chain advisory lock (the second is the chain key's hash). */
 const SEQUENCER_LOCK = 7_243_994;
-/** How many chains one process links at once. */
-const PARALLEL_CHAINS = 4;
+/** Chains one sequencer transaction takes at most (their events still at most LINK_BATCH). */
+const CHAINS_PER_RUN = 64;
 /** After another runner held a chain: try again this soon (its run may have missed our events). */
 const BUSY_RETRY_MS = 20;
 
-export interface LinkBatchResult {
+export interface LinkRunResult {
   /** Events linked by this call. */
   linked: number;
-  /** Another runner (this node or another) holds the chain: nothing was done. */
-  busy: boolean;
-  /** A full batch was linked: more may be queued. */
-  more: boolean;
+  /** Chains another runner (this node or another) holds: nothing was done for them. */
+  busy: string[];
+  /** Chains whose queue may hold more: the batch filled up before their end. */
+  more: string[];
 }
 
 /**
@@ -39,99 +39,148 @@ export const LINK_TX_SETTINGS = sql`set_config('synchronous_commit', 'off', true
   set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`;
 
 /**
- * The next `batch` queued events of a chain in (occurred_at, id) order, with the chain's head.
- * Committed events only (read committed): an event whose transaction is still open is linked by the
- * run its commit wakes, or by the sweep. The head comes with the events (one round trip), read after
- * the lock is held: no other runner can move it until this one commits.
+ * The next `batch` queued events of the given chains, grouped by chain and in (occurred_at, id)
+ * order within each, with each chain's head. Committed events only (read committed): an event whose
+ * transaction is still open is linked by the run its commit wakes, or by the sweep. The heads come
+ * with the events (one round trip), read after the locks are held: no other runner can move them
+ * until this one commits.
  */
-export function linkReadQuery(tx: Db, chainKey: string, batch: number) {
+export function linkReadQuery(tx: Db, chainKeys: readonly string[], batch: number) {
   return tx
     .select({
       ...getTableColumns(auditEvents),
-      headSeq: sql<string | number | null>`(select last_seq from audit_chain_heads where chain_key = ${chainKey})`,
-      headHash: sql<string | null>`(select last_hash from audit_chain_heads where chain_key = ${chainKey})`,
+      queueChainKey: auditUnchained.chainKey,
+      headSeq: auditChainHeads.lastSeq,
+      headHash: auditChainHeads.lastHash,
     })
     .from(auditUnchained)
     .innerJoin(auditEvents, and(eq(auditEvents.occurredAt, auditUnchained.occurredAt), eq(auditEvents.id, auditUnchained.eventId)))
-    .where(eq(auditUnchained.chainKey, chainKey))
-    .orderBy(asc(auditUnchained.occurredAt), asc(auditUnchained.eventId))
+    .leftJoin(auditChainHeads, eq(auditChainHeads.chainKey, auditUnchained.chainKey))
+    .where(sql`${auditUnchained.chainKey} = any(${textArrayLiteral(chainKeys)}::text[])`)
+    .orderBy(asc(auditUnchained.chainKey), asc(auditUnchained.occurredAt), asc(auditUnchained.eventId))
     .limit(batch);
 }
 
 /**
- * Link the next batch of one chain's queued events, in one transaction: take the chain's lock
- * without waiting (one runner per chain across every node), read the head, take up to LINK_BATCH
- * queued events in (occurred_at, id) order, give them the next sequence numbers, hash each onto its
- * predecessor, insert the links, delete their queue rows and advance the head. A crash anywhere
- * rolls all of it back; the queue rows stay and the next run links them.
+ * Link the next batch of queued events of several chains, in one transaction of four statements
+ * whatever the number of chains: take each chain's lock without waiting (one runner per chain across
+ * every node; a chain held elsewhere is left to its runner), read the heads and up to `batch` queued
+ * events in (occurred_at, id) order, give each chain's events its next sequence numbers, hash each
+ * onto its predecessor, insert the links, delete their queue rows and advance the heads. A crash
+ * anywhere rolls all of it back; the queue rows stay and the next run links them.
  */
-export async function linkChainBatch(db: Db, chainKey: string, batch = LINK_BATCH): Promise<LinkBatchResult> {
+export async function linkChainsBatch(db: Db, chainKeys: readonly string[], batch = LINK_BATCH): Promise<LinkRunResult> {
+  const keys = [...new Set(chainKeys)];
+  if (!keys.length) return { linked: 0, busy: [], more: [] };
   return db.transaction(async (tx) => {
-    const [lock] = await preparedRows<{ ok: boolean }>(
+    const [lock] = await preparedRows<{ locked: string[] }>(
       tx,
       "gh_audit_link_lock",
-      sql`select pg_try_advisory_xact_lock(${SEQUENCER_LOCK}, hashtext(${chainKey})) as ok, ${LINK_TX_SETTINGS}`,
+      sql`select array(select k from unnest(${textArrayLiteral(keys)}::text[]) k where pg_try_advisory_xact_lock(${SEQUENCER_LOCK}, hashtext(k))) as locked,
+        ${LINK_TX_SETTINGS}`,
     );
-    if (!lock?.ok) return { linked: 0, busy: true, more: false };
-    const events = await linkReadQuery(tx, chainKey, batch).prepare("gh_audit_link_read").execute();
-    if (!events.length) return { linked: 0, busy: false, more: false };
-    const head = events[0]!.headHash === null ? null : { last_seq: events[0]!.headSeq!, last_hash: events[0]!.headHash };
-    let seq = head ? Number(head.last_seq) : 0;
-    let prev = head?.last_hash ?? GENESIS_HASH;
-    const links = events.map((e) => {
-      seq += 1;
-      const hash = hashEvent(prev, { ...e, chainSeq: seq }); // the hash reads the event's fields only
-      const link = { s: seq, e: e.id, o: e.occurredAt.toISOString(), p: prev, h: hash };
-      prev = hash;
-      return link;
-    });
-    // Links, queue rows and head in one statement: one round trip whatever the batch size.
+    const locked = lock?.locked ?? [];
+    const busy = keys.filter((k) => !locked.includes(k));
+    if (!locked.length) return { linked: 0, busy, more: [] };
+    const events = await linkReadQuery(tx, locked, batch).prepare("gh_audit_link_read").execute();
+    if (!events.length) return { linked: 0, busy, more: [] };
+    const links: { c: string; s: number; e: string; o: string; p: string; h: string }[] = [];
+    const heads = new Map<string, { s: number; h: string }>();
+    for (const e of events) {
+      const chainKey = e.queueChainKey;
+      const head = heads.get(chainKey) ?? { s: e.headHash === null ? 0 : Number(e.headSeq), h: e.headHash ?? GENESIS_HASH };
+      const seq = head.s + 1;
+      const hash = hashEvent(head.h, { ...e, chainSeq: seq }); // the hash reads the event's fields only
+      links.push({ c: chainKey, s: seq, e: e.id, o: e.occurredAt.toISOString(), p: head.h, h: hash });
+      heads.set(chainKey, { s: seq, h: hash });
+    }
+    // Links, queue rows and heads in one statement: one round trip whatever the batch size.
     await preparedRows(
       tx,
       "gh_audit_link_write",
       sql`
       with l as (
-        select * from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as x(s bigint, e uuid, o timestamptz, p text, h text)
+        select * from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as x(c text, s bigint, e uuid, o timestamptz, p text, h text)
       ), ins as (
         insert into audit_chain_links (chain_key, seq, event_id, event_occurred_at, prev_hash, hash)
-        select ${chainKey}, s, e, o, p, h from l order by s
+        select c, s, e, o, p, h from l order by c, s
       ), del as (
         delete from audit_unchained where event_id in (select e from l)
       )
       insert into audit_chain_heads (chain_key, last_seq, last_hash, updated_at)
-      values (${chainKey}, ${seq}, ${prev}, now())
+      select c, s, h, now() from jsonb_to_recordset(${JSON.stringify([...heads].map(([c, h]) => ({ c, ...h })))}::jsonb) as x(c text, s bigint, h text)
       on conflict (chain_key) do update set last_seq = excluded.last_seq, last_hash = excluded.last_hash, updated_at = excluded.updated_at
       returning chain_key`,
     );
-    return { linked: events.length, busy: false, more: events.length === batch };
+    // The rows come grouped by chain: every chain before the last one seen was read to its end. A
+    // full batch may have stopped inside the last one, and never reached the chains not seen.
+    const more = events.length < batch ? [] : [events[events.length - 1]!.queueChainKey, ...locked.filter((k) => !heads.has(k))];
+    return { linked: events.length, busy, more };
   });
+}
+
+/** Link the next batch of one chain's queued events (see linkChainsBatch). */
+export async function linkChainBatch(db: Db, chainKey: string, batch = LINK_BATCH) {
+  const r = await linkChainsBatch(db, [chainKey], batch);
+  return { linked: r.linked, busy: r.busy.length > 0, more: r.more.length > 0 };
+}
+
+/**
+ * Link everything queued for these chains now, CHAINS_PER_RUN chains to a transaction, until each
+ * queue is empty or another runner has the chain; returns the events linked and the busy chains.
+ */
+export async function linkChains(db: Db, chainKeys: readonly string[]): Promise<{ linked: number; busy: string[] }> {
+  let linked = 0;
+  const busy = new Set<string>();
+  let todo = [...new Set(chainKeys)];
+  while (todo.length) {
+    const next: string[] = [];
+    for (let i = 0; i < todo.length; i += CHAINS_PER_RUN) {
+      for (const r of await linkRun(db, todo.slice(i, i + CHAINS_PER_RUN))) {
+        linked += r.linked;
+        for (const k of r.busy) busy.add(k);
+        next.push(...r.more);
+      }
+    }
+    todo = next;
+  }
+  return { linked, busy: [...busy] };
+}
+
+/**
+ * One run over several chains; when it fails, each chain again on its own, so one chain that cannot
+ * be linked (a head edited by hand, say) does not hold up the others. Throws that chain's error after
+ * the others were linked.
+ */
+async function linkRun(db: Db, chainKeys: string[]): Promise<LinkRunResult[]> {
+  try {
+    return [await linkChainsBatch(db, chainKeys)];
+  } catch (err) {
+    if (chainKeys.length === 1) throw err;
+    const results: LinkRunResult[] = [];
+    let failure: unknown = null;
+    for (const k of chainKeys) {
+      try {
+        results.push(await linkChainsBatch(db, [k]));
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+    if (failure) throw failure;
+    return results;
+  }
 }
 
 /** Link everything queued for one chain now (until its queue is empty or another runner has it). */
 export async function linkChain(db: Db, chainKey: string): Promise<{ linked: number; busy: boolean }> {
-  let linked = 0;
-  for (;;) {
-    const r = await linkBatch(db, chainKey);
-    linked += r.linked;
-    if (r.busy) return { linked, busy: true };
-    if (!r.more) return { linked, busy: false };
-  }
+  const r = await linkChains(db, [chainKey]);
+  return { linked: r.linked, busy: r.busy.length > 0 };
 }
-
-const linkBatch = (db: Db, chainKey: string) => linkChainBatch(db, chainKey);
 
 /** The chains with queued events. */
 export async function queuedChains(db: Db, limit = 10_000): Promise<string[]> {
   const rows = await queryRows<{ chain_key: string }>(db, sql`select chain_key from audit_unchained group by chain_key limit ${limit}`);
   return rows.map((r) => r.chain_key).sort();
-}
-
-async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) await fn(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /**
@@ -144,16 +193,12 @@ export async function flushAuditChains(database: Database | Db, opts: { timeoutM
   let total = 0;
   let chains = await queuedChains(db);
   while (chains.length) {
-    const busy: string[] = [];
-    await eachLimited(chains, PARALLEL_CHAINS, async (chainKey) => {
-      const r = await linkChain(db, chainKey);
-      total += r.linked;
-      if (r.busy) busy.push(chainKey);
-    });
-    if (!busy.length) break;
-    if (Date.now() > deadline) throw new Error(`audit chains still held by another sequencer: ${busy.join(", ")}`);
-    await new Promise((r) => setTimeout(r, BUSY_RETRY_MS));
-    chains = busy;
+    const r = await linkChains(db, chains);
+    total += r.linked;
+    if (!r.busy.length) break;
+    if (Date.now() > deadline) throw new Error(`audit chains still held by another sequencer: ${r.busy.join(", ")}`);
+    await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+    chains = r.busy;
   }
   return total;
 }
@@ -197,21 +242,19 @@ export function startAuditSequencer(database: Database, opts: SequencerOptions):
     while (pending.size && !stopped) {
       const chains = [...pending];
       pending.clear();
-      await eachLimited(chains, PARALLEL_CHAINS, async (chainKey) => {
-        try {
-          const r = await linkChain(db, chainKey);
-          if (r.busy && !stopped) {
-            const t = setTimeout(() => {
-              retries.delete(t);
-              wake(chainKey);
-            }, BUSY_RETRY_MS);
-            t.unref();
-            retries.add(t);
-          }
-        } catch (err) {
-          onError(err);
+      try {
+        const r = await linkChains(db, chains);
+        if (r.busy.length && !stopped) {
+          const t = setTimeout(() => {
+            retries.delete(t);
+            for (const chainKey of r.busy) wake(chainKey);
+          }, BUSY_RETRY_MS);
+          t.unref();
+          retries.add(t);
         }
-      });
+      } catch (err) {
+        onError(err);
+      }
     }
   };
   const wake = (chainKey: string) => {

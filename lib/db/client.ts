@@ -252,3 +252,9 @@ export async function preparedRows<T>(db: Executor, name: string, query: SQL): P
   const result = await db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false).execute();
   return (result as { rows: T[] }).rows;
 }
+
+/** A Postgres text[] literal (null for none), for a parameter the statement casts. */
+export function textArrayLiteral(values: readonly string[] | null): string | null {
+  if (!values) return null;
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
+}

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { randomToken, sha256 } from "@/lib/crypto";
-import { getDb, preparedRows } from "@/lib/db";
+import { getDb, preparedRows, textArrayLiteral } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { RateLimitedError } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
@@ -280,10 +280,4 @@ export async function fastCode(
   if (!row) return null;
   wakeSequencer(row.org_id);
   return tokensFor(client, row, refreshToken, randomUUID());
-}
-
-/** A Postgres text[] literal (null for none), for a parameter the statement casts. */
-export function textArrayLiteral(values: readonly string[] | null): string | null {
-  if (!values) return null;
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
 }
