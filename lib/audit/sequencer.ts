@@ -34,9 +34,12 @@ export interface LinkRunResult {
  *   a dead queue row until vacuum comes by, and only a plain index scan marks the dead entries it
  *   passes, so the next run skips them. With a bitmap scan each run visited every row linked since
  *   the last vacuum (thousands under a steady token load: 2.5 ms a run, and growing).
+ * - Joined by nested loops only: the generic plan is made on a connection's first run, often while
+ *   the tables are small, and kept; a hash join planned then reads the whole log on every later run.
  */
 export const LINK_TX_SETTINGS = sql`set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true),
-  set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`;
+  set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true),
+  set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`;
 
 /**
  * The next `batch` queued events of the given chains, grouped by chain and in (occurred_at, id)
