@@ -22,8 +22,8 @@ export async function createRefreshToken(
 }
 
 /**
- * The token endpoint's write: a new refresh token for the grant, and "last used" on the grant
- * (always) and the client (at most once a minute), in one statement.
+ * The token endpoint's write: a new refresh token for the grant, and "last used" on the grant and
+ * the client (each at most once a minute), in one statement.
  */
 export async function createRefreshTokenAndMarkUsed(
   tx: Executor,
@@ -40,7 +40,8 @@ export async function createRefreshTokenAndMarkUsed(
         array(select jsonb_array_elements_text(${JSON.stringify(input.scopes)}::jsonb)),
         now() + make_interval(secs => ${REFRESH_TTL_SECONDS}))
     ), grant_used as (
-      update oauth_grants set last_used_at = now() where id = ${input.grantId}
+      update oauth_grants set last_used_at = now()
+      where id = ${input.grantId} and (last_used_at is null or last_used_at < now() - interval '1 minute')
     )
     update oauth_clients set last_used_at = now()
     where id = ${input.clientId} and (last_used_at is null or last_used_at < now() - interval '1 minute')`,

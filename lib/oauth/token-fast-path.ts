@@ -165,7 +165,8 @@ async function tokensFor(client: AdmittedClient, row: IssuedRow, refreshToken: s
 /**
  * The rest of the statement after `grant` (a CTE with grant_id, user_id, org_id, resource, scopes
  * of the grant whose token or code was just used): the new refresh token, "last used" on grant and
- * client, the audit event and its queue row; selects the grant row.
+ * client (each to the minute: a busy agent's refreshes do not rewrite the row every time), the audit
+ * event and its queue row; selects the grant row.
  */
 function issueAndRecord(client: AdmittedClient, newRefreshHash: string, context: RequestContext, action: string, grantType: string) {
   const stamp = nextEventStamp();
@@ -175,7 +176,8 @@ function issueAndRecord(client: AdmittedClient, newRefreshHash: string, context:
       select ${newRefreshHash}, grant_id, ${client.id}, scopes, now() + make_interval(secs => ${REFRESH_TTL_SECONDS}) from used
     ),
     grant_used as (
-      update oauth_grants set last_used_at = now() from used where oauth_grants.id = used.grant_id
+      update oauth_grants set last_used_at = now() from used
+      where oauth_grants.id = used.grant_id and (oauth_grants.last_used_at is null or oauth_grants.last_used_at < now() - interval '1 minute')
     ),
     client_used as (
       update oauth_clients set last_used_at = now()
