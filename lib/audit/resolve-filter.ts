@@ -20,8 +20,15 @@ async function resolveUser(value: string, db: Executor): Promise<string> {
   return u?.id ?? value;
 }
 
-/** A client given by id or by its registered name (within the searched org when there is one). */
-async function resolveClient(value: string, scope: AuditOrgScope, db: Executor): Promise<string> {
+/** The shape of the ids Gatehouse gives clients (`gh_` registered in the console, `ghd_` by DCR). */
+const CLIENT_ID = /^ghd?_[A-Za-z0-9_-]{24}$/;
+
+/**
+ * A client given by id or by its registered name (within the searched org when there is one). An id
+ * is used as it is, without a lookup: found or not, the lookup would answer the same id.
+ */
+export async function resolveClient(value: string, scope: AuditOrgScope, db: Executor = getDb()): Promise<string> {
+  if (CLIENT_ID.test(value)) return value;
   const byName = ilike(oauthClients.name, value.replace(/[\\%_]/g, "\\$&"));
   const [c] = await db
     .select({ id: oauthClients.id })
