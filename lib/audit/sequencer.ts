@@ -122,24 +122,22 @@ export async function linkChainsBatch(db: Db, chainKeys: readonly string[], batc
   });
 }
 
-/** Link the next batch of one chain's queued events (see linkChainsBatch). */
-export async function linkChainBatch(db: Db, chainKey: string, batch = LINK_BATCH) {
-  const r = await linkChainsBatch(db, [chainKey], batch);
-  return { linked: r.linked, busy: r.busy.length > 0, more: r.more.length > 0 };
-}
-
 /**
  * Link everything queued for these chains now, CHAINS_PER_RUN chains to a transaction, until each
- * queue is empty or another runner has the chain; returns the events linked and the busy chains.
+ * queue is empty or another runner has the chain; returns the events linked and the busy chains. A
+ * chain that cannot be linked does not stop the others; the first such error is thrown at the end.
  */
 export async function linkChains(db: Db, chainKeys: readonly string[]): Promise<{ linked: number; busy: string[] }> {
   let linked = 0;
   const busy = new Set<string>();
+  let failure: unknown = null;
   let todo = [...new Set(chainKeys)];
   while (todo.length) {
     const next: string[] = [];
     for (let i = 0; i < todo.length; i += CHAINS_PER_RUN) {
-      for (const r of await linkRun(db, todo.slice(i, i + CHAINS_PER_RUN))) {
+      const { results, error } = await linkRun(db, todo.slice(i, i + CHAINS_PER_RUN));
+      failure ??= error;
+      for (const r of results) {
         linked += r.linked;
         for (const k of r.busy) busy.add(k);
         next.push(...r.more);
@@ -147,30 +145,29 @@ export async function linkChains(db: Db, chainKeys: readonly string[]): Promise<
     }
     todo = next;
   }
+  if (failure) throw failure;
   return { linked, busy: [...busy] };
 }
 
 /**
  * One run over several chains; when it fails, each chain again on its own, so one chain that cannot
- * be linked (a head edited by hand, say) does not hold up the others. Throws that chain's error after
- * the others were linked.
+ * be linked (a head edited by hand, say) does not hold up the others.
  */
-async function linkRun(db: Db, chainKeys: string[]): Promise<LinkRunResult[]> {
+async function linkRun(db: Db, chainKeys: string[]): Promise<{ results: LinkRunResult[]; error: unknown }> {
   try {
-    return [await linkChainsBatch(db, chainKeys)];
+    return { results: [await linkChainsBatch(db, chainKeys)], error: null };
   } catch (err) {
-    if (chainKeys.length === 1) throw err;
+    if (chainKeys.length === 1) return { results: [], error: err };
     const results: LinkRunResult[] = [];
-    let failure: unknown = null;
+    let error: unknown = null;
     for (const k of chainKeys) {
       try {
         results.push(await linkChainsBatch(db, [k]));
       } catch (e) {
-        failure ??= e;
+        error ??= e;
       }
     }
-    if (failure) throw failure;
-    return results;
+    return { results, error };
   }
 }
 
