@@ -132,7 +132,8 @@ export async function seedBenchEvents(
         select case when r.o1 < ${opts.hotShare}::float8 then '${opts.hotOrgId}'::uuid
                     else md5('bench-org-' || floor((r.o1 - ${opts.hotShare}::float8) / (1 - ${opts.hotShare}::float8) * ${opts.orgs})::int)::uuid end as org
       ) o0
-      cross join lateral (select o0.org, 'client-' || left(o0.org::text, 8) || '-' || r.c as client) o`),
+      -- Client ids of the shape Gatehouse gives them (gh_ and 24 characters), three per org.
+      cross join lateral (select o0.org, 'gh_' || left(md5(o0.org::text || '-' || r.c), 24) as client) o`),
       );
       done += end - start + 1;
       opts.onProgress?.(done);
