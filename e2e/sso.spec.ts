@@ -1,3 +1,4 @@
+import type { Browser, Page } from "@playwright/test";
 import { AUTH, expect, signedInContext, test } from "./fixtures";
 import { startTestIdp, type TestIdp } from "../test/sso/oidc-idp";
 import { startTestSamlIdp, type TestSamlIdp } from "../test/sso/saml-idp";
@@ -13,6 +14,36 @@ test.beforeAll(async () => {
   idp.accounts.set("new-hire", { email: "new.hire@xcorp.example", email_verified: true, name: "New Hire", groups: ["eng", "eng-admins"] });
 });
 test.afterAll(async () => idp?.close());
+
+/**
+ * XCorp's other SSO connections switched off, so its domain routes to `name` (connections an earlier test,
+ * or a failed first try of this one, left enabled).
+ */
+async function disableOtherConnections(page: Page, name: string) {
+  for (const other of await page.getByTestId("sso-connection").filter({ hasNotText: name }).all()) {
+    const disable = other.getByRole("button", { name: "Disable" });
+    if (await disable.isVisible()) {
+      await disable.click();
+      await expect(other.getByRole("button", { name: "Enable" })).toBeVisible();
+    }
+  }
+}
+
+/** xcorp.example claimed by XCorp and approved by platform staff (done once: by the first test that gets here). */
+async function ensureDomainVerified(page: Page, browser: Browser) {
+  if ((await page.getByTestId("sso-domains").textContent())?.includes("Verified")) return;
+  await page.getByLabel("Domain", { exact: true }).fill("xcorp.example");
+  await page.getByRole("button", { name: "Claim domain" }).click();
+  await expect(page.getByTestId("sso-domains")).toContainText("Pending");
+  const staff = await signedInContext(browser, "admin@gatehouse.example");
+  const staffPage = await staff.newPage();
+  await staffPage.goto("/admin/sso-domains");
+  await staffPage.getByRole("button", { name: "Approve xcorp.example" }).click();
+  await expect(staffPage.getByText("No claims are waiting.")).toBeVisible();
+  await staff.close();
+  await page.reload();
+  await expect(page.getByTestId("sso-domains")).toContainText("Verified");
+}
 
 test.describe("enterprise SSO (OIDC)", () => {
   test.use({ storageState: AUTH.xcorpOwner });
@@ -48,19 +79,10 @@ test.describe("enterprise SSO (OIDC)", () => {
     await connection.getByLabel(/Role rules/).fill("eng-admins = admin\neng = member");
     await connection.getByRole("button", { name: "Save mapping" }).click();
     await expect(page.getByText("Connection saved")).toBeVisible();
+    await disableOtherConnections(page, name);
 
     // 4. Claim the domain; platform staff approve it.
-    await page.getByLabel("Domain", { exact: true }).fill("xcorp.example");
-    await page.getByRole("button", { name: "Claim domain" }).click();
-    await expect(page.getByTestId("sso-domains")).toContainText("Pending");
-    const staff = await signedInContext(browser, "admin@gatehouse.example");
-    const staffPage = await staff.newPage();
-    await staffPage.goto("/admin/sso-domains");
-    await staffPage.getByRole("button", { name: "Approve xcorp.example" }).click();
-    await expect(staffPage.getByText("No claims are waiting.")).toBeVisible();
-    await staff.close();
-    await page.reload();
-    await expect(page.getByTestId("sso-domains")).toContainText("Verified");
+    await ensureDomainVerified(page, browser);
 
     // 5. A new employee types their email at /login and comes back signed in, as Admin of XCorp.
     const employee = await browser.newContext();
@@ -128,26 +150,10 @@ test.describe("enterprise SSO (SAML 2.0)", () => {
     await connection.getByLabel(/Role rules/).fill("eng-admins = admin");
     await connection.getByRole("button", { name: "Save mapping" }).click();
     await expect(page.getByText("Connection saved")).toBeVisible();
-    for (const other of await page.getByTestId("sso-connection").filter({ hasNotText: name }).all()) {
-      const disable = other.getByRole("button", { name: "Disable" });
-      if (await disable.isVisible()) {
-        await disable.click();
-        await expect(other.getByRole("button", { name: "Enable" })).toBeVisible();
-      }
-    }
+    await disableOtherConnections(page, name);
 
     // 4. The domain (claimed and approved by the OIDC journey when it ran first; otherwise here).
-    if (!(await page.getByTestId("sso-domains").textContent())?.includes("Verified")) {
-      await page.getByLabel("Domain", { exact: true }).fill("xcorp.example");
-      await page.getByRole("button", { name: "Claim domain" }).click();
-      await expect(page.getByTestId("sso-domains")).toContainText("Pending");
-      const staff = await signedInContext(browser, "admin@gatehouse.example");
-      const staffPage = await staff.newPage();
-      await staffPage.goto("/admin/sso-domains");
-      await staffPage.getByRole("button", { name: "Approve xcorp.example" }).click();
-      await expect(staffPage.getByText("No claims are waiting.")).toBeVisible();
-      await staff.close();
-    }
+    await ensureDomainVerified(page, browser);
 
     // 5. A new employee types their email at /login, signs in at the IdP, and lands in XCorp as Admin.
     const employee = await browser.newContext();

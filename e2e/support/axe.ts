@@ -99,6 +99,11 @@ export class AxeWatch {
     await page.waitForLoadState("load", { timeout: 10_000 }).catch(() => {});
     await page.waitForLoadState("networkidle", { timeout: 5_000 }).catch(() => {});
     await page.locator('[aria-busy="true"]').first().waitFor({ state: "detached", timeout: 5_000 }).catch(() => {});
+    // And let transitions end: a button fading back in after its form was sent (opacity on its way from 50 %)
+    // is no state anyone reads, and axe would judge its contrast mid-fade. Endless animations (spinners) excepted.
+    await page
+      .waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity), undefined, { timeout: 2_000 })
+      .catch(() => {});
     if (page.isClosed()) return;
     const url = page.url();
     if (!url.startsWith("http")) return;
