@@ -23,6 +23,11 @@ export async function signedInContext(browser: Browser, email: string, password 
   await login.goto();
   await login.signIn(email, password);
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+  // Closing such a context has now and then never returned (three times in CI, always after the test's last
+  // step had passed: every request of the trace answered, no dialog, no beforeunload); the cause is not found.
+  // The close is bounded so it cannot eat the test's time: the browser is torn down with the worker anyway.
+  const close = context.close.bind(context);
+  context.close = (options) => Promise.race([close(options), new Promise<void>((resolve) => setTimeout(resolve, 10_000))]);
   return context;
 }
 
