@@ -3,7 +3,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { oauthClientBlocks, oauthClients } from "@/drizzle/schema";
 import { constantTimeEqual, sha256 } from "@/lib/crypto";
 import { type Executor, getDb } from "@/lib/db";
-import { invalidClient } from "./errors";
+import { invalidClient, type OAuthError } from "./errors";
 
 export type OAuthClientRow = typeof oauthClients.$inferSelect;
 
@@ -75,18 +75,31 @@ export async function authenticateClient(
   creds: ClientCredentials,
   db: Executor = getDb(),
 ): Promise<OAuthClientRow> {
+  const client = creds.clientId ? await findClient(creds.clientId, db) : null;
+  const error = credentialsProblem(creds, client);
+  if (error) throw error;
+  return client!;
+}
+
+/**
+ * Why `creds` do not authenticate as `client` (the row of their client id, or null when there is
+ * none), as the invalid_client error to answer; null when they do.
+ */
+export function credentialsProblem(
+  creds: ClientCredentials,
+  client: Pick<OAuthClientRow, "type" | "secretHash" | "disabledAt"> | null,
+): OAuthError | null {
   const basic = creds.method === "client_secret_basic";
-  if (!creds.clientId) throw invalidClient("Client authentication is required.", basic);
-  const client = await findClient(creds.clientId, db);
-  if (!client || client.disabledAt) throw invalidClient("Unknown or disabled client.", basic);
+  if (!creds.clientId) return invalidClient("Client authentication is required.", basic);
+  if (!client || client.disabledAt) return invalidClient("Unknown or disabled client.", basic);
   if (client.type === "confidential") {
     if (!creds.secret || !client.secretHash || !constantTimeEqual(sha256(creds.secret), client.secretHash)) {
-      throw invalidClient("Client authentication failed.", basic);
+      return invalidClient("Client authentication failed.", basic);
     }
   } else if (creds.secret) {
-    throw invalidClient("Public clients do not authenticate with a secret.", basic);
+    return invalidClient("Public clients do not authenticate with a secret.", basic);
   }
-  return client;
+  return null;
 }
 
 /** Mark a client used now (drives the dynamic-registration clean-up). */

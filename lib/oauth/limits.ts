@@ -1,7 +1,9 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
 import type { RequestContext } from "@/lib/http/request-context";
+import { RateLimitedError } from "@/lib/errors";
 import { enforce } from "@/lib/rate-limit";
+import { leasedHit } from "@/lib/rate-limit/lease";
 
 const perMinute = (max: number) => ({ max, windowSeconds: 60 });
 const ipOf = (context: RequestContext) => context.ip ?? "unknown";
@@ -12,11 +14,15 @@ export const oauthLimits = {
     enforce(`oauth:authorize:ip:${ipOf(context)}`, perMinute(getEnv().OAUTH_AUTHORIZE_PER_IP_PER_MINUTE)),
   revoke: (context: RequestContext) =>
     enforce(`oauth:revoke:ip:${ipOf(context)}`, perMinute(getEnv().OAUTH_REVOKE_PER_IP_PER_MINUTE)),
-  tokenIp: (context: RequestContext) =>
-    enforce(`oauth:token:ip:${ipOf(context)}`, perMinute(getEnv().OAUTH_TOKEN_PER_IP_PER_MINUTE)),
-  /** After the client authenticated, so nobody spends another client's budget with bad credentials. */
-  tokenClient: (clientId: string) =>
-    enforce(`oauth:token:client:${clientId}`, perMinute(getEnv().OAUTH_TOKEN_PER_CLIENT_PER_MINUTE)),
+  /**
+   * A token request refused before its admission (token-fast-path.ts) still counts against its IP:
+   * the same leased bucket as the admission's.
+   */
+  tokenIp: async (context: RequestContext) => {
+    const result = await leasedHit(`oauth:token:ip:${ipOf(context)}`, perMinute(getEnv().OAUTH_TOKEN_PER_IP_PER_MINUTE));
+    if (!result.allowed) throw new RateLimitedError(result.retryAfterSeconds);
+    return result;
+  },
   mcpGrant: (grantId: string) => enforce(mcpGrantBucket(grantId).key, mcpGrantBucket(grantId).limit),
 };
 

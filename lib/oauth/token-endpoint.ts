@@ -2,10 +2,9 @@ import "server-only";
 import { type AuditEventInput, recordAudit } from "@/lib/audit/record";
 import { getDb, type Tx } from "@/lib/db";
 import type { RequestContext } from "@/lib/http/request-context";
-import { findClient, type OAuthClientRow, readClientCredentials } from "./clients";
+import { authenticateClient, type OAuthClientRow, readClientCredentials } from "./clients";
 import { consumeCode } from "./codes";
 import {
-  invalidClient,
   invalidGrant,
   invalidRequest,
   invalidScope,
@@ -21,7 +20,7 @@ import { verifyPkce } from "./pkce";
 import { consumeRefreshToken, createRefreshTokenAndMarkUsed } from "./refresh-tokens";
 import { oauthLimits } from "./limits";
 import { parseScope } from "./scopes";
-import { type AdmittedClient, admitTokenRequest, fastCode, fastRefresh } from "./token-fast-path";
+import { type AdmittedClient, admitTokenRequest, fastCode, fastRefresh, forgetTokenClient } from "./token-fast-path";
 import { issueAccessToken } from "./tokens";
 
 export interface TokenResponse {
@@ -47,7 +46,7 @@ export async function handleTokenRequest(
     await oauthLimits.tokenIp(context); // malformed credentials still count against the IP
     throw err;
   }
-  // The IP's limit, the client's authentication and its limit: one statement (see token-fast-path.ts).
+  // The IP's limit, the client's authentication and its limit: in memory while this node holds leases (token-fast-path.ts).
   const admission = await admitTokenRequest(creds, context);
   for (const [k] of form) {
     if (form.getAll(k).length > 1) throw invalidRequest(`Parameter ${k} is repeated.`);
@@ -60,9 +59,10 @@ export async function handleTokenRequest(
   const admitted = admission.client();
   const fast = await tryFastPath(admitted, grantType, form, context);
   if (fast) return fast;
-  // The general path: every check in turn, with its own error, and reuse handling.
-  const client = await findClient(admitted.id);
-  if (!client) throw invalidClient("Unknown or disabled client.", creds.method === "client_secret_basic");
+  // The general path: every check in turn, with its own error, and reuse handling. The client is
+  // read and authenticated afresh (the admission judged this node's copy of its row).
+  forgetTokenClient(admitted.id);
+  const client = await authenticateClient(creds);
   const outcome =
     grantType === "authorization_code"
       ? await redeemCode(client, form, context)

@@ -1,12 +1,14 @@
 // The token endpoint's one-statement path (token-fast-path.ts): what it records, and that its
 // guarantees hold under concurrency. PGlite serializes everything: the parallel cases mean most on
 // the PostgreSQL server (DATABASE_URL), where CI runs them.
-import { and, eq, inArray, like } from "drizzle-orm";
+import { and, desc, eq, inArray, like } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { auditEvents, auditUnchained, oauthGrants, oauthRefreshTokens, rateLimitBuckets } from "@/drizzle/schema";
+import { auditEvents, auditUnchained, oauthClients, oauthGrants, oauthRefreshTokens, rateLimitBuckets } from "@/drizzle/schema";
 import { flushAuditChains } from "@/lib/audit/sequencer";
 import { verifyChain } from "@/lib/audit/verify";
+import { sha256 } from "@/lib/crypto";
 import { systemContext } from "@/lib/http/request-context";
+import { leaseSize, resetLimitLeases } from "@/lib/rate-limit/lease";
 import { seedDemo } from "@/lib/seed/demo";
 import { useTestDatabase } from "@/test/db";
 import { call, form, orgBySlug, RESOURCE, userByEmail } from "@/test/oauth";
@@ -112,11 +114,12 @@ describe("refresh in one statement", () => {
     expect(events).toHaveLength(0);
   });
 
-  it("authenticates confidential clients in the admission statement; a wrong secret never counts against the client", async () => {
+  it("authenticates confidential clients before counting against them; a wrong secret never counts against the client", async () => {
     const db = getDb().db;
     const { refresh: rt } = await newGrant(confidential.clientId, ["profile"]);
     const key = `oauth:token:client:${confidential.clientId}`;
     await db.delete(rateLimitBuckets).where(eq(rateLimitBuckets.key, key));
+    resetLimitLeases();
     const bad = await call(
       token,
       "/oauth/token",
@@ -130,8 +133,48 @@ describe("refresh in one statement", () => {
       form({ grant_type: "refresh_token", refresh_token: rt, client_id: confidential.clientId, client_secret: confidential.clientSecret }),
     );
     expect(good.status).toBe(200);
+    // Counted: the node leased a block of the client's window (lib/rate-limit/lease.ts).
     const [bucket] = await db.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, key));
-    expect(bucket?.hits).toBe(1);
+    expect(bucket?.hits).toBe(leaseSize(60));
+  });
+
+  it("judges the client on its row, not on this node's copy of it: a new secret, a disabled client, a new name and lifetime count at once", async () => {
+    const db = getDb().db;
+    const admin = await userByEmail(db, "admin@xcorp.example");
+    const c = await createClient(
+      { orgId: xcorpId },
+      { presetParams: {}, accessTokenTtlSeconds: 600, name: "Rotating", type: "confidential", presets: [], redirectUris: ["https://rs.example/cb"], allowedScopes: ["profile"] },
+      { user: admin, context: systemContext() },
+    );
+    const { grantId, refresh: first } = await newGrant(c.clientId, ["profile"]);
+    const send = (rt: string, secret: string) =>
+      call(token, "/oauth/token", form({ grant_type: "refresh_token", refresh_token: rt, client_id: c.clientId, client_secret: secret }));
+    const ok = await send(first, c.clientSecret!); // this node now holds a copy of the client's row
+    expect(ok.status).toBe(200);
+    let rt = ((await ok.json()) as { refresh_token: string }).refresh_token;
+    // Another node gives the client a new secret, a new name and a new token lifetime.
+    await db.update(oauthClients).set({ secretHash: sha256("the-new-secret"), name: "Rotated", accessTokenTtlSeconds: 120 }).where(eq(oauthClients.id, c.clientId));
+    const old = await send(rt, c.clientSecret!);
+    expect(old.status).toBe(401);
+    expect(((await old.json()) as { error: string }).error).toBe("invalid_client");
+    const fresh = await send(rt, "the-new-secret");
+    expect(fresh.status).toBe(200);
+    const body = (await fresh.json()) as { refresh_token: string; expires_in: number };
+    expect(body.expires_in).toBe(120);
+    rt = body.refresh_token;
+    const [event] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.grantId, grantId), eq(auditEvents.action, "oauth.token_refreshed")))
+      .orderBy(desc(auditEvents.occurredAt))
+      .limit(1);
+    expect(event?.actorName).toBe("Rotated");
+    // Disabled elsewhere: refused at once, and the refresh token is left unused.
+    await db.update(oauthClients).set({ disabledAt: new Date() }).where(eq(oauthClients.id, c.clientId));
+    const disabled = await send(rt, "the-new-secret");
+    expect(disabled.status).toBe(401);
+    const [left] = await db.select().from(oauthRefreshTokens).where(eq(oauthRefreshTokens.tokenHash, sha256(rt)));
+    expect(left?.usedAt).toBeNull();
   });
 });
 
@@ -139,6 +182,7 @@ describe("under concurrency", () => {
   // Each case starts with fresh limit windows (the per-client limit is 60 a minute).
   beforeEach(async () => {
     await getDb().db.delete(rateLimitBuckets).where(like(rateLimitBuckets.key, "oauth:token:%"));
+    resetLimitLeases();
   });
 
   it("50 parallel uses of one refresh token: exactly one succeeds, the replays revoke the grant", async () => {

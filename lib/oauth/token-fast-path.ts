@@ -6,11 +6,10 @@ import { getDb, preparedRows, textArrayLiteral } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { RateLimitedError } from "@/lib/errors";
 import type { RequestContext } from "@/lib/http/request-context";
-import { bucketHitSql, limitResult } from "@/lib/rate-limit";
+import { leasedHit } from "@/lib/rate-limit/lease";
 import { nextEventStamp } from "@/lib/audit/event-stamp";
 import { wakeSequencer } from "@/lib/audit/sequencer-wake";
-import type { ClientCredentials } from "./clients";
-import { invalidClient } from "./errors";
+import { type ClientCredentials, credentialsProblem, findClient, type OAuthClientRow } from "./clients";
 import { grantMaxAgeDays } from "./grant-lifetime";
 import { getActiveSigningKey } from "./keys";
 import { isWellFormedVerifier, s256 } from "./pkce";
@@ -18,105 +17,93 @@ import { REFRESH_TTL_SECONDS } from "./refresh-tokens";
 import { ACCESS_TOKEN_TYP, type AccessTokenClaims } from "./tokens";
 import { issuer } from "./issuer";
 
-// The token endpoint's hot path in two statements, each its own transaction:
-//   1. admission: the per-IP limit, the client looked up and authenticated, the per-client limit
-//      (counted only for an authenticated client) — the shared rows (an IP's or a client's bucket)
-//      are held only for this short statement;
-//   2. the grant: the refresh token used once (or the code), every condition of the grant checked
-//      in the same UPDATE, the new refresh token, "last used", and the audit event with its queue
-//      row — no row shared with other grants is locked.
-// When statement 2 changes nothing the request takes the general path (token-endpoint.ts), which
-// says precisely what is wrong and handles reuse (revoking the grant): the fast path only ever
-// answers success, so it cannot be more permissive than the general one.
+// The token endpoint's hot path in one statement, its own transaction:
+//   - admission, in memory: the per-IP limit and, for an authenticated client only, the per-client
+//     limit are leased limits (lib/rate-limit/lease.ts: one statement per block of hits, exact near
+//     the limit); the client is judged on its row as this node last read it (at most
+//     CLIENT_CACHE_MS old) when that admits it, and on a fresh read when it would refuse it;
+//   - the grant: the refresh token used once (or the code), every condition of the grant checked
+//     in the same UPDATE (the client's row among them: enabled, the secret presented still its
+//     secret), the new refresh token, "last used", and the audit event with its queue row — no row
+//     shared with other grants is locked.
+// When the grant statement changes nothing the request takes the general path (token-endpoint.ts),
+// which reads the client afresh, says precisely what is wrong and handles reuse (revoking the
+// grant): the fast path only ever answers success, so it cannot be more permissive than the
+// general one.
 
 const perMinute = 60;
 
+/** How long a node judges token requests on a client row it read (the grant statement checks the row itself). */
+export const CLIENT_CACHE_MS = 30_000;
+const CLIENT_CACHE_MAX = 10_000;
+
+type ClientFacts = Pick<OAuthClientRow, "id" | "type" | "secretHash" | "disabledAt" | "accessTokenTtlSeconds">;
+
+// On globalThis, as the leases: the direct lane and Next's bundles share one node's cache.
+const CACHE = Symbol.for("gatehouse.oauth.token-clients");
+function clientCache(): Map<string, { row: ClientFacts | null; at: number }> {
+  const g = globalThis as { [CACHE]?: Map<string, { row: ClientFacts | null; at: number }> };
+  return (g[CACHE] ??= new Map());
+}
+
+/** The client's row as this node last read it, read again when older than CLIENT_CACHE_MS or when `fresh`. */
+async function clientFacts(clientId: string, fresh: boolean): Promise<ClientFacts | null> {
+  const cache = clientCache();
+  const hit = cache.get(clientId);
+  if (hit && !fresh && performance.now() - hit.at < CLIENT_CACHE_MS) return hit.row;
+  const row = await findClient(clientId);
+  const facts = row && { id: row.id, type: row.type, secretHash: row.secretHash, disabledAt: row.disabledAt, accessTokenTtlSeconds: row.accessTokenTtlSeconds };
+  if (cache.size >= CLIENT_CACHE_MAX) cache.clear();
+  // Only rows that exist: ids nobody registered are not remembered (they cannot fill the cache).
+  if (facts) cache.set(clientId, { row: facts, at: performance.now() });
+  else cache.delete(clientId);
+  return facts;
+}
+
+/** Drop this node's copy of a client's row (the general path reads it afresh). */
+export function forgetTokenClient(clientId: string): void {
+  clientCache().delete(clientId);
+}
+
 export interface AdmittedClient {
   id: string;
-  type: string;
-  name: string;
-  allowedScopes: string[];
-  accessTokenTtlSeconds: number;
+  /** The SHA-256 of the secret presented (null for a public client): the grant statement compares it again. */
+  secretHash: string | null;
 }
 
-interface AdmissionRow {
-  id: string | null;
-  type: string | null;
-  secret_hash: string | null;
-  disabled_at: Date | string | null;
-  name: string | null;
-  allowed_scopes: string[] | null;
-  access_token_ttl_seconds: number | null;
-  ip_hits: number;
-  ip_retry: number;
-  client_hits: number | null;
-  client_retry: number | null;
-}
-
-/** What the admission statement found: the IP is within its limit; the client is yet to be judged. */
+/** What the admission found: the IP is within its limit; the client is yet to be judged. */
 export interface Admission {
   /** The authenticated client within its limit, or the invalid_client / 429 the general path would throw. */
   client(): AdmittedClient;
 }
 
 /**
- * Count the request against the caller's IP, look the client up, compare its secret's hash and, for
- * an authenticated client only, count the request against the client: one statement. Throws the
- * IP's 429 at once; the client's verdict waits for `client()`, after the request's own checks, so
- * errors keep the general path's precedence.
+ * Count the request against the caller's IP, judge the client's credentials and, for an
+ * authenticated client only, count the request against the client: no statement at all while the
+ * node holds leases on both limits and the client's row. Throws the IP's 429 at once; the client's
+ * verdict waits for `client()`, after the request's own checks, so errors keep the general path's
+ * precedence.
  */
 export async function admitTokenRequest(creds: ClientCredentials, context: RequestContext): Promise<Admission> {
   const env = getEnv();
-  const basic = creds.method === "client_secret_basic";
-  const clientId = creds.clientId && creds.clientId.length <= 2048 ? creds.clientId : null;
-  const secretHash = creds.secret ? sha256(creds.secret) : null;
-  const [row] = await preparedRows<AdmissionRow>(
-    getDb(),
-    "gh_token_admission",
-    sql`
-    with ip as (${bucketHitSql(`oauth:token:ip:${context.ip ?? "unknown"}`, perMinute)}),
-    c as (
-      select id, type, secret_hash, disabled_at, name, allowed_scopes, access_token_ttl_seconds
-      from oauth_clients where id = ${clientId}
-    ),
-    cl as (${bucketHitSql(
-      `oauth:token:client:${clientId ?? ""}`,
-      perMinute,
-      sql`(select hits from ip) <= ${env.OAUTH_TOKEN_PER_IP_PER_MINUTE}
-        and exists (select 1 from c where c.disabled_at is null and
-          case when c.type = 'confidential' then c.secret_hash = ${secretHash}::text else ${secretHash}::text is null end)`,
-    )})
-    select c.*, ip.hits as ip_hits, ip.retry_after as ip_retry, cl.hits as client_hits, cl.retry_after as client_retry
-    from ip left join c on true left join cl on true
-      -- Committed without waiting for the WAL flush, so the shared bucket rows are held for the
-      -- statement only, not for a disk flush too; a crash can lose the last few counts, no more.
-      cross join (select set_config('synchronous_commit', 'off', true)) async`,
-  );
-  if (!row) throw new Error("token admission returned nothing");
-  const ip = limitResult(env.OAUTH_TOKEN_PER_IP_PER_MINUTE, perMinute, { hits: row.ip_hits, retry_after: row.ip_retry });
+  const ip = await leasedHit(`oauth:token:ip:${context.ip ?? "unknown"}`, { max: env.OAUTH_TOKEN_PER_IP_PER_MINUTE, windowSeconds: perMinute });
   if (!ip.allowed) throw new RateLimitedError(ip.retryAfterSeconds);
+  const clientId = creds.clientId && creds.clientId.length <= 2048 ? creds.clientId : null;
+  // A refusal is never judged on a copy: a client enabled or given a new secret a moment ago is admitted.
+  let problem = credentialsProblem(creds, clientId ? await clientFacts(clientId, false) : null);
+  if (problem && clientId) problem = credentialsProblem(creds, await clientFacts(clientId, true));
+  if (problem) {
+    return {
+      client() {
+        throw problem;
+      },
+    };
+  }
+  const limit = await leasedHit(`oauth:token:client:${clientId}`, { max: env.OAUTH_TOKEN_PER_CLIENT_PER_MINUTE, windowSeconds: perMinute });
   return {
     client() {
-      if (!clientId) throw invalidClient("Client authentication is required.", basic);
-      if (!row.id || row.disabled_at) throw invalidClient("Unknown or disabled client.", basic);
-      if (row.type === "confidential") {
-        // The statement compared the hashes; whether it counted a hit says whether they matched.
-        if (!creds.secret || row.client_hits === null) throw invalidClient("Client authentication failed.", basic);
-      } else if (creds.secret) {
-        throw invalidClient("Public clients do not authenticate with a secret.", basic);
-      }
-      const client = limitResult(env.OAUTH_TOKEN_PER_CLIENT_PER_MINUTE, perMinute, {
-        hits: row.client_hits ?? 1,
-        retry_after: row.client_retry ?? perMinute,
-      });
-      if (!client.allowed) throw new RateLimitedError(client.retryAfterSeconds);
-      return {
-        id: row.id,
-        type: row.type!,
-        name: row.name!,
-        allowedScopes: row.allowed_scopes ?? [],
-        accessTokenTtlSeconds: Number(row.access_token_ttl_seconds),
-      };
+      if (!limit.allowed) throw new RateLimitedError(limit.retryAfterSeconds);
+      return { id: clientId!, secretHash: creds.secret ? sha256(creds.secret) : null };
     },
   };
 }
@@ -135,6 +122,16 @@ interface IssuedRow {
   org_id: string;
   resource: string;
   scopes: string[];
+  /** The client's access-token lifetime, from its row. */
+  ttl: number;
+}
+
+/**
+ * The client row `c` still takes the credentials the admission judged on this node's copy of it: a
+ * confidential client's secret hash is the one presented, a public client was sent none.
+ */
+function clientStillAuthenticates(client: AdmittedClient) {
+  return sql`case when c.type = 'confidential' then c.secret_hash = ${client.secretHash}::text else ${client.secretHash}::text is null end`;
 }
 
 /** Sign the access token for an issued row (the signing key is cached; no database work). */
@@ -151,20 +148,20 @@ async function tokensFor(client: AdmittedClient, row: IssuedRow, refreshToken: s
     scope: row.scopes.join(" "),
     jti,
     iat,
-    exp: iat + client.accessTokenTtlSeconds,
+    exp: iat + row.ttl,
   };
   return {
     access_token: key.signer.sign({ ...claims }, ACCESS_TOKEN_TYP),
     token_type: "Bearer",
-    expires_in: client.accessTokenTtlSeconds,
+    expires_in: row.ttl,
     refresh_token: refreshToken,
     scope: claims.scope,
   };
 }
 
 /**
- * The rest of the statement after `grant` (a CTE with grant_id, user_id, org_id, resource, scopes
- * of the grant whose token or code was just used): the new refresh token, "last used" on grant and
+ * The rest of the statement after `used` (a CTE with grant_id, user_id, org_id, resource, scopes,
+ * client_name, ttl of the grant whose token or code was just used): the new refresh token, "last used" on grant and
  * client (each to the minute: a busy agent's refreshes do not rewrite the row every time), the audit
  * event and its queue row; selects the grant row.
  */
@@ -187,7 +184,7 @@ function issueAndRecord(client: AdmittedClient, newRefreshHash: string, context:
     event as (
       insert into audit_events (id, occurred_at, org_id, actor_type, actor_id, actor_name, on_behalf_of_user_id,
         client_id, grant_id, action, target_type, target_id, outcome, ip, user_agent, request_id, metadata)
-      select ${stamp.id}::uuid, ${stamp.occurredAt.toISOString()}::timestamptz, org_id, 'agent', ${client.id}, ${client.name}, user_id,
+      select ${stamp.id}::uuid, ${stamp.occurredAt.toISOString()}::timestamptz, org_id, 'agent', ${client.id}, client_name, user_id,
         ${client.id}, grant_id::text, ${action}, 'oauth_grant', grant_id::text, 'success',
         ${context.ip}, ${context.userAgent}, ${context.requestId},
         jsonb_build_object('grant_type', ${grantType}::text, 'scope', array_to_string(scopes, ' ')) ||
@@ -198,7 +195,7 @@ function issueAndRecord(client: AdmittedClient, newRefreshHash: string, context:
     queued as (
       insert into audit_unchained (event_id, chain_key, occurred_at) select id, org_id::text, occurred_at from event
     )
-    select grant_id, user_id, org_id, resource, scopes from used`;
+    select grant_id, user_id, org_id, resource, scopes, ttl from used`;
 }
 
 /**
@@ -227,14 +224,16 @@ export async function fastRefresh(
         join users u on u.id = g.user_id
         join memberships m on m.org_id = g.org_id and m.user_id = g.user_id
       where t.token_hash = ${sha256(token)} and t.used_at is null and t.revoked_at is null
-        and t.client_id = ${client.id} and t.expires_at > now() and g.id = t.grant_id
+        and t.client_id = ${client.id} and g.client_id = ${client.id} and t.expires_at > now() and g.id = t.grant_id
         and g.revoked_at is null and c.disabled_at is null and u.disabled_at is null
         and not exists (select 1 from oauth_client_blocks b where b.org_id = g.org_id and b.client_id = g.client_id)
         and g.created_at > now() - make_interval(days => ${grantMaxAgeDays()})
         and (${scopeList}::text[] is null or ${scopeList}::text[] <@ t.scopes)
         and (${resource}::text is null or ${resource}::text = g.resource)
         and (cardinality(c.allowed_scopes) = 0 or coalesce(${scopeList}::text[], t.scopes) <@ c.allowed_scopes)
-      returning t.grant_id, g.user_id, g.org_id, g.resource, coalesce(${scopeList}::text[], t.scopes) as scopes
+        and ${clientStillAuthenticates(client)}
+      returning t.grant_id, g.user_id, g.org_id, g.resource, coalesce(${scopeList}::text[], t.scopes) as scopes,
+        c.name as client_name, c.access_token_ttl_seconds as ttl
     ),
     ${issueAndRecord(client, sha256(refreshToken), context, "oauth.token_refreshed", "refresh_token")}`,
   );
@@ -269,13 +268,14 @@ export async function fastCode(
         join users u on u.id = g.user_id
         join memberships m on m.org_id = g.org_id and m.user_id = g.user_id
       where k.code_hash = ${sha256(code)} and k.used_at is null
-        and k.client_id = ${client.id} and k.expires_at > now() and g.id = k.grant_id
+        and k.client_id = ${client.id} and g.client_id = ${client.id} and k.expires_at > now() and g.id = k.grant_id
         and k.redirect_uri = ${redirectUri} and k.code_challenge = ${s256(verifier)}
         and (${resource}::text is null or ${resource}::text = k.resource)
         and g.revoked_at is null and c.disabled_at is null and u.disabled_at is null
         and not exists (select 1 from oauth_client_blocks b where b.org_id = g.org_id and b.client_id = g.client_id)
         and (cardinality(c.allowed_scopes) = 0 or k.scopes <@ c.allowed_scopes)
-      returning k.grant_id, g.user_id, g.org_id, k.resource, k.scopes
+        and ${clientStillAuthenticates(client)}
+      returning k.grant_id, g.user_id, g.org_id, k.resource, k.scopes, c.name as client_name, c.access_token_ttl_seconds as ttl
     ),
     ${issueAndRecord(client, sha256(refreshToken), context, "oauth.token_issued", "authorization_code")}`,
   );
