@@ -83,6 +83,24 @@ describe("leased limits", () => {
     expect((await peek("l:window")).hits).toBe(leaseSize(64));
   });
 
+  it("keeps state for a bounded number of keys: ended windows go first, then new keys are counted hit by hit", async () => {
+    const node = new LimitLeases(3);
+    const short = { max: 100, windowSeconds: 1 };
+    const long = { max: 100, windowSeconds: 60 };
+    await node.hit("l:keys:ending", short);
+    await node.hit("l:keys:a", long);
+    await node.hit("l:keys:b", long);
+    expect(node.size).toBe(3);
+    await new Promise((r) => setTimeout(r, 1100));
+    await node.hit("l:keys:c", long); // l:keys:ending's window is over: dropped to make room
+    expect(node.size).toBe(3);
+    // Full of live windows: a new key is still counted, exactly, but not remembered.
+    expect((await node.hit("l:keys:d", long)).allowed).toBe(true);
+    expect(node.size).toBe(3);
+    expect((await peek("l:keys:d")).hits).toBe(1);
+    expect(tally(await Promise.all(Array.from({ length: 5 }, () => node.hit("l:keys:tiny", { max: 2, windowSeconds: 60 }))))).toBe(2);
+  });
+
   it("a failed lease statement fails its hit, and the next hit tries again", async () => {
     const node = new LimitLeases();
     const lost = () => Promise.reject(new Error("connection lost"));

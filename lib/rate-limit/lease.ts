@@ -16,7 +16,8 @@ import type { Limit, LimitResult } from "./index";
 //   statement in flight. A refused hit always asks the database (nothing is refused from memory),
 //   so a refusal is never staler than the bucket.
 // - A window's end is the database's (its reset_at, as milliseconds left when read), so node clocks
-//   do not matter; a block is dropped at its window's end.
+//   do not matter; a block is dropped at its window's end (reckoned from when the statement was
+//   sent, so never after the database's).
 
 /** At most this many hits leased in one statement. */
 export const MAX_LEASE = 64;
@@ -36,9 +37,19 @@ interface LeaseState {
   pending: Promise<void> | null;
 }
 
+/** Keys a node keeps leases for at once; past this, keys whose window ended are dropped first. */
+export const MAX_LEASED_KEYS = 20_000;
+
 /** One node's leases (a process has one: `leasedHit`; tests make more to play several nodes). */
 export class LimitLeases {
   private readonly leases = new Map<string, LeaseState>();
+
+  constructor(private readonly maxKeys = MAX_LEASED_KEYS) {}
+
+  /** How many keys this node holds state for (tests). */
+  get size(): number {
+    return this.leases.size;
+  }
 
   /** Forget every lease held (tests that reset the buckets in the database). */
   clear(): void {
@@ -65,11 +76,17 @@ export class LimitLeases {
         await state.pending.catch(() => {});
         continue;
       }
-      // Take a block (the first of a window: a share of the whole window).
-      const s: LeaseState = state ?? { endsAt: 0, unused: 0, left: limit.max, hits: 0, pending: null };
-      this.leases.set(key, s);
+      // Take a block (the first of a window: a share of the whole window). Many keys at once (an
+      // address per request): keys whose window ended go first; past that, a new key is counted one
+      // hit at a time and not remembered, so the map stays bounded whatever the traffic.
+      if (!state && this.leases.size >= this.maxKeys) this.prune(now);
+      const remembered = state !== undefined || this.leases.size < this.maxKeys;
+      const s: LeaseState = state ?? { endsAt: 0, unused: 0, left: remembered ? limit.max : 0, hits: 0, pending: null };
+      if (remembered) this.leases.set(key, s);
       const n = leaseSize(s.left);
       let row: { hits: number | string; ms_left: number | string } | undefined;
+      // The window's end is reckoned from before the statement was sent: never later than the database's.
+      const sentAt = performance.now();
       s.pending = (async () => {
         [row] = await preparedRows<{ hits: number; ms_left: number }>(db, "gh_rate_limit_lease", leaseSql(key, n, limit.windowSeconds));
       })();
@@ -83,7 +100,7 @@ export class LimitLeases {
       // hits = n: the bucket was empty (a new window, or a new row), so what this node held belonged
       // to a window that is over.
       if (hits === n) s.unused = 0;
-      s.endsAt = at + Number(row!.ms_left);
+      s.endsAt = sentAt + Number(row!.ms_left);
       s.hits = hits;
       s.left = Math.max(0, limit.max - hits);
       // Of the n hits just added, those within the limit are this node's.
@@ -92,6 +109,10 @@ export class LimitLeases {
       s.unused += granted - 1;
       return answer(limit, s, true, at);
     }
+  }
+
+  private prune(now: number): void {
+    for (const [key, state] of this.leases) if (state.endsAt <= now && !state.pending) this.leases.delete(key);
   }
 }
 
