@@ -17,6 +17,7 @@ import { verifyChain } from "@/lib/audit/verify";
 import { GENESIS_HASH, hashEvent } from "@/lib/audit/verify-core.mjs";
 import { type Db, queryRows, setDatabase } from "@/lib/db";
 import { openDatabase } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { createServerDatabase } from "../test/server-database";
 import { percentile, verdict } from "./lib";
@@ -105,7 +106,9 @@ async function main() {
         return r!.id;
       }),
     );
-    const sequencer = startAuditSequencer(database, { sweepMs: 500 });
+    // The app's settings (lib/bootstrap.ts): the same sweep and the same wait before a woken run.
+    const env = getEnv();
+    const sequencer = startAuditSequencer(database, { sweepMs: env.AUDIT_CHAIN_SWEEP_MS, batchWaitMs: env.AUDIT_CHAIN_BATCH_WAIT_MS });
     const committed = new Map<string, number>();
     const lags: number[] = [];
     // The poller: when each event shows up linked.
