@@ -37,27 +37,30 @@ const perMinute = 60;
 export const CLIENT_CACHE_MS = 30_000;
 const CLIENT_CACHE_MAX = 10_000;
 
-type ClientFacts = Pick<OAuthClientRow, "id" | "type" | "secretHash" | "disabledAt" | "accessTokenTtlSeconds">;
+/** What the admission judges a client's credentials on (`credentialsProblem`). */
+type ClientFacts = Pick<OAuthClientRow, "type" | "secretHash" | "disabledAt">;
 
 // On globalThis, as the leases: the direct lane and Next's bundles share one node's cache.
 const CACHE = Symbol.for("gatehouse.oauth.token-clients");
-function clientCache(): Map<string, { row: ClientFacts | null; at: number }> {
-  const g = globalThis as { [CACHE]?: Map<string, { row: ClientFacts | null; at: number }> };
+function clientCache(): Map<string, { facts: ClientFacts; at: number }> {
+  const g = globalThis as { [CACHE]?: Map<string, { facts: ClientFacts; at: number }> };
   return (g[CACHE] ??= new Map());
 }
 
-/** The client's row as this node last read it, read again when older than CLIENT_CACHE_MS or when `fresh`. */
-async function clientFacts(clientId: string, fresh: boolean): Promise<ClientFacts | null> {
+/**
+ * The client's row as this node last read it (`fresh` false), or as the database has it now (read
+ * when the copy is older than CLIENT_CACHE_MS, missing, or `fresh` is asked for). Null: no such client.
+ */
+async function clientFacts(clientId: string, fresh: boolean): Promise<{ facts: ClientFacts | null; fresh: boolean }> {
   const cache = clientCache();
-  const hit = cache.get(clientId);
-  if (hit && !fresh && performance.now() - hit.at < CLIENT_CACHE_MS) return hit.row;
+  const copy = cache.get(clientId);
+  if (copy && !fresh && performance.now() - copy.at < CLIENT_CACHE_MS) return { facts: copy.facts, fresh: false };
   const row = await findClient(clientId);
-  const facts = row && { id: row.id, type: row.type, secretHash: row.secretHash, disabledAt: row.disabledAt, accessTokenTtlSeconds: row.accessTokenTtlSeconds };
   if (cache.size >= CLIENT_CACHE_MAX) cache.clear();
   // Only rows that exist: ids nobody registered are not remembered (they cannot fill the cache).
-  if (facts) cache.set(clientId, { row: facts, at: performance.now() });
+  if (row) cache.set(clientId, { facts: { type: row.type, secretHash: row.secretHash, disabledAt: row.disabledAt }, at: performance.now() });
   else cache.delete(clientId);
-  return facts;
+  return { facts: row, fresh: true };
 }
 
 /** Drop this node's copy of a client's row (the general path reads it afresh). */
@@ -90,8 +93,9 @@ export async function admitTokenRequest(creds: ClientCredentials, context: Reque
   if (!ip.allowed) throw new RateLimitedError(ip.retryAfterSeconds);
   const clientId = creds.clientId && creds.clientId.length <= 2048 ? creds.clientId : null;
   // A refusal is never judged on a copy: a client enabled or given a new secret a moment ago is admitted.
-  let problem = credentialsProblem(creds, clientId ? await clientFacts(clientId, false) : null);
-  if (problem && clientId) problem = credentialsProblem(creds, await clientFacts(clientId, true));
+  const client = clientId ? await clientFacts(clientId, false) : null;
+  let problem = credentialsProblem(creds, client?.facts ?? null);
+  if (problem && client && !client.fresh) problem = credentialsProblem(creds, (await clientFacts(clientId!, true)).facts);
   if (problem) {
     return {
       client() {
