@@ -9,7 +9,23 @@ export { DEMO_PASSWORD };
 /** Storage states saved by auth.setup.ts. */
 export const AUTH = {
   xcorpOwner: "e2e/.auth/xcorp-owner.json",
+  platformAdmin: "e2e/.auth/platform-admin.json",
 } as const;
+
+const origin = { origin: `http://localhost:${process.env.E2E_PORT ?? 3100}` };
+
+/**
+ * Turns "MFA required for everyone" on or off through the platform admin's session saved by
+ * auth.setup.ts. That session was made before any file changed the setting, so this works whatever an
+ * earlier file left behind (a sign-in would meet MFA enrolment once the setting is on). Files that turn
+ * the setting on turn it off in `afterAll` with this, not with a context their `beforeAll` may not have
+ * finished making.
+ */
+export async function setRequireMfa(browser: Browser, on: boolean): Promise<void> {
+  const admin = await browser.newContext({ storageState: AUTH.platformAdmin });
+  const res = await admin.request.patch("/api/admin/platform-settings", { headers: origin, data: { require_mfa: on } });
+  base.expect(res.status(), `require_mfa → ${on}: ${await res.text()}`).toBe(200);
+}
 
 /**
  * A fresh browser context signed in as `email` through the real sign-in page: its own session. The

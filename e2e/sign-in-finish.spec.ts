@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
-import type { BrowserContext, Page } from "@playwright/test";
-import { expect, signedInContext, test } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { expect, setRequireMfa, test } from "./fixtures";
 import { latestMail, linkIn } from "./pages/mailbox";
 import { totpCode } from "./pages/totp";
 
@@ -9,7 +9,6 @@ import { totpCode } from "./pages/totp";
 // contrast; the shadcn registry and the sign-in API across origins.
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
-const origin = { origin: baseURL };
 const email = `finish-${Date.now()}@example.com`;
 const password = "quartz-lantern-meadow-58";
 
@@ -39,19 +38,8 @@ async function contrastOf(page: Page, selector: string): Promise<number> {
 }
 
 test.describe("sign-in kit finish", () => {
-  let admin: BrowserContext;
-
-  test.beforeAll(async ({ browser }) => {
-    admin = await signedInContext(browser, "admin@gatehouse.example");
-    const on = await admin.request.patch("/api/admin/platform-settings", { headers: origin, data: { require_mfa: true } });
-    expect(on.status()).toBe(200);
-  });
-
-  test.afterAll(async () => {
-    if (!admin) return;
-    await admin.request.patch("/api/admin/platform-settings", { headers: origin, data: { require_mfa: false } });
-    await admin.close();
-  });
+  test.beforeAll(async ({ browser }) => setRequireMfa(browser, true));
+  test.afterAll(async ({ browser }) => setRequireMfa(browser, false));
 
   test("the first step: email focused, password shown on demand, requirements live, errors without a jump", async ({ page }) => {
     await page.goto("/login");

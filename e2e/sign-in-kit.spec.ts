@@ -1,5 +1,4 @@
-import type { BrowserContext } from "@playwright/test";
-import { expect, signedInContext, test } from "./fixtures";
+import { expect, setRequireMfa, signedInContext, test } from "./fixtures";
 import { LoginPage } from "./pages/login-page";
 import { latestMail, linkIn } from "./pages/mailbox";
 import { totpCode } from "./pages/totp";
@@ -14,24 +13,15 @@ let backupCodes: string[] = [];
 test.describe.configure({ mode: "serial" });
 
 test.describe("sign-in kit", () => {
-  let admin: BrowserContext;
-
   test.beforeAll(async ({ browser }) => {
     // The XCorp owner invites the newcomer; then the platform requires MFA for everyone.
     const owner = await signedInContext(browser, "owner@xcorp.example");
     const invited = await owner.request.post("/api/orgs/xcorp/invitations", { headers: origin, data: { email, roleKey: "member" } });
     expect(invited.status()).toBe(201);
-    await owner.close();
-    admin = await signedInContext(browser, "admin@gatehouse.example");
-    const on = await admin.request.patch("/api/admin/platform-settings", { headers: origin, data: { require_mfa: true } });
-    expect(on.status()).toBe(200);
+    await setRequireMfa(browser, true);
   });
 
-  test.afterAll(async () => {
-    if (!admin) return;
-    await admin.request.patch("/api/admin/platform-settings", { headers: origin, data: { require_mfa: false } });
-    await admin.close();
-  });
+  test.afterAll(async ({ browser }) => setRequireMfa(browser, false));
 
   test("a new user signs up, confirms, enrolls in MFA, saves backup codes, joins by invitation and lands in the console", async ({ page, request }) => {
     await new LoginPage(page).signUp(email, password);

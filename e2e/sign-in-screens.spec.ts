@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from "@playwright/test";
-import { expect, signedInContext, test } from "./fixtures";
+import { expect, setRequireMfa, signedInContext, test } from "./fixtures";
 import { LoginPage } from "./pages/login-page";
 import { latestMail, linkIn } from "./pages/mailbox";
 import { totpCode } from "./pages/totp";
@@ -23,7 +23,6 @@ const check = (page: Page, name: string) => checkScreens(page, test.info(), name
 test.describe.configure({ mode: "serial", timeout: 240_000 });
 
 test.describe("sign-in states at 390 and 1440 px, light and dark", () => {
-  let admin: BrowserContext;
   let owners: BrowserContext[] = [];
 
   test.beforeAll(async ({ browser }) => {
@@ -33,14 +32,12 @@ test.describe("sign-in states at 390 and 1440 px, light and dark", () => {
     owners = [xcorp, techcorp];
     expect((await xcorp.request.post("/api/orgs/xcorp/invitations", { headers: origin, data: { email, roleKey: "member" } })).status()).toBe(201);
     expect((await techcorp.request.post("/api/orgs/techcorp/invitations", { headers: origin, data: { email, roleKey: "member" } })).status()).toBe(201);
-    admin = await signedInContext(browser, "admin@gatehouse.example");
-    expect((await admin.request.patch("/api/admin/platform-settings", { headers: origin, data: { require_mfa: true } })).status()).toBe(200);
+    await setRequireMfa(browser, true);
   });
 
-  test.afterAll(async () => {
+  test.afterAll(async ({ browser }) => {
+    await setRequireMfa(browser, false);
     await owners[1]?.request.patch("/api/orgs/techcorp", { headers: origin, data: { requirePasskey: false } });
-    await admin?.request.patch("/api/admin/platform-settings", { headers: origin, data: { require_mfa: false } });
-    for (const c of [...owners, admin]) await c?.close();
   });
 
   test("LOGIN_REQUIRED: sign in (with an error), create an account, sign-in link, single sign-on, forgotten password", async ({ page }) => {
