@@ -162,6 +162,32 @@ describe("audit write path: no lock shared by an org's writers", () => {
     }
   });
 
+  it("under a steady stream of writes, runs once per batch wait, not back to back", async () => {
+    const database = getDb();
+    const org = await makeAuditOrg(database.db, "seq-batch");
+    await flushAuditChains(database.db);
+    const seq = startAuditSequencer(database, { sweepMs: 3_600_000, batchWaitMs: 250 });
+    const markers: string[] = [];
+    try {
+      // Five writers for 750 ms: wake-ups arrive all the time, also while a run is linking.
+      const end = Date.now() + 750;
+      await Promise.all(
+        Array.from({ length: 5 }, async (_, w) => {
+          for (let i = 0; Date.now() < end; i++) markers.push(await write(database.db, org.id, w * 1000 + i));
+        }),
+      );
+      expect(await until(async () => (await database.db.select().from(auditUnchained).where(eq(auditUnchained.chainKey, org.id))).length === 0, 5000)).toBe(true);
+    } finally {
+      await seq.stop();
+    }
+    await expectOneEventOneLinkEach(database.db, org.id, markers);
+    // One transaction per run, and a run's links share its transaction's time. Runs 250 ms apart
+    // over ~750 ms of writes are a handful; back-to-back runs were dozens.
+    const [row] = await queryRows<{ runs: number }>(database.db, sql`select count(distinct linked_at)::int as runs from audit_chain_links where chain_key = ${org.id}`);
+    expect(markers.length).toBeGreaterThan(20);
+    expect(row!.runs).toBeLessThanOrEqual(6);
+  });
+
   it("a crash between commit and link is healed by the sweep", async () => {
     const database = getDb();
     const org = await makeAuditOrg(database.db, "seq-crash");
