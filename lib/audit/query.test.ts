@@ -5,7 +5,8 @@ import type { Db } from "@/lib/db";
 import { useTestDatabase } from "@/test/db";
 import { recordAudit } from "./record";
 import { encodeCursor } from "./cursor";
-import { type AuditFilter, auditPageQuery, pageStatementName, searchAuditEvents } from "./query";
+import { flushAuditChains } from "./sequencer";
+import { type AuditFilter, auditPageQuery, pageStatementName, searchAuditEvents, toAuditEventDto } from "./query";
 
 const getDb = useTestDatabase();
 
@@ -165,6 +166,39 @@ describe("searchAuditEvents", () => {
   it("refuses malformed cursors and actions with a 400", async () => {
     await expect(searchAuditEvents({ orgId: orgA }, { limit: 5, cursor: "bm9wZQ" }, getDb().db)).rejects.toMatchObject({ status: 400 });
     await expect(searchAuditEvents({ orgId: orgA, action: "drop table" }, { limit: 5 }, getDb().db)).rejects.toMatchObject({ status: 400 });
+  });
+
+  it("gives every field as drizzle's own mapping of the same statement does (linked and not, every kind of column)", async () => {
+    const { db } = getDb();
+    const org = await makeOrg(db, "query-fields");
+    await db.transaction(async (tx) => {
+      await recordAudit(tx, {
+        orgId: org.id,
+        actor: { type: "agent", id: "agent-x", name: "Agent X" },
+        onBehalfOf: { userId: USERS.john, name: "John Doe" },
+        clientId: "agent-x",
+        grantId: "grant-1",
+        action: "mcp.tool_called",
+        outcome: "denied",
+        target: { type: "document", id: "doc-1", name: "Plan" },
+        metadata: { tool: "search", n: 3, nested: { ok: true }, list: [1, "two"] },
+      });
+      await recordAudit(tx, { orgId: org.id, actor: { type: "system" }, action: "member.invited" });
+    });
+    await flushAuditChains(db);
+    await db.transaction((tx) => recordAudit(tx, { orgId: org.id, actor: { type: "user", id: USERS.ann, name: "Ann" }, action: "member.removed" }));
+    const page = await searchAuditEvents({ orgId: org.id }, { limit: 10 }, db);
+    const oracle = (await auditPageQuery({ orgId: org.id }, { limit: 10 }, db)).slice(0, 10).map(toAuditEventDto);
+    expect(page.events).toEqual(oracle);
+    expect(page.events.map((e) => e.chainSeq)).toEqual([null, 2, 1]);
+    expect(page.events[2]).toMatchObject({
+      orgSlug: "query-fields",
+      actor: { type: "agent", id: "agent-x", name: "Agent X" },
+      onBehalfOf: { userId: USERS.john, name: "John Doe" },
+      target: { type: "document", id: "doc-1", name: "Plan" },
+      metadata: { tool: "search", n: 3, nested: { ok: true }, list: [1, "two"] },
+    });
+    expect(page.events[2]!.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("pages neither skip nor repeat rows while new events arrive", async () => {

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, lt, lte, or, sql } from "drizzle-orm";
 import { type AuditActorType, type AuditOutcome, auditChainLinks, auditEvents, orgs } from "@/drizzle/schema";
 import { PgTransaction } from "drizzle-orm/pg-core";
-import { type Executor, getDatabase, getDb, queryRows } from "@/lib/db";
+import { type Executor, getDatabase, getDb, preparedArrays, queryRows } from "@/lib/db";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { AuditEventDto } from "./event-dto";
 import { type AuditFilter, auditWhere } from "./filter";
@@ -50,6 +50,14 @@ export const auditSelection = {
 };
 
 type Row = Parameters<typeof toAuditEventDto>[0];
+const SELECTED = Object.keys(auditSelection) as (keyof Row)[];
+
+/** A row of the page statement (its columns in auditSelection's order, as drizzle builds it) by name. */
+function rowOf(values: unknown[]): Row {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < SELECTED.length; i++) row[SELECTED[i]!] = values[i];
+  return row as unknown as Row;
+}
 
 /** Map a selected row to the public DTO. */
 export function toAuditEventDto(r: {
@@ -152,7 +160,7 @@ export async function searchAuditEvents(
   const limit = Math.min(Math.max(Math.trunc(page.limit) || 1, 1), MAX_PAGE);
   const rows = await inIndexOrder(db, async (ex) => {
     const query = auditPageQuery(filter, { limit, cursor: page.cursor }, ex);
-    return (await query.prepare(pageStatementName(filter, page.cursor)).execute()) as Row[];
+    return (await preparedArrays(ex, pageStatementName(filter, page.cursor), query.toSQL())).map(rowOf);
   });
   const more = rows.length > limit;
   const events = (more ? rows.slice(0, limit) : rows).map(toAuditEventDto);
