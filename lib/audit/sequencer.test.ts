@@ -169,11 +169,15 @@ describe("audit write path: no lock shared by an org's writers", () => {
     const seq = startAuditSequencer(database, { sweepMs: 3_600_000, batchWaitMs: 250 });
     const markers: string[] = [];
     try {
-      // Five writers for 750 ms: wake-ups arrive all the time, also while a run is linking.
+      // Five writers for 750 ms, each at most one write per 5 ms (so a run's batch stays well under
+      // LINK_BATCH: one transaction per run): wake-ups arrive all the time, also while a run is linking.
       const end = Date.now() + 750;
       await Promise.all(
         Array.from({ length: 5 }, async (_, w) => {
-          for (let i = 0; Date.now() < end; i++) markers.push(await write(database.db, org.id, w * 1000 + i));
+          for (let i = 0; Date.now() < end; i++) {
+            markers.push(await write(database.db, org.id, w * 1000 + i));
+            await new Promise((r) => setTimeout(r, 5));
+          }
         }),
       );
       expect(await until(async () => (await database.db.select().from(auditUnchained).where(eq(auditUnchained.chainKey, org.id))).length === 0, 5000)).toBe(true);
