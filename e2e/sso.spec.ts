@@ -19,6 +19,18 @@ test.afterAll(async () => idp?.close());
  * XCorp's other SSO connections switched off, so its domain routes to `name` (connections an earlier test,
  * or a failed first try of this one, left enabled).
  */
+/**
+ * /login with the SSO form open. Waits for hydration first (the passkey button shows only then): a
+ * click on the link while React was hydrating the page was once lost (neither the link's navigation
+ * to `?sso=1` nor its handler ran), and the form never opened.
+ */
+async function openSsoForm(page: Page) {
+  await page.goto("/login");
+  await expect(page.getByTestId("passkey-sign-in")).toBeVisible();
+  await page.getByRole("link", { name: "Use single sign-on (SSO)" }).click();
+  await expect(page.getByLabel("Work email")).toBeVisible();
+}
+
 async function disableOtherConnections(page: Page, name: string) {
   for (const other of await page.getByTestId("sso-connection").filter({ hasNotText: name }).all()) {
     const disable = other.getByRole("button", { name: "Disable" });
@@ -88,8 +100,7 @@ test.describe("enterprise SSO (OIDC)", () => {
     const employee = await browser.newContext();
     const login = await employee.newPage();
     idp.next = { accountId: "new-hire" };
-    await login.goto("/login");
-    await login.getByRole("link", { name: "Use single sign-on (SSO)" }).click();
+    await openSsoForm(login);
     await login.getByLabel("Work email").fill("new.hire@xcorp.example");
     await login.getByRole("button", { name: "Continue with SSO" }).click();
     await login.waitForURL((url) => url.origin === app && !url.pathname.startsWith("/login") && !url.pathname.startsWith("/api/"));
@@ -101,8 +112,7 @@ test.describe("enterprise SSO (OIDC)", () => {
     // 6. TechCorp addresses are not routed to XCorp's IdP.
     const other = await browser.newContext();
     const otherPage = await other.newPage();
-    await otherPage.goto("/login");
-    await otherPage.getByRole("link", { name: "Use single sign-on (SSO)" }).click();
+    await openSsoForm(otherPage);
     await otherPage.getByLabel("Work email").fill("member@techcorp.example");
     await otherPage.getByRole("button", { name: "Continue with SSO" }).click();
     await expect(otherPage.getByTestId("sso-error")).toContainText("not set up for that address");
@@ -159,8 +169,7 @@ test.describe("enterprise SSO (SAML 2.0)", () => {
     const employee = await browser.newContext();
     const login = await employee.newPage();
     samlIdp.next = { email: hire, name: "SAML Hire", groups: ["eng-admins"] };
-    await login.goto("/login");
-    await login.getByRole("link", { name: "Use single sign-on (SSO)" }).click();
+    await openSsoForm(login);
     await login.getByLabel("Work email").fill(hire);
     await login.getByRole("button", { name: "Continue with SSO" }).click();
     await login.waitForURL((url) => url.origin === app && !url.pathname.startsWith("/login") && !url.pathname.startsWith("/api/"));
@@ -175,8 +184,7 @@ test.describe("enterprise SSO (SAML 2.0)", () => {
       const stranger = await browser.newContext();
       const strangerPage = await stranger.newPage();
       samlIdp.next = null;
-      await strangerPage.goto("/login");
-      await strangerPage.getByRole("link", { name: "Use single sign-on (SSO)" }).click();
+      await openSsoForm(strangerPage);
       await strangerPage.getByLabel("Work email").fill("forged@xcorp.example");
       // Wait until the page has landed at the IdP (which refuses: nobody signs in), not just for the request, so the
       // forged form below is not written into a page that is still navigating.
