@@ -19,7 +19,7 @@ const origin = { origin: `http://localhost:${process.env.E2E_PORT ?? 3100}` };
  * auth.setup.ts. That session was made before any file changed the setting, so this works whatever an
  * earlier file left behind (a sign-in would meet MFA enrolment once the setting is on). Files that turn
  * the setting on turn it off in `afterAll` with this, not with a context their `beforeAll` may not have
- * finished making.
+ * finished making. Its context is not closed, like signedInContext's (see there).
  */
 export async function setRequireMfa(browser: Browser, on: boolean): Promise<void> {
   const admin = await browser.newContext({ storageState: AUTH.platformAdmin });

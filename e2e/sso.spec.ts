@@ -16,10 +16,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => idp?.close());
 
 /**
- * XCorp's other SSO connections switched off, so its domain routes to `name` (connections an earlier test,
- * or a failed first try of this one, left enabled).
- */
-/**
  * /login with the SSO form open. Waits for hydration first (the passkey button shows only then): a
  * click on the link while React was hydrating the page was once lost (neither the link's navigation
  * to `?sso=1` nor its handler ran), and the form never opened.
@@ -31,6 +27,10 @@ async function openSsoForm(page: Page) {
   await expect(page.getByLabel("Work email")).toBeVisible();
 }
 
+/**
+ * XCorp's other SSO connections switched off, so its domain routes to `name` (connections an earlier test,
+ * or a failed first try of this one, left enabled).
+ */
 async function disableOtherConnections(page: Page, name: string) {
   for (const other of await page.getByTestId("sso-connection").filter({ hasNotText: name }).all()) {
     const disable = other.getByRole("button", { name: "Disable" });
