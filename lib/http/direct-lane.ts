@@ -11,6 +11,7 @@ import { AppError, toErrorBody } from "@/lib/errors";
 import { answerPasswordJson } from "@/lib/login-flow/password-http";
 import { answerTokenForm, MAX_FORM_BYTES } from "@/lib/oauth/token-http";
 import { answerValidate, MAX_VALIDATE_BYTES } from "@/lib/user-api-keys/validate-http";
+import { type Answer, isAnswer, jsonAnswer } from "./answer";
 import { isFormType, MAX_ANY_BODY_BYTES, MAX_JSON_BYTES, parseFormBytes, parseJsonBytes } from "./body";
 import { withLaneCookies } from "./cookie-jar";
 import { type RequestContext, requestContextFrom } from "./request-context";
@@ -26,7 +27,7 @@ export type LaneRoute = {
   method: "GET" | "POST";
   path: string;
   maxBodyBytes: number;
-  answer: (headers: Headers, body: () => Promise<Buffer>, context: RequestContext, target: string) => Promise<Response>;
+  answer: (headers: Headers, body: () => Promise<Buffer>, context: RequestContext, target: string) => Promise<Response | Answer>;
 };
 
 /**
@@ -125,7 +126,7 @@ export async function serveLaneRequest(route: LaneRoute, req: IncomingMessage, r
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
   const context = requestContextFrom(headers);
-  let response: Response;
+  let response: Response | Answer;
   try {
     // 413 on a declared length before reading anything, as every route does.
     if (Number(headers.get("content-length")) > MAX_ANY_BODY_BYTES) throw new AppError(413, "payload_too_large", `The body is larger than ${MAX_ANY_BODY_BYTES} bytes.`);
@@ -133,12 +134,13 @@ export async function serveLaneRequest(route: LaneRoute, req: IncomingMessage, r
     response = await route.answer(headers, () => readAtMost(req, route.maxBodyBytes + 1), context, req.url ?? route.path);
   } catch (err) {
     const { status, body, headers: extra } = toErrorBody(err);
-    response = Response.json(body, { status, headers: { ...extra, "Cache-Control": "no-store" } });
+    response = jsonAnswer(body, { status, headers: { ...extra, "Cache-Control": "no-store" } });
   }
   response.headers.set("X-Request-Id", context.requestId);
   // What next.config.ts adds to every response Next answers.
   for (const { key, value } of STATIC_HEADERS) if (!response.headers.has(key)) response.headers.set(key, value);
-  const body = Buffer.from(await response.arrayBuffer());
+  // The lane's own endpoints answer with plain data; a route handler's Response is read to its end.
+  const body = isAnswer(response) ? Buffer.from(response.body) : Buffer.from(await response.arrayBuffer());
   response.headers.set("Content-Length", String(body.length));
   // A body not read to its end (refused as too large) is neither drained nor cut off: as on Next's
   // routes, the connection stays paused until the client, seeing the 413, gives up. Marking the

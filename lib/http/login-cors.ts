@@ -15,7 +15,7 @@ export function allowedLoginOrigin(req: { headers: Headers }): string | null {
   return getEnv().LOGIN_ALLOWED_ORIGINS.includes(origin) ? origin : null;
 }
 
-function setCors(res: Response, origin: string | null) {
+function setCors(res: { headers: Headers }, origin: string | null) {
   res.headers.append("Vary", "Origin");
   if (!origin) return;
   res.headers.set("Access-Control-Allow-Origin", origin);
@@ -24,7 +24,7 @@ function setCors(res: Response, origin: string | null) {
 }
 
 /** A sign-in step's answer with its CORS headers (credentials, for an allowed origin only). */
-export function withLoginCors(headers: Headers, res: Response): Response {
+export function withLoginCors<T extends { headers: Headers }>(headers: Headers, res: T): T {
   setCors(res, allowedLoginOrigin({ headers }));
   return res;
 }

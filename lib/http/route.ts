@@ -7,6 +7,7 @@ import { AppError, forbidden, notFound, toErrorBody, unauthenticated } from "@/l
 import type { MembershipDto } from "@/lib/orgs/queries";
 import { recordRefusal, routePattern } from "@/lib/orgs/refusals";
 import { isAtLeastRole } from "@/lib/rbac";
+import { type Answer, toResponse } from "./answer";
 import { refuseDeclaredOver } from "./body";
 import { onDirectLane } from "./cookie-jar";
 import { type RequestContext, requestContextFrom } from "./request-context";
@@ -17,7 +18,8 @@ interface RouteArgs<P extends Params> {
   params: P;
   context: RequestContext;
 }
-export type RouteFn<P extends Params, C> = (args: RouteArgs<P> & C) => Promise<Response> | Response;
+/** A handler answers with a Web Response or an `Answer` (lib/http/answer.ts), which `route` sends as a Response. */
+export type RouteFn<P extends Params, C> = (args: RouteArgs<P> & C) => Promise<Response | Answer> | Response | Answer;
 export type NextHandler = (req: NextRequest, ctx: { params: Promise<Params> }) => Promise<Response>;
 
 export function json(body: unknown, init: ResponseInit = {}): NextResponse {
@@ -65,7 +67,7 @@ export function route<P extends Params = Params>(fn: RouteFn<P, object>): NextHa
       // Dynamic, never prerendered (Next); the direct lane is outside Next's request scope, where it would throw.
       if (!onDirectLane()) await connection();
       refuseDeclaredOver(req); // 413 before anything reads the body
-      const res = await fn({ req, params: (await ctx.params) as P, context });
+      const res = toResponse(await fn({ req, params: (await ctx.params) as P, context }));
       res.headers.set("X-Request-Id", context.requestId);
       return res;
     } catch (err) {

@@ -1,4 +1,5 @@
 import "server-only";
+import { type Answer, jsonAnswer } from "@/lib/http/answer";
 import { MAX_JSON_BYTES, parseJsonBytes, validate } from "@/lib/http/body";
 import { withLaneCookies } from "@/lib/http/cookie-jar";
 import { assertLoginWrite, withLoginCors } from "@/lib/http/login-cors";
@@ -12,17 +13,17 @@ import { credentialsSchema, signInWithPassword } from "./sign-in";
  * body refusals (415, 413, 400), sign-in and `{ ok: true }`, cookies and CORS headers — without a
  * Request to build and read back. Plain form posts (no JavaScript) stay on the route.
  */
-export async function answerPasswordJson(headers: Headers, body: () => Promise<Buffer>, context: RequestContext): Promise<Response> {
+export async function answerPasswordJson(headers: Headers, body: () => Promise<Buffer>, context: RequestContext): Promise<Answer> {
   const cookies = new Headers();
-  let res: Response;
+  let res: Answer;
   try {
     assertLoginWrite("POST", headers);
     const input = validate(credentialsSchema, parseJsonBytes(headers, await body(), MAX_JSON_BYTES));
     await withLaneCookies(headers, cookies, () => signInWithPassword(input, context));
-    res = Response.json({ ok: true });
+    res = jsonAnswer({ ok: true });
   } catch (err) {
     const { status, body: error, headers: extra } = toErrorBody(err);
-    res = Response.json(error, { status, headers: extra });
+    res = jsonAnswer(error, { status, headers: extra });
   }
   res.headers.set("Cache-Control", "no-store");
   // As under Next, where cookies() set during a request reach its answer whatever its status.

@@ -9,7 +9,7 @@ const EXPOSE_HEADERS = "WWW-Authenticate, Mcp-Session-Id, Retry-After";
  * revocation, MCP). None of them reads cookies, so a wildcard origin grants nothing a page could
  * not already do; the MCP endpoint echoes only allowed origins.
  */
-export function withCors(res: Response, origin = "*"): Response {
+export function withCors<T extends { headers: Headers }>(res: T, origin = "*"): T {
   res.headers.set("Access-Control-Allow-Origin", origin);
   res.headers.set("Access-Control-Expose-Headers", EXPOSE_HEADERS);
   if (origin !== "*") res.headers.append("Vary", "Origin");

@@ -1,3 +1,5 @@
+import { type Answer, jsonAnswer } from "@/lib/http/answer";
+
 /** An RFC 6749 §5.2 error: `{ error, error_description }` with its HTTP status. */
 export class OAuthError extends Error {
   constructor(
@@ -20,9 +22,9 @@ export const invalidTarget = (d: string) => new OAuthError(400, "invalid_target"
 export const invalidClient = (d: string, basic = false) =>
   new OAuthError(401, "invalid_client", d, basic ? { "WWW-Authenticate": 'Basic realm="oauth"' } : {});
 
-/** The JSON response for an OAuth error (no-store, application/json). */
-export function oauthErrorResponse(err: OAuthError): Response {
-  return Response.json(
+/** The JSON answer for an OAuth error (no-store, application/json). */
+export function oauthErrorAnswer(err: OAuthError): Answer {
+  return jsonAnswer(
     { error: err.error, error_description: err.description },
     { status: err.status, headers: { "Cache-Control": "no-store", Pragma: "no-cache", ...err.headers } },
   );

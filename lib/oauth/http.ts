@@ -1,8 +1,9 @@
 import "server-only";
 import { RateLimitedError, toErrorBody } from "@/lib/errors";
+import { type Answer, jsonAnswer } from "@/lib/http/answer";
 import { readFormBody } from "@/lib/http/body";
 import { withCors } from "./cors";
-import { OAuthError, oauthErrorResponse } from "./errors";
+import { OAuthError, oauthErrorAnswer } from "./errors";
 
 const MAX_FORM_BYTES = 16 * 1024;
 
@@ -12,16 +13,16 @@ export function readForm(req: Request, maxBytes = MAX_FORM_BYTES): Promise<URLSe
 }
 
 /** JSON with the headers every OAuth endpoint answer carries. */
-export function oauthJson(body: unknown, init: ResponseInit = {}): Response {
-  const headers = new Headers(init.headers);
-  headers.set("Cache-Control", "no-store");
-  headers.set("Pragma", "no-cache");
-  return Response.json(body, { ...init, headers });
+export function oauthJson(body: unknown, init: { status?: number; headers?: HeadersInit } = {}): Answer {
+  const answer = jsonAnswer(body, init);
+  answer.headers.set("Cache-Control", "no-store");
+  answer.headers.set("Pragma", "no-cache");
+  return answer;
 }
 
 /** Map an OAuthError to its RFC 6749 body, a limit to 429 + Retry-After; anything else to the app's error body. */
-export function oauthFailure(err: unknown): Response {
-  if (err instanceof OAuthError) return oauthErrorResponse(err);
+export function oauthFailure(err: unknown): Answer {
+  if (err instanceof OAuthError) return oauthErrorAnswer(err);
   if (err instanceof RateLimitedError) {
     return oauthJson(
       { error: "rate_limited", error_description: err.message },
@@ -33,7 +34,7 @@ export function oauthFailure(err: unknown): Response {
 }
 
 /** An OAuth endpoint browsers may call (CORS, no cookies): the answer or the error, with CORS headers. */
-export async function corsOAuth(work: () => Promise<Response>): Promise<Response> {
+export async function corsOAuth(work: () => Promise<Answer>): Promise<Answer> {
   try {
     return withCors(await work());
   } catch (err) {

@@ -1,4 +1,5 @@
 import "server-only";
+import type { Answer } from "@/lib/http/answer";
 import type { RequestContext } from "@/lib/http/request-context";
 import { corsOAuth, oauthJson, readForm } from "./http";
 import { oauthLimits } from "./limits";
@@ -11,7 +12,7 @@ export const MAX_FORM_BYTES = 16 * 1024;
  * POST /oauth/token as a Web request → response: the Next.js route (app/oauth/token/route.ts) and
  * the production server's direct lane (lib/http/direct-lane.ts) both answer with this.
  */
-export function answerTokenRequest(req: Request, context: RequestContext): Promise<Response> {
+export function answerTokenRequest(req: Request, context: RequestContext): Promise<Answer> {
   return answerTokenForm(req.headers, () => readForm(req, MAX_FORM_BYTES), context);
 }
 
@@ -20,7 +21,7 @@ export async function answerTokenForm(
   headers: Headers,
   readForm: () => Promise<URLSearchParams> | URLSearchParams,
   context: RequestContext,
-): Promise<Response> {
+): Promise<Answer> {
   return corsOAuth(async () => {
     let form: URLSearchParams;
     try {

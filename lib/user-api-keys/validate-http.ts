@@ -1,5 +1,6 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
+import { type Answer, jsonAnswer } from "@/lib/http/answer";
 import { MAX_JSON_BYTES, readJsonValue, validate } from "@/lib/http/body";
 import { authenticatePlatformRequest, presentedPlatformKey } from "@/lib/http/platform-key";
 import type { RequestContext } from "@/lib/http/request-context";
@@ -18,7 +19,7 @@ const platformLimit = () => ({ max: getEnv().API_KEY_VALIDATIONS_PER_MINUTE, win
  * POST /api/v1/api-keys/validate as a Web request → response: the Next.js route
  * (app/api/v1/api-keys/validate/route.ts) answers with this.
  */
-export function answerValidateRequest(req: Request, context: RequestContext): Promise<Response> {
+export function answerValidateRequest(req: Request, context: RequestContext): Promise<Answer> {
   return answerValidate(req.headers, () => readJsonValue(req, MAX_VALIDATE_BYTES), context);
 }
 
@@ -27,7 +28,7 @@ export function answerValidateRequest(req: Request, context: RequestContext): Pr
  * `readBody` refuses as readJsonValue does). Throws the refusals of the platform key (401, 429) and of
  * the body (415, 413, 400), in that order, as withApiKey + readJson do.
  */
-export async function answerValidate(headers: Headers, readBody: () => Promise<unknown>, context: RequestContext): Promise<Response> {
+export async function answerValidate(headers: Headers, readBody: () => Promise<unknown>, context: RequestContext): Promise<Answer> {
   const platformPresented = presentedPlatformKey(headers);
   // One statement when both keys are well-formed (fast-validate.ts); the body is read first for it,
   // and a body refusal waits for the platform key's verdict, which comes first.
@@ -58,7 +59,7 @@ export async function answerValidate(headers: Headers, readBody: () => Promise<u
 }
 
 /** 401 for a refused key; 200, or 429 with Retry-After over the key's limit, with RateLimit-* headers. */
-function validationResponse(result: Validation): Response {
+function validationResponse(result: Validation): Answer {
   if (!result.valid) {
     return json({ valid: false, reason: result.reason, error: { code: "api_key_refused", message: result.message } }, 401);
   }
@@ -78,6 +79,6 @@ function validationResponse(result: Validation): Response {
   return json(result, 200, headers);
 }
 
-function json(body: unknown, status: number, headers: Record<string, string> = {}): Response {
-  return Response.json(body, { status, headers: { ...headers, "Cache-Control": "no-store" } });
+function json(body: unknown, status: number, headers: Record<string, string> = {}): Answer {
+  return jsonAnswer(body, { status, headers: { ...headers, "Cache-Control": "no-store" } });
 }
