@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, ne, type Placeholder, sql } from "drizzle-orm";
 import { memberships, orgs, roles, sessions, users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { randomToken, sha256 } from "@/lib/crypto";
@@ -42,7 +42,32 @@ const sessionColumns = { userId: sessions.userId, lastSeenAt: sessions.lastSeenA
 type SessionRow = { userId: string; lastSeenAt: Date; expiresAt: Date; user: Parameters<typeof toUserDto>[0] };
 
 /** The session row, if not revoked and its user not disabled (joined with users). */
-const sessionIs = (idHash: string) => and(eq(sessions.idHash, idHash), isNull(sessions.revokedAt), isNull(users.disabledAt));
+const sessionIs = (idHash: Placeholder) => and(eq(sessions.idHash, idHash), isNull(sessions.revokedAt), isNull(users.disabledAt));
+
+// Every signed-in request runs one of these two: prepared statements, built once per database handle
+// (no query building per request, and the server keeps the plan of each connection's parsed statement).
+const sessionStatements = new WeakMap<Executor, ReturnType<typeof prepareSession>>();
+const prepareSession = (db: Executor) =>
+  db.select(sessionColumns).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(sessionIs(sql.placeholder("idHash"))).prepare("gh_session");
+
+const sessionInOrgStatements = new WeakMap<Executor, ReturnType<typeof prepareSessionInOrg>>();
+const prepareSessionInOrg = (db: Executor) =>
+  db
+    // A null permission holds nowhere: `allowed` is false (no permission asked).
+    .select({ ...sessionColumns, org: orgColumns, role: roleColumns, allowed: holdsPermission(sql.placeholder("permission")) })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(orgs, eq(orgs.slug, sql.placeholder("slug")))
+    .leftJoin(memberships, and(eq(memberships.orgId, orgs.id), eq(memberships.userId, sessions.userId)))
+    .leftJoin(roles, eq(roles.id, memberships.roleId))
+    .where(sessionIs(sql.placeholder("idHash")))
+    .prepare("gh_session_in_org");
+
+function statementFor<T>(cache: WeakMap<Executor, T>, db: Executor, prepare: (db: Executor) => T): T {
+  let statement = cache.get(db);
+  if (!statement) cache.set(db, (statement = prepare(db)));
+  return statement;
+}
 
 /**
  * The session's user if the session is live: not revoked, within its absolute lifetime, used within
@@ -50,7 +75,7 @@ const sessionIs = (idHash: string) => and(eq(sessions.idHash, idHash), isNull(se
  */
 export async function validateSession(sid: string, db: Executor = getDb()): Promise<ActiveSession | null> {
   const idHash = sha256(sid);
-  const [row] = await db.select(sessionColumns).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(sessionIs(idHash));
+  const [row] = await statementFor(sessionStatements, db, prepareSession).execute({ idHash });
   return liveSession(row, idHash, db);
 }
 
@@ -66,14 +91,7 @@ export async function validateSessionInOrg(
   db: Executor = getDb(),
 ): Promise<(ActiveSession & { membership: (MembershipDto & { allowed: boolean }) | null }) | null> {
   const idHash = sha256(sid);
-  const [row] = await db
-    .select({ ...sessionColumns, org: orgColumns, role: roleColumns, allowed: permission ? holdsPermission(permission) : sql<boolean>`false` })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .leftJoin(orgs, eq(orgs.slug, slug))
-    .leftJoin(memberships, and(eq(memberships.orgId, orgs.id), eq(memberships.userId, sessions.userId)))
-    .leftJoin(roles, eq(roles.id, memberships.roleId))
-    .where(sessionIs(idHash));
+  const [row] = await statementFor(sessionInOrgStatements, db, prepareSessionInOrg).execute({ idHash, slug, permission: permission ?? null });
   const live = await liveSession(row, idHash, db);
   if (!live || !row) return null;
   return { ...live, membership: row.org && row.role ? { org: row.org, role: row.role, allowed: row.allowed === true } : null };

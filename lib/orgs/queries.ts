@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, type Placeholder, sql } from "drizzle-orm";
 import { memberships, orgs, roleMappingPermissions, roles } from "@/drizzle/schema";
 import { type Executor, getDb } from "@/lib/db";
 import type { RoleDto } from "@/lib/rbac";
@@ -20,7 +20,7 @@ export const orgColumns = { id: orgs.id, slug: orgs.slug, name: orgs.name, requi
 export const roleColumns = { id: roles.id, key: roles.key, name: roles.name, rank: roles.rank };
 
 /** Whether the role of the joined membership holds `permission` under the joined org's plan (what `hasPermission` answers). */
-export const holdsPermission = (permission: string) =>
+export const holdsPermission = (permission: string | Placeholder) =>
   sql<boolean>`exists (select 1 from ${roleMappingPermissions} where ${roleMappingPermissions.mappingId} = ${orgs.roleMappingId}
     and ${roleMappingPermissions.roleId} = ${memberships.roleId} and ${roleMappingPermissions.permissionId} = ${permission})`;
 
