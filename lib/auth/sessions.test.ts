@@ -5,7 +5,8 @@ import { sha256 } from "@/lib/crypto";
 import { systemContext } from "@/lib/http/request-context";
 import { useTestDatabase } from "@/test/db";
 import { hashPassword, verifyPassword } from "./password";
-import { createSession, revokeSession, signOutEverywhere, validateSession } from "./sessions";
+import { seedDemo } from "@/lib/seed/demo";
+import { createSession, revokeSession, signOutEverywhere, validateSession, validateSessionInOrg } from "./sessions";
 
 const getDb = useTestDatabase();
 let user: { id: string; email: string; name: string | null };
@@ -74,6 +75,34 @@ describe("sessions", () => {
     const events = await getDb().db.select().from(auditEvents).where(eq(auditEvents.action, "session.revoked_all"));
     expect(events).toHaveLength(1);
     expect(events[0]!.metadata).toMatchObject({ count: revoked, keptCurrent: true });
+  });
+});
+
+describe("validateSessionInOrg", () => {
+  // One prepared statement serves every call: each answer must be its own session's, org's and permission's.
+  it("reads the session's membership of the org and whether its role holds the permission, call by call", async () => {
+    const { db } = getDb();
+    await seedDemo(db);
+    const sessionOf = async (email: string) => {
+      const [u] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
+      return db.transaction((tx) => createSession(tx, u!.id, systemContext()));
+    };
+    const [admin, member] = [await sessionOf("admin@xcorp.example"), await sessionOf("member@xcorp.example")];
+    const facts = async (sid: string, slug: string, permission?: string) => {
+      const live = await validateSessionInOrg(sid, slug, permission);
+      return live && { email: live.user.email, org: live.membership?.org.slug ?? null, role: live.membership?.role.key ?? null, allowed: live.membership?.allowed ?? null };
+    };
+    expect(await facts(admin, "xcorp", "audit::read")).toEqual({ email: "admin@xcorp.example", org: "xcorp", role: "admin", allowed: true });
+    expect(await facts(member, "xcorp", "audit::read")).toEqual({ email: "member@xcorp.example", org: "xcorp", role: "member", allowed: false });
+    expect(await facts(admin, "xcorp")).toEqual({ email: "admin@xcorp.example", org: "xcorp", role: "admin", allowed: false });
+    expect(await facts(admin, "xcorp", "no::such")).toMatchObject({ allowed: false });
+    // Another org, an org that does not exist: the session still, no membership.
+    expect(await facts(admin, "techcorp", "audit::read")).toEqual({ email: "admin@xcorp.example", org: null, role: null, allowed: null });
+    expect(await facts(member, "nowhere")).toEqual({ email: "member@xcorp.example", org: null, role: null, allowed: null });
+    expect(await facts("not-a-session", "xcorp", "audit::read")).toBeNull();
+    await db.transaction((tx) => revokeSession(tx, sha256(admin), "test"));
+    expect(await facts(admin, "xcorp", "audit::read")).toBeNull();
+    expect(await facts(member, "xcorp", "audit::read")).toMatchObject({ org: "xcorp", allowed: false });
   });
 });
 
