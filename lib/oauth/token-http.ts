@@ -9,7 +9,7 @@ import { handleTokenRequest } from "./token-endpoint";
 export const MAX_FORM_BYTES = 16 * 1024;
 
 /**
- * POST /oauth/token as a Web request → response: the Next.js route (app/oauth/token/route.ts) and
+ * POST /oauth/token as a Web request → answer (lib/http/answer.ts): the Next.js route (app/oauth/token/route.ts) and
  * the production server's direct lane (lib/http/direct-lane.ts) both answer with this.
  */
 export function answerTokenRequest(req: Request, context: RequestContext): Promise<Answer> {

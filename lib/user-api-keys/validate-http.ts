@@ -16,7 +16,7 @@ const PLATFORM_BUCKET = "api_key_validate";
 const platformLimit = () => ({ max: getEnv().API_KEY_VALIDATIONS_PER_MINUTE, windowSeconds: 60 });
 
 /**
- * POST /api/v1/api-keys/validate as a Web request → response: the Next.js route
+ * POST /api/v1/api-keys/validate as a Web request → answer (lib/http/answer.ts): the Next.js route
  * (app/api/v1/api-keys/validate/route.ts) answers with this.
  */
 export function answerValidateRequest(req: Request, context: RequestContext): Promise<Answer> {
