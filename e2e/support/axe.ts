@@ -48,6 +48,16 @@ export function formatFindings(findings: AxeFinding[]): string {
 }
 
 /**
+ * Let transitions end: a button fading back in after its form was sent (opacity on its way from 50 %) is
+ * no state anyone reads, and axe would judge its contrast mid-fade. Endless animations (spinners) excepted.
+ */
+async function transitionsEnded(page: Page): Promise<void> {
+  await page
+    .waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity), undefined, { timeout: 2_000 })
+    .catch(() => {});
+}
+
+/**
  * Runs axe on every page a test's `page` shows: after each completed navigation (once the page has
  * settled) and once more at the end of the test, for what clicks opened (dialogs, errors). A page
  * already checked in this worker in the same state (URL shape and theme) is not checked again.
@@ -99,11 +109,7 @@ export class AxeWatch {
     await page.waitForLoadState("load", { timeout: 10_000 }).catch(() => {});
     await page.waitForLoadState("networkidle", { timeout: 5_000 }).catch(() => {});
     await page.locator('[aria-busy="true"]').first().waitFor({ state: "detached", timeout: 5_000 }).catch(() => {});
-    // And let transitions end: a button fading back in after its form was sent (opacity on its way from 50 %)
-    // is no state anyone reads, and axe would judge its contrast mid-fade. Endless animations (spinners) excepted.
-    await page
-      .waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity), undefined, { timeout: 2_000 })
-      .catch(() => {});
+    await transitionsEnded(page);
     if (page.isClosed()) return;
     const url = page.url();
     if (!url.startsWith("http")) return;
@@ -115,7 +121,13 @@ export class AxeWatch {
     const key = `${pageKey(url)}|${state.dark ? "dark" : "light"}`;
     if (!force && AxeWatch.seen.has(key)) return;
     try {
-      const findings = await axeFindings(page);
+      let findings = await axeFindings(page);
+      // Something that began a transition while axe ran (a toast fading in) is judged mid-fade: judge the
+      // page again once it has settled, and keep what that finds.
+      if (findings.some((f) => f.rule === "color-contrast")) {
+        await transitionsEnded(page);
+        findings = await axeFindings(page);
+      }
       AxeWatch.seen.add(key);
       for (const f of findings) this.add(f);
     } catch (err) {
