@@ -3,7 +3,7 @@ import { and, desc, eq, gt, isNull, ne, type Placeholder, sql } from "drizzle-or
 import { memberships, orgs, roles, sessions, users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { randomToken, sha256 } from "@/lib/crypto";
-import { type Executor, getDb, type Tx } from "@/lib/db";
+import { type Executor, getDb, preparedOnce, type Tx } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { RequestContext } from "@/lib/http/request-context";
 import { holdsPermission, type MembershipDto, orgColumns, roleColumns } from "@/lib/orgs/queries";
@@ -44,8 +44,7 @@ type SessionRow = { userId: string; lastSeenAt: Date; expiresAt: Date; user: Par
 /** The session row, if not revoked and its user not disabled (joined with users). */
 const sessionIs = (idHash: Placeholder) => and(eq(sessions.idHash, idHash), isNull(sessions.revokedAt), isNull(users.disabledAt));
 
-// Every signed-in request runs one of these two: prepared statements, built once per database handle
-// (no query building per request, and the server keeps the plan of each connection's parsed statement).
+// Every signed-in request runs one of these two: prepared once per database handle (preparedOnce).
 const sessionStatements = new WeakMap<Executor, ReturnType<typeof prepareSession>>();
 const prepareSession = (db: Executor) =>
   db.select(sessionColumns).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(sessionIs(sql.placeholder("idHash"))).prepare("gh_session");
@@ -63,19 +62,13 @@ const prepareSessionInOrg = (db: Executor) =>
     .where(sessionIs(sql.placeholder("idHash")))
     .prepare("gh_session_in_org");
 
-function statementFor<T>(cache: WeakMap<Executor, T>, db: Executor, prepare: (db: Executor) => T): T {
-  let statement = cache.get(db);
-  if (!statement) cache.set(db, (statement = prepare(db)));
-  return statement;
-}
-
 /**
  * The session's user if the session is live: not revoked, within its absolute lifetime, used within
  * the idle timeout, and its user not disabled. Checked on every request.
  */
 export async function validateSession(sid: string, db: Executor = getDb()): Promise<ActiveSession | null> {
   const idHash = sha256(sid);
-  const [row] = await statementFor(sessionStatements, db, prepareSession).execute({ idHash });
+  const [row] = await preparedOnce(sessionStatements, db, prepareSession).execute({ idHash });
   return liveSession(row, idHash, db);
 }
 
@@ -91,7 +84,7 @@ export async function validateSessionInOrg(
   db: Executor = getDb(),
 ): Promise<(ActiveSession & { membership: (MembershipDto & { allowed: boolean }) | null }) | null> {
   const idHash = sha256(sid);
-  const [row] = await statementFor(sessionInOrgStatements, db, prepareSessionInOrg).execute({ idHash, slug, permission: permission ?? null });
+  const [row] = await preparedOnce(sessionInOrgStatements, db, prepareSessionInOrg).execute({ idHash, slug, permission: permission ?? null });
   const live = await liveSession(row, idHash, db);
   if (!live || !row) return null;
   return { ...live, membership: row.org && row.role ? { org: row.org, role: row.role, allowed: row.allowed === true } : null };

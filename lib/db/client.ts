@@ -262,6 +262,17 @@ export async function preparedArrays(db: Executor, name: string, query: { sql: s
   return (await db._.session.prepareQuery(query, undefined, name, true, (rows) => rows).execute()) as unknown[][];
 }
 
+/**
+ * A drizzle prepared statement (`.prepare(name)` on a query built with placeholders) made once per
+ * database handle and kept in `cache`: no query building per call, and the server keeps the plan of each
+ * connection's parsed statement.
+ */
+export function preparedOnce<T>(cache: WeakMap<Executor, T>, db: Executor, prepare: (db: Executor) => T): T {
+  let statement = cache.get(db);
+  if (!statement) cache.set(db, (statement = prepare(db)));
+  return statement;
+}
+
 /** A Postgres text[] literal (null for none), for a parameter the statement casts. */
 export function textArrayLiteral(values: readonly string[] | null): string | null {
   if (!values) return null;

@@ -3,7 +3,7 @@ import { getEnv } from "@/lib/env";
 import { type Database, openDatabase } from "./client";
 
 export type { Database, Db, Executor, Tx } from "./client";
-export { afterCommit, preparedArrays, preparedRows, queryRows, textArrayLiteral } from "./client";
+export { afterCommit, preparedArrays, preparedOnce, preparedRows, queryRows, textArrayLiteral } from "./client";
 
 // One database per process, kept on globalThis: Next.js may load this module in several bundles
 // (instrumentation, routes), and two PGlite instances on one folder would lose rows.

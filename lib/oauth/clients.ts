@@ -2,13 +2,12 @@ import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { oauthClientBlocks, oauthClients } from "@/drizzle/schema";
 import { constantTimeEqual, sha256 } from "@/lib/crypto";
-import { type Executor, getDb } from "@/lib/db";
+import { type Executor, getDb, preparedOnce } from "@/lib/db";
 import { invalidClient, type OAuthError } from "./errors";
 
 export type OAuthClientRow = typeof oauthClients.$inferSelect;
 
-// Every token, revocation and introspection request looks its client up: a prepared statement,
-// built once per database handle.
+// Every token, revocation and introspection request looks its client up: prepared once per database handle.
 const byIdStatements = new WeakMap<Executor, ReturnType<typeof prepareFindClient>>();
 const prepareFindClient = (db: Executor) =>
   db.select().from(oauthClients).where(eq(oauthClients.id, sql.placeholder("id"))).prepare("gh_oauth_client_by_id");
@@ -16,9 +15,7 @@ const prepareFindClient = (db: Executor) =>
 /** The client with this id, or null. */
 export async function findClient(clientId: string, db: Executor = getDb()): Promise<OAuthClientRow | null> {
   if (!clientId || clientId.length > 2048) return null;
-  let statement = byIdStatements.get(db);
-  if (!statement) byIdStatements.set(db, (statement = prepareFindClient(db)));
-  const [row] = await statement.execute({ id: clientId });
+  const [row] = await preparedOnce(byIdStatements, db, prepareFindClient).execute({ id: clientId });
   return row ?? null;
 }
 
