@@ -8,6 +8,7 @@ import type { CurrentUser } from "@/lib/auth/current-user";
 export function currentUserMock(who: () => CurrentUser | null) {
   return {
     getCurrentUser: async () => who(),
+    currentSessionId: async () => who()?.sessionIdHash ?? null,
     getCurrentUserInOrg: async (slug: string, permission?: string) => {
       const user = who();
       if (!user) return null;

@@ -1,12 +1,14 @@
 // The direct lane answers the explorer's page (GET /api/orgs/[slug]/audit, GET /api/audit) exactly as
 // the Next routes do, from a real Auth.js session cookie: same status, body and headers for a member,
 // a non-member, a member without audit::read (and its access.denied event), no, broken, tampered,
-// chunked and revoked session cookies, and support staff with and without an access grant.
+// chunked and revoked session cookies, and support staff with and without an access grant. Read-ahead
+// (lib/http/read-ahead.ts): a session let in lately has its page read alongside the check, and a
+// session revoked, removed or refused since gets the check's answer, not the page.
 import { and, eq } from "drizzle-orm";
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { accessRefusals, auditEvents, orgs, sessions, users } from "@/drizzle/schema";
+import { accessRefusals, auditEvents, memberships, orgs, roles, sessions, users } from "@/drizzle/schema";
 import { grantSupportAccess } from "@/lib/audit/support-access";
 import { sessionCookieName } from "@/lib/auth/session-cookie";
 import { createSession, revokeSession } from "@/lib/auth/sessions";
@@ -22,6 +24,36 @@ import { startLaneServer, type LaneServer } from "@/test/lane-server";
 // Under Next, the session cookie comes from `cookies()`: here, the jar of the request being answered.
 vi.mock("next/headers", async () => (await import("@/test/browser-jar")).browserHeadersMock());
 vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/server")>()), connection: async () => {} }));
+// The order of the session check and the page read, as the routes call them (the real functions).
+const calls = vi.hoisted(() => [] as string[]);
+vi.mock("@/lib/auth/sessions", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/auth/sessions")>();
+  return {
+    ...real,
+    validateSessionInOrg: async (...args: Parameters<typeof real.validateSessionInOrg>) => {
+      calls.push("check");
+      const found = await real.validateSessionInOrg(...args);
+      calls.push("checked");
+      return found;
+    },
+    validateSession: async (...args: Parameters<typeof real.validateSession>) => {
+      calls.push("check");
+      const found = await real.validateSession(...args);
+      calls.push("checked");
+      return found;
+    },
+  };
+});
+vi.mock("@/lib/audit/query", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/audit/query")>();
+  return {
+    ...real,
+    searchAuditEvents: (...args: Parameters<typeof real.searchAuditEvents>) => {
+      calls.push("read");
+      return real.searchAuditEvents(...args);
+    },
+  };
+});
 
 const tenantRoute = await import("@/app/api/orgs/[slug]/audit/route");
 const supportRoute = await import("@/app/api/audit/route");
@@ -253,5 +285,110 @@ describe("the direct lane answers the explorer as the Next routes", () => {
     expect(at("GET", "/api/orgs/xcorp/audit/")).toBeNull();
     expect(at("GET", "/api/orgs//audit")).toBeNull();
     expect(at("GET", "/api/orgs/../audit")).toBeNull();
+  });
+});
+
+describe("read-ahead: a session let in lately has its page read alongside the check", () => {
+  /** The lane's answer to `path` and the order of the check and the read(s) behind it. */
+  async function ask(path: string, headers: Record<string, string>) {
+    calls.length = 0;
+    const res = await fetch(`${laneUrl}${path}`, { headers });
+    const body = (await res.json()) as { events?: { id: string }[]; error?: { code: string } };
+    return { status: res.status, body, calls: [...calls] };
+  }
+  const readAhead = (c: string[]) => c.indexOf("read") >= 0 && c.indexOf("read") < c.indexOf("checked");
+  const setRole = async (email: string, key: string) => {
+    const { db } = getDb();
+    const [u] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
+    const [r] = await db.select({ id: roles.id }).from(roles).where(eq(roles.key, key));
+    await db.update(memberships).set({ roleId: r!.id }).where(and(eq(memberships.userId, u!.id), eq(memberships.orgId, xcorpId)));
+  };
+
+  it("the first request reads after its check; the next reads alongside it, with the same page as Next answers", async () => {
+    const { cookie } = await signedIn("admin@xcorp.example");
+    const first = await ask(tenant("?limit=3"), { cookie });
+    expect(first.status).toBe(200);
+    expect(first.calls).toEqual(["check", "checked", "read"]);
+    const second = await ask(tenant("?limit=3"), { cookie });
+    expect(second.status).toBe(200);
+    expect(readAhead(second.calls)).toBe(true);
+    expect(second.calls.filter((c) => c === "read")).toHaveLength(1);
+    const { lane: a, next: b } = await both(tenantRoute.GET, tenant("?limit=3"), { cookie }, { slug: "xcorp" });
+    expect(a).toEqual(b);
+    expect(a.body.events!.map((e) => e.id)).toEqual(second.body.events!.map((e) => e.id));
+    // Another org, or the same org with another permission, is another admission: read after the check.
+    const other = await ask("/api/orgs/techcorp/audit", { cookie });
+    expect(other.status).toBe(404);
+    expect(other.calls).toEqual(["check", "checked"]);
+  });
+
+  it("a session revoked since: 401, though its page was read ahead; then no more reads ahead", async () => {
+    const { cookie, sid } = await signedIn("admin@xcorp.example");
+    expect((await ask(tenant(), { cookie })).status).toBe(200);
+    await getDb().db.transaction((tx) => revokeSession(tx, sha256(sid), "signed_out"));
+    const revoked = await ask(tenant(), { cookie });
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.events).toBeUndefined();
+    expect(readAhead(revoked.calls)).toBe(true);
+    const again = await ask(tenant(), { cookie });
+    expect(again.status).toBe(401);
+    expect(again.calls).toEqual(["check", "checked"]);
+  });
+
+  it("a member whose role lost audit::read since: 403 and its access.denied event; removed from the org: 404", async () => {
+    const { db } = getDb();
+    const [admin] = await db.select({ id: roles.id }).from(roles).where(eq(roles.key, "admin"));
+    const [fresh] = await db.insert(users).values({ email: "readahead@xcorp.example", name: "Read Ahead" }).returning({ id: users.id });
+    await db.insert(memberships).values({ orgId: xcorpId, userId: fresh!.id, roleId: admin!.id });
+    const { cookie, userId } = await signedIn("readahead@xcorp.example");
+    expect((await ask(tenant(), { cookie })).status).toBe(200);
+    await setRole("readahead@xcorp.example", "member");
+    const refused = await ask(tenant(), { cookie });
+    expect(refused.status).toBe(403);
+    expect(refused.body.events).toBeUndefined();
+    expect(readAhead(refused.calls)).toBe(true);
+    const denied = await db.select().from(auditEvents).where(and(eq(auditEvents.orgId, xcorpId), eq(auditEvents.action, "access.denied"), eq(auditEvents.actorId, userId)));
+    expect(denied).toHaveLength(1);
+
+    await setRole("readahead@xcorp.example", "admin");
+    expect((await ask(tenant(), { cookie })).status).toBe(200);
+    await db.delete(memberships).where(and(eq(memberships.userId, userId), eq(memberships.orgId, xcorpId)));
+    const removed = await ask(tenant(), { cookie });
+    expect(removed.status).toBe(404);
+    expect(removed.body.events).toBeUndefined();
+    expect(readAhead(removed.calls)).toBe(true);
+  });
+
+  it("a member let in again with another role: the page read ahead is dropped and read again", async () => {
+    const { cookie } = await signedIn("owner@xcorp.example");
+    expect((await ask(tenant("?limit=2"), { cookie })).status).toBe(200);
+    await setRole("owner@xcorp.example", "admin");
+    try {
+      const changed = await ask(tenant("?limit=2"), { cookie });
+      expect(changed.status).toBe(200);
+      expect(readAhead(changed.calls)).toBe(true);
+      expect(changed.calls.filter((c) => c === "read")).toHaveLength(2);
+      expect(changed.calls.at(-1)).toBe("read");
+    } finally {
+      await setRole("owner@xcorp.example", "owner");
+    }
+  });
+
+  it("support staff: the page read alongside the check for the same grant, and a grant for another org is read after it", async () => {
+    const staff = await signedIn("support@gatehouse.example");
+    const [u] = await getDb().db.select().from(users).where(eq(users.id, staff.userId));
+    const user = { id: u!.id, email: u!.email, name: u!.name, platformRole: u!.platformRole, emailVerified: true, sessionIdHash: sha256(staff.sid) };
+    const { token } = await grantSupportAccess({ user, orgSlug: "xcorp", reason: "TICKET-15", context: ctx });
+    const headers = { cookie: staff.cookie, "x-audit-access": token };
+    expect((await ask("/api/audit?limit=2", headers)).calls).toEqual(["check", "checked", "read"]);
+    const second = await ask("/api/audit?limit=2", headers);
+    expect(second.status).toBe(200);
+    expect(readAhead(second.calls)).toBe(true);
+    const other = await grantSupportAccess({ user, orgSlug: null, reason: "TICKET-16", context: ctx });
+    expect((await ask("/api/audit?limit=2", { ...headers, "x-audit-access": other.token })).calls).toEqual(["check", "checked", "read"]);
+    await getDb().db.transaction((tx) => revokeSession(tx, sha256(staff.sid), "signed_out"));
+    const revoked = await ask("/api/audit?limit=2", headers);
+    expect(revoked.status).toBe(401);
+    expect(readAhead(revoked.calls)).toBe(true);
   });
 });

@@ -25,6 +25,14 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
 });
 
 /**
+ * The session id this request's session cookie names, or null: no database, so not whether the
+ * session is live (the checks above say that). Keys what a session was let into (lib/http/read-ahead.ts).
+ */
+export async function currentSessionId(): Promise<string | null> {
+  return (await readSessionCookie())?.sid ?? null;
+}
+
+/**
  * getCurrentUser and, in the same statement, the user's membership of the org `slug` (null: no such
  * org or not a member) with whether its role holds `permission` there (withOrg's one round trip).
  */

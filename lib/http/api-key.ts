@@ -1,6 +1,7 @@
 import "server-only";
 import type { Limit } from "@/lib/rate-limit";
 import { API_KEY_LIMIT, authenticatePlatformRequest } from "./platform-key";
+import type { Answer } from "./answer";
 import { route } from "./route";
 import type { RequestContext } from "./request-context";
 
@@ -11,7 +12,7 @@ type Params = Record<string, string | string[] | undefined>;
  * checked against the stored hash on every call and rate-limited per key.
  */
 export function withApiKey<P extends Params = Params>(
-  fn: (args: { req: Request; params: P; context: RequestContext; apiKey: { id: string; name: string } }) => Promise<Response>,
+  fn: (args: { req: Request; params: P; context: RequestContext; apiKey: { id: string; name: string } }) => Promise<Response | Answer>,
   opts: { limit?: Limit | (() => Limit); bucket?: string } = {},
 ) {
   return route<P>(async (args) => {

@@ -34,7 +34,8 @@ export type LaneRoute = {
  * A Next route handler answered on the lane: called with a NextRequest built from the bytes read (a
  * GET: from its query string; handlers read `req.nextUrl`) and the path's `[name]` segments as its
  * params, its cookies (lib/http/cookie-jar.ts) turned into Set-Cookie headers. The handler's own
- * wrapper (lib/http/route.ts) checks session, origin and body and maps errors, exactly as under Next.
+ * wrapper (lib/http/route.ts) checks session, origin and body and maps errors, exactly as under Next;
+ * its answer is taken before it is made a Response (`NextHandler.answer`).
  */
 function routeHandler(path: string, load: () => Promise<NextHandler>, maxBodyBytes = MAX_JSON_BYTES, method: LaneRoute["method"] = "POST"): LaneRoute {
   let handler: Promise<NextHandler> | null = null;
@@ -47,7 +48,10 @@ function routeHandler(path: string, load: () => Promise<NextHandler>, maxBodyByt
       const request = new NextRequest(url, method === "GET" ? { method, headers } : { method, headers, body: new Uint8Array(await body()) });
       const params = matchPath(path, request.nextUrl.pathname) ?? {};
       const cookies = new Headers();
-      const response = await withLaneCookies(headers, cookies, async () => (await (handler ??= load()))(request, { params: Promise.resolve(params) }));
+      const response = await withLaneCookies(headers, cookies, async () => {
+        const handle = await (handler ??= load());
+        return (handle.answer ?? handle)(request, { params: Promise.resolve(params) });
+      });
       for (const cookie of cookies.getSetCookie()) response.headers.append("Set-Cookie", cookie);
       return response;
     },

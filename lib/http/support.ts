@@ -4,8 +4,10 @@ import { type SupportAccess, readSupportAccess } from "@/lib/audit/support-acces
 import type { CurrentUser } from "@/lib/auth/current-user";
 import { isPlatformStaff } from "@/lib/auth/guards";
 import { notFound } from "@/lib/errors";
+import type { Answer } from "./answer";
 import type { RequestContext } from "./request-context";
-import { withUser } from "./route";
+import { startReadAhead } from "./read-ahead";
+import { route, signedIn, withUser } from "./route";
 
 type Params = Record<string, string | string[] | undefined>;
 interface SupportArgs<P> {
@@ -18,7 +20,7 @@ interface SupportArgs<P> {
 export const SUPPORT_ACCESS_HEADER = "x-audit-access";
 
 /** A route handler for platform staff (support or admin); anyone else gets 404. */
-export function withSupport<P extends Params = Params>(fn: (args: SupportArgs<P>) => Promise<Response> | Response) {
+export function withSupport<P extends Params = Params>(fn: (args: SupportArgs<P>) => Promise<Response | Answer> | Response | Answer) {
   return withUser<P>(async (args) => {
     if (!isPlatformStaff(args.user, "support")) throw notFound();
     return fn(args);
@@ -27,13 +29,24 @@ export function withSupport<P extends Params = Params>(fn: (args: SupportArgs<P>
 
 /**
  * A support route that reads audit events: also needs a valid access grant (reason given) in the
- * `X-Audit-Access` header. The grant decides which org may be searched.
+ * `X-Audit-Access` header. The grant decides which org may be searched. With `readAhead` (read-only
+ * routes), the read may start alongside the checks for a session let in with the same grant lately
+ * (lib/http/read-ahead.ts); it is used only when the checks let the request in again the same way.
  */
 export function withSupportAccess<P extends Params = Params>(
-  fn: (args: SupportArgs<P> & { access: SupportAccess }) => Promise<Response> | Response,
+  fn: (args: SupportArgs<P> & { access: SupportAccess }) => Promise<Response | Answer> | Response | Answer,
+  opts: { readAhead?: boolean } = {},
 ) {
-  return withSupport<P>(async (args) => {
-    const access = await readSupportAccess(args.req.headers.get(SUPPORT_ACCESS_HEADER), args.user);
-    return fn({ ...args, access });
+  return route<P>(async (args) => {
+    const token = args.req.headers.get(SUPPORT_ACCESS_HEADER);
+    const ahead = opts.readAhead && token ? await startReadAhead(`support\n${token}`, async (admitted: { user: CurrentUser; access: SupportAccess }) => fn({ ...args, ...admitted })) : null;
+    try {
+      const user = await signedIn(args.req);
+      if (!isPlatformStaff(user, "support")) throw notFound();
+      const access = await readSupportAccess(token, user);
+      return await (ahead?.take({ user, access }) ?? fn({ ...args, user, access }));
+    } finally {
+      ahead?.end();
+    }
   });
 }

@@ -6,8 +6,12 @@ import { json } from "@/lib/http/route";
 import { withSupportAccess } from "@/lib/http/support";
 
 // GET /api/audit — support staff: one page of events in the org (or all orgs) their access grant allows
-export const GET = withSupportAccess(async ({ req, access }) => {
-  const { params, page } = parseAuditQuery(req.nextUrl);
-  const filter = await resolveFilter(params, supportScope(access));
-  return json(await searchAuditEvents(filter, page));
-});
+export const GET = withSupportAccess(
+  async ({ req, access }) => {
+    const { params, page } = parseAuditQuery(req.nextUrl);
+    const filter = await resolveFilter(params, supportScope(access));
+    return json(await searchAuditEvents(filter, page));
+  },
+  // Read-only: the page may be read alongside the session check (lib/http/read-ahead.ts).
+  { readAhead: true },
+);

@@ -10,5 +10,6 @@ export const GET = withOrg(
     const filter = await resolveFilter(params, org.id);
     return json(await searchAuditEvents(filter, page));
   },
-  { permission: "audit::read" },
+  // Read-only: the page may be read alongside the session check (lib/http/read-ahead.ts).
+  { permission: "audit::read", readAhead: true },
 );
