@@ -7,6 +7,18 @@ import { createUser, ctx, eventCount, mailCount, outcome } from "@/test/sign-in"
 
 vi.mock("next/headers", () => browserHeadersMock());
 vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<typeof import("next/server")>()), connection: async () => {} }));
+// Every argon2id verify of the step, with the hash it verified against (the real verify).
+const verifies = vi.hoisted(() => [] as (string | null | undefined)[]);
+vi.mock("@/lib/auth/password", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/auth/password")>();
+  return {
+    ...real,
+    verifyPassword: (stored: string | null | undefined, password: string) => {
+      verifies.push(stored);
+      return real.verifyPassword(stored, password);
+    },
+  };
+});
 const { signInWithPassword } = await import("./sign-in");
 const { rememberSignInDevice } = await import("./device-sign-in");
 const { DEVICE_COOKIE, deviceCookieValue } = await import("./device-cookie");
@@ -36,7 +48,7 @@ afterEach(() => {
 });
 
 beforeAll(async () => {
-  for (const name of ["race", "spread", "owner", "forged", "stop", "unknown-twin"]) await createUser(`${name}@example.com`, PASSWORD);
+  for (const name of ["race", "spread", "owner", "forged", "stop", "unknown-twin", "early", "early-race", "early-stop"]) await createUser(`${name}@example.com`, PASSWORD);
 });
 
 describe("password step budgets (reserve before spending)", () => {
@@ -152,4 +164,45 @@ describe("hard stop", () => {
     await inBrowser(newJar(), () => redeemMagicLink(token, ctx("198.51.100.1")));
     expect(await attempt("stop@example.com", PASSWORD, "198.51.100.1")).toBe("ok");
   }, 240_000); // 100 argon2 verifies: minutes on a busy machine
+});
+
+describe("the verify started alongside the admission (early-verify.ts)", () => {
+  it("a repeated attempt reuses the early verify; a password changed since is verified again, against the new hash", async () => {
+    const { hashPassword } = await import("@/lib/auth/password");
+    const { users: usersTable } = await import("@/drizzle/schema");
+    verifies.length = 0;
+    expect(await attempt("early@example.com", PASSWORD, "198.51.100.120")).toBe("ok");
+    expect(await attempt("early@example.com", PASSWORD, "198.51.100.120")).toBe("ok");
+    // One verify per attempt: the second ran against the hash the first read, and that hash still holds.
+    expect(verifies).toHaveLength(2);
+    expect(verifies[1]).toBe(verifies[0]);
+    // Changed elsewhere (another node, a reset): the early verify of the old password is not taken.
+    const changed = await hashPassword("a brand new passphrase");
+    await getDb().update(usersTable).set({ passwordHash: changed }).where(eq(usersTable.email, "early@example.com"));
+    verifies.length = 0;
+    expect(await attempt("early@example.com", PASSWORD, "198.51.100.120")).toBe("401 invalid_credentials");
+    expect(verifies).toEqual([verifies[0], changed]);
+    expect(verifies[0]).not.toBe(changed);
+    expect(await attempt("early@example.com", "a brand new passphrase", "198.51.100.120")).toBe("ok");
+  });
+
+  it("an address over its budget gets no argon2 work, early or not", async () => {
+    const results: string[] = [];
+    for (let i = 0; i < 7; i++) results.push(await attempt("early-stop@example.com", `wrong ${i}`, "198.51.100.121"));
+    expect(results.slice(0, 5)).toEqual(Array(5).fill("401 invalid_credentials"));
+    expect(results.slice(5)).toEqual(["429 rate_limited", "429 rate_limited"]);
+    verifies.length = 0;
+    for (let i = 0; i < 5; i++) expect(await attempt("early-stop@example.com", PASSWORD, "198.51.100.121")).toBe("429 rate_limited");
+    expect(verifies).toHaveLength(0);
+  });
+
+  it("50 concurrent attempts on an address with a hint: one early verify at most, besides those of the attempts let in", async () => {
+    expect(await attempt("early-race@example.com", PASSWORD, "198.51.100.122")).toBe("ok");
+    await backgroundSettled();
+    verifies.length = 0;
+    const results = await times(50, () => attempt("early-race@example.com", "wrong password 3", "198.51.100.123"));
+    const evaluated = results.filter((r) => r === "401 invalid_credentials").length;
+    expect(evaluated).toBeLessThanOrEqual(5);
+    expect(verifies.length).toBeLessThanOrEqual(evaluated + 1);
+  });
 });

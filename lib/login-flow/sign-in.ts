@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { users } from "@/drizzle/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
+import { hashPassword, needsRehash } from "@/lib/auth/password";
 import { isCommonPassword, MAX_PASSWORD_LENGTH, passwordProblem } from "@/lib/auth/password-policy";
 import { randomToken } from "@/lib/crypto";
 import { getDb, preparedRows, type Tx } from "@/lib/db";
@@ -17,6 +17,7 @@ import { runInBackground } from "./background";
 import { issueEmailToken } from "./email-tokens";
 import { createFlow, discardFlowSql, flowInsertSql, setFlowCookie } from "./flow";
 import { rememberedDevice } from "./device-cookie";
+import { forgetHint, startEarlyVerify, verifyAdmitted } from "./early-verify";
 import { mailLimits, signInLimits } from "./limits";
 import { sendSecurityNotice } from "./security-mails";
 import { judgeSignInReservation, settleSuccessfulSignIn, signInReservations, type ThrottleScope } from "./sign-in-throttle";
@@ -44,7 +45,9 @@ type AccountRow = { id: string; name: string | null; password_hash: string | nul
  * hot path"): the admission reserves the attempt, reads the account and its domain's SSO claim, and,
  * when the attempt is within every budget, already inserts the pending sign-in under a fresh random
  * token. That row is unreachable until its cookie is sent, which happens only after the password
- * verified; any other outcome deletes it. The budgets are settled after the answer.
+ * verified; any other outcome deletes it. The budgets are settled after the answer. On a repeated
+ * attempt the verify starts alongside the admission, against the hash read last time, and counts
+ * only if the admission admits the attempt and reads the same hash (early-verify.ts).
  */
 export async function signInWithPassword(input: CredentialsInput, context: RequestContext): Promise<void> {
   const email = normalizeEmail(input.email);
@@ -53,6 +56,8 @@ export async function signInWithPassword(input: CredentialsInput, context: Reque
   const plan = signInReservations(email, device, context.ip);
   const flow = { userId: null, email, method: "password", returnTo: input.returnTo, authenticated: true, context };
   const token = randomToken(32);
+  // The verify against the hash this node read for the address last time, while the admission runs (early-verify.ts).
+  const early = startEarlyVerify(email, input.password);
   const limits = JSON.stringify(plan.reservations.map((r) => ({ key: r.key, max: r.limit.max })));
   const [admitted] = await preparedRows<{
     reserved: { key: string; hits: number; retry_after: number }[];
@@ -86,15 +91,17 @@ export async function signInWithPassword(input: CredentialsInput, context: Reque
   // Enterprise SSO: an org may require its IdP. Refused before anything is judged; the reservation given back.
   const route = decideRoute(email, "password", row.claim);
   if (route.decision === "SSO_REQUIRED") {
+    forgetHint(email);
     await Promise.all([refundAll(plan.reservations.map((r) => r.key), db), db.execute(discardFlowSql(token))]);
     throw ssoRequired(route);
   }
   const reservation = await judgeSignInReservation(plan, reservationResults(plan.reservations, row.reserved), db);
   if (reservation.refused) {
+    forgetHint(email);
     if (reservation.refused.firstOfLock) await recordThrottle(user, email, reservation.refused.scope, context);
     throw reservation.refused.error;
   }
-  const valid = await verifyPassword(user?.passwordHash, input.password);
+  const valid = await verifyAdmitted(email, user?.passwordHash ?? null, input.password, early);
 
   if (!user || !valid || user.disabledAt) {
     const hardStop = signInLimits().hardStop.max;
