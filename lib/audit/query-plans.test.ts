@@ -135,6 +135,15 @@ describe("explorer page plans", () => {
     }
   });
 
+  it("a rare outcome: every plan of its statement, the kept generic one included, reads the outcome index", async () => {
+    // One event in a hundred is `denied`: walking the org's time index and filtering would read ~100 rows a match.
+    for (const cursor of [null, deepCursor({ orgId: hot })]) {
+      for (const nodes of await plans(auditPageQuery({ orgId: hot, outcome: "denied" }, { limit: 50, cursor }, getDb().db))) {
+        expect(nodes.map((n) => n["Index Name"] ?? "").filter((name) => name.includes("outcome")).length).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it("control: with default planner settings and plain desc (nulls first, no index's order), the same filters sort", async () => {
     let sorted = 0;
     for (const [, filter] of cases) {

@@ -119,9 +119,9 @@ export const auditOrder = [sql`${t.occurredAt} desc nulls last`, sql`${t.id} des
 
 /**
  * The page statement's name, from the shape of its filter: which conditions auditWhere adds and
- * whether a cursor bounds it (values are bound parameters, so equal shapes are equal SQL). Named
- * without building the SQL a second time just to hash it; query.test.ts checks that each shape has
- * one SQL text and different shapes different ones.
+ * whether a cursor bounds it (values are bound parameters, the outcome excepted, which is written in:
+ * so equal shapes are equal SQL). Named without building the SQL a second time just to hash it;
+ * query.test.ts checks that each shape has one SQL text and different shapes different ones.
  */
 export function pageStatementName(filter: AuditFilter, cursor: string | null | undefined): string {
   const action = filter.action?.trim();
@@ -133,7 +133,8 @@ export function pageStatementName(filter: AuditFilter, cursor: string | null | u
     filter.clientId ? "c" : "",
     filter.onBehalfOfUserId ? "b" : "",
     filter.targetId ? "g" : "",
-    filter.outcome ? "r" : "",
+    // The outcome is a literal in the statement (filter.ts): one statement per value.
+    filter.outcome ? `r${filter.outcome[0]}` : "",
     // An exact action, a namespace (`member.*`) or a deeper prefix (`oauth.token.*`, also a LIKE).
     !action ? "" : !action.endsWith(".*") ? "e" : action.slice(0, -2).includes(".") ? "pl" : "p",
     filter.text?.trim() ? "q" : "",
