@@ -374,6 +374,27 @@ describe("read-ahead: a session let in lately has its page read alongside the ch
     }
   });
 
+  it("never for a write: a POST handler that asks for read-ahead still runs only after its check", async () => {
+    const { withOrg, json } = await import("@/lib/http/route");
+    const write = withOrg(
+      async () => {
+        calls.push("write");
+        return json({ ok: true });
+      },
+      { permission: "audit::read", readAhead: true },
+    );
+    const { cookie } = await signedIn("admin@xcorp.example");
+    const post = () =>
+      inBrowser(jarOf(cookie), () =>
+        write(new NextRequest("http://localhost:3000/api/orgs/xcorp/audit", { method: "POST", headers: { host: "localhost:3000", origin: "http://localhost:3000", cookie } }), { params: Promise.resolve({ slug: "xcorp" }) }),
+      );
+    for (let i = 0; i < 3; i++) {
+      calls.length = 0;
+      expect((await post()).status).toBe(200);
+      expect(calls).toEqual(["check", "checked", "write"]);
+    }
+  });
+
   it("support staff: the page read alongside the check for the same grant, and a grant for another org is read after it", async () => {
     const staff = await signedIn("support@gatehouse.example");
     const [u] = await getDb().db.select().from(users).where(eq(users.id, staff.userId));

@@ -43,7 +43,7 @@ export function errorResponse(err: unknown, requestId?: string): Response {
   return res;
 }
 
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+export const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * Cookie-authenticated writes must come from our own pages: the Origin (or, failing that,
@@ -123,8 +123,8 @@ export function withPlatformStaff<P extends Params = Params>(
 /**
  * A route handler under `/…/[slug]/…` for a member of that org. The org is resolved from the slug
  * and the session user's membership together: a non-member gets 404, as if it did not exist.
- * With `permission` or `minRole`, a member without it gets 403. With `readAhead` (read-only routes),
- * the handler may start alongside the check for a session let in lately (lib/http/read-ahead.ts);
+ * With `permission` or `minRole`, a member without it gets 403. With `readAhead` (read-only routes;
+ * never for a write method, whatever the route says), the handler may start alongside the check for a session let in lately (lib/http/read-ahead.ts);
  * its answer is used only when the check lets the request in again as the same user, org and role.
  */
 export function withOrg<P extends Params & { slug: string }>(
@@ -132,9 +132,10 @@ export function withOrg<P extends Params & { slug: string }>(
   opts: { permission?: string; minRole?: string; readAhead?: boolean } = {},
 ): NextHandler {
   return route<P>(async (args) => {
-    const ahead = opts.readAhead
-      ? await startReadAhead(`org\n${args.params.slug}\n${opts.permission ?? ""}`, async ({ user, membership }: { user: CurrentUser; membership: MembershipDto }) => fn({ ...args, user, ...membership }))
-      : null;
+    const ahead =
+      opts.readAhead && SAFE_METHODS.has(args.req.method)
+        ? await startReadAhead(`org\n${args.params.slug}\n${opts.permission ?? ""}`, async ({ user, membership }: { user: CurrentUser; membership: MembershipDto }) => fn({ ...args, user, ...membership }))
+        : null;
     try {
       // The session, the membership and (with a permission) whether the member holds it: one statement.
       // Then withUser's order: 401, the same-origin check, 404.

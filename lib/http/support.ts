@@ -7,7 +7,7 @@ import { notFound } from "@/lib/errors";
 import type { Answer } from "./answer";
 import type { RequestContext } from "./request-context";
 import { startReadAhead } from "./read-ahead";
-import { route, signedIn, withUser } from "./route";
+import { route, SAFE_METHODS, signedIn, withUser } from "./route";
 
 type Params = Record<string, string | string[] | undefined>;
 interface SupportArgs<P> {
@@ -30,7 +30,7 @@ export function withSupport<P extends Params = Params>(fn: (args: SupportArgs<P>
 /**
  * A support route that reads audit events: also needs a valid access grant (reason given) in the
  * `X-Audit-Access` header. The grant decides which org may be searched. With `readAhead` (read-only
- * routes), the read may start alongside the checks for a session let in with the same grant lately
+ * routes; never for a write method), the read may start alongside the checks for a session let in with the same grant lately
  * (lib/http/read-ahead.ts); it is used only when the checks let the request in again the same way.
  */
 export function withSupportAccess<P extends Params = Params>(
@@ -39,7 +39,7 @@ export function withSupportAccess<P extends Params = Params>(
 ) {
   return route<P>(async (args) => {
     const token = args.req.headers.get(SUPPORT_ACCESS_HEADER);
-    const ahead = opts.readAhead && token ? await startReadAhead(`support\n${token}`, async (admitted: { user: CurrentUser; access: SupportAccess }) => fn({ ...args, ...admitted })) : null;
+    const ahead = opts.readAhead && token && SAFE_METHODS.has(args.req.method) ? await startReadAhead(`support\n${token}`, async (admitted: { user: CurrentUser; access: SupportAccess }) => fn({ ...args, ...admitted })) : null;
     try {
       const user = await signedIn(args.req);
       if (!isPlatformStaff(user, "support")) throw notFound();
