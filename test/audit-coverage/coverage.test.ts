@@ -1,4 +1,4 @@
-import { count, eq, gt } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { auditEvents, users } from "@/drizzle/schema";
 import type { CurrentUser } from "@/lib/auth/current-user";
@@ -70,10 +70,11 @@ describe("audit coverage of mutating entry points", () => {
     await c.setup?.(ctx);
     const { db } = getDb();
     const [{ n: n0 } = { n: 0 }] = await db.select({ n: count() }).from(auditEvents);
-    const startedAt = new Date(Date.now() - 1);
+    // By id, not by time: the setup's own event can carry the same millisecond as the run's start.
+    const before = new Set((await db.select({ id: auditEvents.id }).from(auditEvents)).map((e) => e.id));
     await c.run(ctx);
     const [{ n: n1 } = { n: 0 }] = await db.select({ n: count() }).from(auditEvents);
-    const fresh = await db.select({ action: auditEvents.action }).from(auditEvents).where(gt(auditEvents.occurredAt, startedAt));
+    const fresh = (await db.select({ id: auditEvents.id, action: auditEvents.action }).from(auditEvents)).filter((e) => !before.has(e.id));
     expect(fresh.map((e) => e.action)).toEqual(c.action ? [c.action] : []);
     expect(n1 - n0).toBe(c.action ? 1 : 0);
   });
