@@ -4,8 +4,9 @@
 //
 //   npm run bench:audit -- --events=1m      a smaller run (default: the goal's 10m on a server, seeded in
 //                                           ~2.5 minutes here; 200k on PGlite)
-//   options: --events=N|200k|1m|10m --orgs=200 --rounds=3 --runs=100 --deep=20000 --port=3196
+//   options: --events=N|200k|1m|10m --orgs=200 --rounds=3 --runs=100 --deep=20000 --warmup=20 --port=3196
 //            --http=false (no HTTP series) --parallel=3 (seed connections) --only=explorer,export,insert,verify (default: explorer,export,insert)
+//            --keep (leave the seeded database; its name is printed) --reuse=<name> (run on such a database, no seeding)
 //
 // Seeding: rows generated in SQL (generate_series) in chunks over several connections, with the
 // secondary indexes dropped during the load and rebuilt afterwards. Explorer: per filter and page
@@ -14,7 +15,7 @@
 // signed-in session) — repeated for several rounds; the headline is HTTP p95 and HTTP ÷ bare p95
 // (min/median/max over rounds), with a verdict against the goals (p95 < 10 ms, ≤ 3×).
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -58,6 +59,9 @@ const DEEP = count(option("deep", "BENCH_AUDIT_DEEP", "20000"));
 const PORT = count(option("port", "BENCH_AUDIT_PORT", "3196"));
 const PARALLEL = count(option("parallel", "BENCH_AUDIT_PARALLEL", "3"));
 const ONLY = new Set(option("only", "BENCH_AUDIT_ONLY", "explorer,export,insert").split(","));
+const WARMUP = count(option("warmup", "BENCH_AUDIT_WARMUP", "20"));
+const KEEP = process.argv.includes("--keep");
+const REUSE = option("reuse", "BENCH_AUDIT_REUSE", "");
 const VERIFY_ROWS = count(option("verify-events", "BENCH_AUDIT_VERIFY_ROWS", SERVER ? "1m" : "200k"));
 const GOAL_P95_MS = 10;
 const GOAL_RATIO = 3;
@@ -77,6 +81,24 @@ interface Case {
   support?: boolean;
   /** Outside the goal (said why in the output). */
   noGoal?: boolean;
+}
+
+/** The bench orgs and their events (secondary indexes rebuilt, the table analyzed). */
+async function seed(db: Database["db"], hotOrgId: string) {
+  await createBenchOrgs(db, ORGS);
+  const seedStart = performance.now();
+  await seedBenchEvents(db, {
+    rows: ROWS,
+    orgs: ORGS,
+    hotOrgId,
+    hotShare: 0.3,
+    days: 360,
+    parallel: SERVER ? PARALLEL : 1,
+    onProgress: (n) => process.stdout.write(`\r  seeded ${n.toLocaleString()} events (${((performance.now() - seedStart) / 1000).toFixed(0)} s)`),
+    onPhase: (p) => process.stdout.write(`\n  ${p} (${((performance.now() - seedStart) / 1000).toFixed(0)} s)`),
+  });
+  await db.execute(sql`analyze audit_events`);
+  console.log(`\n  seed + indexes + analyze: ${((performance.now() - seedStart) / 1000).toFixed(1)} s for ${ROWS.toLocaleString()} events`);
 }
 
 /** Fail early and clearly when the bench server's port is taken. */
@@ -121,10 +143,17 @@ async function main() {
   }
   let database: Database;
   let url: string | undefined;
-  if (SERVER) {
+  if (SERVER && REUSE) {
+    if (!/^gh_bench_[a-z0-9_]+$/.test(REUSE)) throw new Error(`--reuse takes a database a --keep run left (gh_bench_…), not ${REUSE}`);
+    const u = new URL(SERVER);
+    u.pathname = `/${REUSE}`;
+    url = u.toString();
+    database = openDatabase({ url, poolMax: Math.max(4, PARALLEL), statementTimeoutMs: 3_600_000 });
+  } else if (SERVER) {
     const created = await createServerDatabase(SERVER, "gh_bench");
     url = created.url;
     cleanups.push(async () => {
+      if (KEEP) return void console.log(`bench database kept: --reuse=${new URL(created.url).pathname.slice(1)}`);
       await created.drop();
       console.log("bench database dropped");
     });
@@ -142,26 +171,15 @@ async function main() {
   const bare = async (q: string): Promise<Rows> => ((await bareDb.execute(sql.raw(q))) as unknown as { rows: Rows }).rows;
 
   console.log(`audit bench on ${SERVER ? "PostgreSQL (fresh gh_bench_* database)" : "PGlite (in memory)"}: ${ROWS.toLocaleString()} events, ${ORGS + 1} orgs`);
-  await migrateDatabase(database);
-  await db.execute(sql`select audit_ensure_partitions(13, 3)`);
-  await seedDemo(db);
+  if (!REUSE) {
+    await migrateDatabase(database);
+    await db.execute(sql`select audit_ensure_partitions(13, 3)`);
+    await seedDemo(db);
+  }
   const [xcorp] = await db.select().from(orgs).where(eq(orgs.slug, "xcorp"));
-  if (ONLY.has("verify")) await benchVerify(database, VERIFY_ROWS);
+  if (ONLY.has("verify") && !REUSE) await benchVerify(database, VERIFY_ROWS);
   if (!ONLY.has("explorer") && !ONLY.has("export") && !ONLY.has("insert")) return;
-  await createBenchOrgs(db, ORGS);
-  const seedStart = performance.now();
-  await seedBenchEvents(db, {
-    rows: ROWS,
-    orgs: ORGS,
-    hotOrgId: xcorp!.id,
-    hotShare: 0.3,
-    days: 360,
-    parallel: SERVER ? PARALLEL : 1,
-    onProgress: (n) => process.stdout.write(`\r  seeded ${n.toLocaleString()} events (${((performance.now() - seedStart) / 1000).toFixed(0)} s)`),
-    onPhase: (p) => process.stdout.write(`\n  ${p} (${((performance.now() - seedStart) / 1000).toFixed(0)} s)`),
-  });
-  await db.execute(sql`analyze audit_events`);
-  console.log(`\n  seed + indexes + analyze: ${((performance.now() - seedStart) / 1000).toFixed(1)} s for ${ROWS.toLocaleString()} events`);
+  if (!REUSE) await seed(db, xcorp!.id);
 
   const X = xcorp!.id;
   const [agent] = await raw(`select client_id, on_behalf_of_user_id from audit_events where org_id = ${lit(X)} and actor_type = 'agent' order by occurred_at desc limit 1`);
@@ -290,6 +308,9 @@ async function main() {
       }
       console.log(cells.join(""));
     };
+    // The server warmed up as a running one is (its code compiled by V8, its statements prepared on its
+    // connections) before any series is timed: otherwise the first filter measured pays for it in its tail.
+    for (let i = 0; i < WARMUP; i++) for (const c of cases) if (!c.noGoal) await Promise.all([api(c, null), http?.(c, null)]);
     for (const c of cases) {
       await measure(c, "first", c.where, null);
       plans.push(`${c.name.padEnd(26)} ${await planSummary(bare, `select * from audit_events where ${c.where} ${order}`)}`);
@@ -414,7 +435,11 @@ interface PlanNode {
 
 /** Our own production server (scripts/server.ts, as `npm start` runs it) on the bench database. */
 async function startServer(url: string): Promise<string> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "gh-bench-"));
+  // A kept database keeps its server's data directory too (the secrets its rows were encrypted with).
+  const name = new URL(url).pathname.slice(1);
+  const kept = KEEP || REUSE ? path.join(os.tmpdir(), `gh-bench-data-${name}`) : null;
+  if (kept) mkdirSync(kept, { recursive: true });
+  const dataDir = kept ?? mkdtempSync(path.join(os.tmpdir(), "gh-bench-"));
   const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/server.ts")], {
     cwd: root,
     env: {
@@ -434,7 +459,7 @@ async function startServer(url: string): Promise<string> {
   let exited = false;
   child.on("exit", () => {
     exited = true;
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!kept) rmSync(dataDir, { recursive: true, force: true });
   });
   cleanups.push(() => {
     if (!exited) child.kill("SIGTERM");

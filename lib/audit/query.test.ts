@@ -6,7 +6,7 @@ import { useTestDatabase } from "@/test/db";
 import { recordAudit } from "./record";
 import { encodeCursor } from "./cursor";
 import { flushAuditChains } from "./sequencer";
-import { type AuditFilter, auditPageQuery, pageStatementName, searchAuditEvents, toAuditEventDto } from "./query";
+import { type AuditFilter, auditPageQuery, pageStatement, pageStatementName, searchAuditEvents, toAuditEventDto } from "./query";
 
 const getDb = useTestDatabase();
 
@@ -224,6 +224,33 @@ describe("searchAuditEvents", () => {
   });
 });
 
+describe("the kept page statement", () => {
+  it("takes each call's own values, never those of the call that built the shape's text", () => {
+    const { db } = getDb();
+    const cursorA = encodeCursor({ ts: "2026-11-20T12:00:00.000001Z", id: USERS.bob });
+    const cursorB = encodeCursor({ ts: "2026-11-21T08:30:00.500000Z", id: USERS.ann });
+    const a: AuditFilter = { orgId: "00000000-0000-0000-0000-00000000000a", actorId: USERS.ann, action: "oauth.token.*", text: "50%_off", from: new Date(NOW - DAY) };
+    const b: AuditFilter = { orgId: "00000000-0000-0000-0000-00000000000b", actorId: USERS.john, action: "login.mfa.*", text: "other", from: new Date(NOW - 2 * DAY) };
+    const first = pageStatement(a, { limit: 20, cursor: cursorA });
+    const second = pageStatement(b, { limit: 75, cursor: cursorB });
+    expect(second.name).toBe(first.name);
+    expect(second.sql).toBe(first.sql);
+    expect(first.params).toEqual(auditPageQuery(a, { limit: 20, cursor: cursorA }, db).toSQL().params);
+    expect(second.params).toEqual(auditPageQuery(b, { limit: 75, cursor: cursorB }, db).toSQL().params);
+    expect(second.params).toEqual(expect.arrayContaining([b.orgId, USERS.john, "login", "login.mfa.%", "%other%", new Date(NOW - 2 * DAY).toISOString(), 76]));
+    expect(second.params).not.toContain(a.orgId);
+  });
+
+  it("refuses a malformed cursor or action on a shape already kept, as on its first build", () => {
+    const f: AuditFilter = { orgId: "00000000-0000-0000-0000-00000000000c", action: "member.invited" };
+    pageStatement(f, { limit: 10 });
+    expect(() => pageStatement({ ...f, action: "member invited" }, { limit: 10 })).toThrow(/action/);
+    const cursor = encodeCursor({ ts: "2026-11-20T12:00:00.000000Z", id: USERS.bob });
+    pageStatement(f, { limit: 10, cursor });
+    expect(() => pageStatement(f, { limit: 10, cursor: "not-a-cursor" })).toThrow();
+  });
+});
+
 describe("the page statement's name", () => {
   it("is one SQL text per name and one name per SQL text, over every combination of conditions", () => {
     const { db } = getDb();
@@ -247,7 +274,10 @@ describe("the page statement's name", () => {
     for (const f of filters) {
       for (const c of [null, cursor]) {
         const name = pageStatementName(f as AuditFilter, c);
-        const text = auditPageQuery(f as AuditFilter, { limit: 50, cursor: c }, db).toSQL().sql;
+        const built = auditPageQuery(f as AuditFilter, { limit: 50, cursor: c }, db).toSQL();
+        const text = built.sql;
+        // The kept statement of the shape (built once, its values gathered per call) is this query, values and all.
+        for (let i = 0; i < 2; i++) expect(pageStatement(f as AuditFilter, { limit: 50, cursor: c })).toEqual({ name, sql: text, params: built.params });
         expect(byName.get(name) ?? text).toBe(text);
         expect(byText.get(text) ?? name).toBe(name);
         byName.set(name, text);

@@ -1,11 +1,11 @@
 import "server-only";
-import { and, eq, lt, lte, or, sql } from "drizzle-orm";
+import { and, eq, is, lt, lte, or, Placeholder, sql } from "drizzle-orm";
 import { type AuditActorType, type AuditOutcome, auditChainLinks, auditEvents, orgs } from "@/drizzle/schema";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import { type Executor, getDatabase, getDb, preparedArrays, queryRows } from "@/lib/db";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { AuditEventDto } from "./event-dto";
-import { type AuditFilter, auditWhere } from "./filter";
+import { asValue, type AuditBind, type AuditFilter, auditWhere } from "./filter";
 
 export type { AuditFilter, AuditOrgScope } from "./filter";
 
@@ -159,10 +159,8 @@ export async function searchAuditEvents(
   db?: Executor,
 ): Promise<AuditPage> {
   const limit = Math.min(Math.max(Math.trunc(page.limit) || 1, 1), MAX_PAGE);
-  const rows = await inIndexOrder(db, async (ex) => {
-    const query = auditPageQuery(filter, { limit, cursor: page.cursor }, ex);
-    return (await preparedArrays(ex, pageStatementName(filter, page.cursor), query.toSQL())).map(rowOf);
-  });
+  const statement = pageStatement(filter, { limit, cursor: page.cursor });
+  const rows = await inIndexOrder(db, async (ex) => (await preparedArrays(ex, statement.name, statement)).map(rowOf));
   const more = rows.length > limit;
   const events = (more ? rows.slice(0, limit) : rows).map(toAuditEventDto);
   const last = events.at(-1);
@@ -195,15 +193,56 @@ export async function inIndexOrder<T>(db: Executor | undefined, fn: (ex: Executo
   });
 }
 
-/** The statement behind one explorer page (`limit + 1` rows, to tell whether there is more). Exported for the plan tests. */
-export function auditPageQuery(filter: AuditFilter, page: { limit: number; cursor?: string | null }, db: Executor = getDb()) {
-  const where = auditWhere(filter);
-  if (page.cursor) {
-    const c = decodeCursor(page.cursor);
-    const ts = sql`${c.ts}::timestamptz`;
-    // The first bound is an index condition; the second breaks ties within one microsecond.
-    where.push(lte(t.occurredAt, ts as never), or(lt(t.occurredAt, ts as never), lt(t.id, c.id))!);
+/** Each page statement's text, and which named value goes in each of its parameters, by statement name. */
+const pageStatements = new Map<string, { sql: string; slots: string[] }>();
+
+/**
+ * The page statement for a filter: its name, its text and its values. The text is built once per
+ * shape (drizzle's builder costs more CPU than Postgres spends running the kept plan of a page) from
+ * the query with a placeholder for every value; later pages of that shape only gather their values.
+ * A shape has one text (query.test.ts), so the first one built serves them all.
+ */
+export function pageStatement(filter: AuditFilter, page: { limit: number; cursor?: string | null }) {
+  const name = pageStatementName(filter, page.cursor);
+  const values: Record<string, unknown> = {};
+  const bind = (key: string, value: unknown) => {
+    values[key] = value;
+    return sql.placeholder(key);
+  };
+  let built = pageStatements.get(name);
+  if (!built) {
+    const query = buildPageQuery(filter, page, getDb(), bind).toSQL();
+    const slots = query.params.map((p) => {
+      // Every value a placeholder: a value written in here would be reused for other filters of the shape.
+      if (!is(p, Placeholder)) throw new Error(`audit page statement ${name}: a parameter that is not a placeholder`);
+      return (p as Placeholder).name;
+    });
+    pageStatements.set(name, (built = { sql: query.sql, slots }));
+  } else {
+    // Gathers the values (and checks them: a malformed cursor or action throws here as it would building).
+    auditWhere(filter, bind);
+    if (page.cursor) cursorBounds(page.cursor, bind);
+    bind("limit", page.limit + 1);
   }
+  return { name, sql: built.sql, params: built.slots.map((slot) => values[slot]) };
+}
+
+/** The statement behind one explorer page (`limit + 1` rows, to tell whether there is more), values bound. Exported for the tests. */
+export function auditPageQuery(filter: AuditFilter, page: { limit: number; cursor?: string | null }, db: Executor = getDb()) {
+  return buildPageQuery(filter, page, db);
+}
+
+/** The keyset bounds after a cursor: the first is an index condition; the second breaks ties within one microsecond. */
+function cursorBounds(cursor: string, bind: AuditBind) {
+  const c = decodeCursor(cursor);
+  const ts = sql`${bind("cursorTs", c.ts)}::timestamptz`;
+  const id = bind("cursorId", c.id) as string;
+  return [lte(t.occurredAt, ts as never), or(lt(t.occurredAt, ts as never), lt(t.id, id))!];
+}
+
+function buildPageQuery(filter: AuditFilter, page: { limit: number; cursor?: string | null }, db: Executor, bind: AuditBind = asValue) {
+  const where = auditWhere(filter, bind);
+  if (page.cursor) where.push(...cursorBounds(page.cursor, bind));
   return db
     .select(auditSelection)
     .from(t)
@@ -211,5 +250,5 @@ export function auditPageQuery(filter: AuditFilter, page: { limit: number; curso
     .leftJoin(auditChainLinks, eq(auditChainLinks.eventId, t.id))
     .where(and(...where))
     .orderBy(...auditOrder)
-    .limit(page.limit + 1);
+    .limit(bind("limit", page.limit + 1) as number);
 }
