@@ -170,7 +170,7 @@ async function main() {
   const bareDb = database.orderedReads ?? db;
   const bare = async (q: string): Promise<Rows> => ((await bareDb.execute(sql.raw(q))) as unknown as { rows: Rows }).rows;
 
-  console.log(`audit bench on ${SERVER ? "PostgreSQL (fresh gh_bench_* database)" : "PGlite (in memory)"}: ${ROWS.toLocaleString()} events, ${ORGS + 1} orgs`);
+  console.log(`audit bench on ${SERVER ? (REUSE ? `PostgreSQL (${REUSE}, kept from an earlier run)` : "PostgreSQL (fresh gh_bench_* database)") : "PGlite (in memory)"}: ${ROWS.toLocaleString()} events, ${ORGS + 1} orgs`);
   if (!REUSE) {
     await migrateDatabase(database);
     await db.execute(sql`select audit_ensure_partitions(13, 3)`);
