@@ -3,7 +3,7 @@
 // in-memory PGlite (no HTTP series then).
 //
 //   npm run bench:audit -- --events=1m      a smaller run (default: the goal's 10m on a server, seeded in
-//                                           ~2.5 minutes here; 200k on PGlite)
+//                                           2.5–6 minutes on a 2-core host; 200k on PGlite)
 //   options: --events=N|200k|1m|10m --orgs=200 --rounds=3 --runs=100 --deep=20000 --warmup=20 --port=3196
 //            --http=false (no HTTP series) --parallel=3 (seed connections) --only=explorer,export,insert,verify (default: explorer,export,insert)
 //            --keep (leave the seeded database; its name is printed) --reuse=<name> (run on such a database, no seeding)
