@@ -3,11 +3,12 @@ import type { NextRequest } from "next/server";
 import { type SupportAccess, readSupportAccess } from "@/lib/audit/support-access";
 import type { CurrentUser } from "@/lib/auth/current-user";
 import { isPlatformStaff } from "@/lib/auth/guards";
+import { sha256 } from "@/lib/crypto";
 import { notFound } from "@/lib/errors";
 import type { Answer } from "./answer";
 import type { RequestContext } from "./request-context";
 import { startReadAhead } from "./read-ahead";
-import { route, SAFE_METHODS, signedIn, withUser } from "./route";
+import { route, SAFE_METHODS, signedIn } from "./route";
 
 type Params = Record<string, string | string[] | undefined>;
 interface SupportArgs<P> {
@@ -21,10 +22,14 @@ export const SUPPORT_ACCESS_HEADER = "x-audit-access";
 
 /** A route handler for platform staff (support or admin); anyone else gets 404. */
 export function withSupport<P extends Params = Params>(fn: (args: SupportArgs<P>) => Promise<Response | Answer> | Response | Answer) {
-  return withUser<P>(async (args) => {
-    if (!isPlatformStaff(args.user, "support")) throw notFound();
-    return fn(args);
-  });
+  return route<P>(async (args) => fn({ ...args, user: await supportStaff(args.req) }));
+}
+
+/** withSupport's checks: withUser's (401, same origin for a write), then platform staff or 404. */
+async function supportStaff(req: NextRequest): Promise<CurrentUser> {
+  const user = await signedIn(req);
+  if (!isPlatformStaff(user, "support")) throw notFound();
+  return user;
 }
 
 /**
@@ -39,10 +44,13 @@ export function withSupportAccess<P extends Params = Params>(
 ) {
   return route<P>(async (args) => {
     const token = args.req.headers.get(SUPPORT_ACCESS_HEADER);
-    const ahead = opts.readAhead && token && SAFE_METHODS.has(args.req.method) ? await startReadAhead(`support\n${token}`, async (admitted: { user: CurrentUser; access: SupportAccess }) => fn({ ...args, ...admitted })) : null;
+    // Keyed by the grant token's hash: the bearer secret itself is not kept in memory.
+    const ahead =
+      opts.readAhead && token && SAFE_METHODS.has(args.req.method)
+        ? await startReadAhead(`support\n${sha256(token)}`, async (admitted: { user: CurrentUser; access: SupportAccess }) => fn({ ...args, ...admitted }))
+        : null;
     try {
-      const user = await signedIn(args.req);
-      if (!isPlatformStaff(user, "support")) throw notFound();
+      const user = await supportStaff(args.req);
       const access = await readSupportAccess(token, user);
       return await (ahead?.take({ user, access }) ?? fn({ ...args, user, access }));
     } finally {
